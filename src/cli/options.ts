@@ -1,0 +1,189 @@
+/**
+ * The options every measure command shares, and the translation of raw option strings
+ * into a typed Request. Every invalid value is a UsageError (exit 2) naming the flag.
+ */
+import { type Command, Option } from 'commander';
+import { parseCheck } from '../compute/checks.js';
+import type { CheckSpec, InputRequest, Request } from '../compute/request.js';
+import { UsageError } from '../errors.js';
+import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
+import { STDIN_PATH } from '../io/source.js';
+import { BANS, BITS, type LogBase, NATS, logBase } from '../measures/base.js';
+import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
+import { OUTPUT_FORMATS, type OutputFormat, isOutputFormat } from '../report/index.js';
+import type { CommandSpec } from './commands/spec.js';
+
+/** Option values as commander hands them over: strings, booleans, arrays. */
+export interface RawOptions {
+  format?: string;
+  json?: boolean;
+  kind?: string;
+  pKind?: string;
+  qKind?: string;
+  inputFormat?: string;
+  pCol?: string;
+  qCol?: string;
+  labelCol?: string;
+  header?: boolean;
+  normalize?: boolean;
+  tolerance?: string;
+  smooth?: string;
+  base?: string;
+  temperature?: string;
+  max?: string[];
+  min?: string[];
+  color?: boolean;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+export function addSharedOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`).default('table'))
+    .option('--json', 'shorthand for --format json')
+    .option('-k, --kind <kind>', `what the values are: ${KINDS.join('|')}`, 'probs')
+    .option('--p-kind <kind>', 'kind of P only (overrides --kind)')
+    .option('--q-kind <kind>', 'kind of Q only (overrides --kind)')
+    .option('--input-format <format>', `read every input as ${INPUT_FORMATS.join('|')} (default: from the extension, or sniffed)`)
+    .option('--p-col <name|index>', 'take P from this column (header name, or position counting from 1)')
+    .option('--q-col <name|index>', 'take Q from this column (of the P file when Q is omitted)')
+    .option('--label-col <name|index>', 'use this column as category labels (default: a non-numeric first column)')
+    .option('--header', 'the first row of CSV/TSV is a header (default: detected)')
+    .option('--no-header', 'the first row of CSV/TSV is data')
+    .option('--normalize', 'rescale probabilities (or log-probabilities) that do not sum to 1')
+    .option('--tolerance <tol>', 'allowed |Σp − 1| without --normalize', String(DEFAULT_SUM_TOLERANCE))
+    .option('--smooth <eps>', 'add eps to every probability of both sides (union support), then renormalise')
+    .option('-b, --base <base>', 'logarithm base: e (nats), 2 (bits), 10 (bans) or any number > 0 and ≠ 1', 'e')
+    .option('-t, --temperature <T>', 'divide logits by T before the softmax')
+    .option('--max <name=value>', 'check: fail (exit 1) when the measure exceeds value; repeatable', collect)
+    .option('--min <name=value>', 'check: fail (exit 1) when the measure is below value; repeatable', collect)
+    .option('--color', 'colour the table even when stdout is not a terminal')
+    .option('--no-color', 'never colour the output (also: NO_COLOR=1)');
+}
+
+function parseFiniteNumber(text: string, flag: string): number {
+  const value = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value)) throw new UsageError('bad-option', `${flag} ${JSON.stringify(text)}: expected a number`);
+  return value;
+}
+
+export function parseBase(text: string): LogBase {
+  const named = new Map<string, LogBase>([
+    ['e', NATS],
+    ['nats', NATS],
+    ['2', BITS],
+    ['bits', BITS],
+    ['10', BANS],
+    ['bans', BANS],
+  ]);
+  const known = named.get(text.trim().toLowerCase());
+  if (known) return known;
+  const base = logBase(parseFiniteNumber(text, '--base'));
+  if (!base) throw new UsageError('bad-base', `--base ${text}: the base must be a number > 0 and ≠ 1`);
+  return base;
+}
+
+function parseKind(text: string, flag: string): Kind {
+  if ((KINDS as readonly string[]).includes(text)) return text as Kind;
+  throw new UsageError('bad-kind', `${flag} ${JSON.stringify(text)}: unknown kind; choose ${KINDS.join(', ')}`);
+}
+
+function parseOutputFormat(options: RawOptions): OutputFormat {
+  const format = options.format ?? 'table';
+  if (!isOutputFormat(format)) {
+    throw new UsageError('bad-format', `--format ${JSON.stringify(format)}: unknown format; choose ${OUTPUT_FORMATS.join(', ')}`);
+  }
+  if (options.json && format !== 'table' && format !== 'json') {
+    throw new UsageError('conflicting-format', `--json conflicts with --format ${format}`);
+  }
+  return options.json ? 'json' : format;
+}
+
+function parseInputFormat(text: string | undefined): InputFormat | undefined {
+  if (text === undefined) return undefined;
+  if (!isInputFormat(text)) {
+    throw new UsageError('bad-input-format', `--input-format ${JSON.stringify(text)}: choose ${INPUT_FORMATS.join(', ')}`);
+  }
+  return text;
+}
+
+function displayName(path: string): string {
+  return path === STDIN_PATH ? 'stdin' : path;
+}
+
+export interface ParsedCommandLine {
+  request: Request;
+  format: OutputFormat;
+  /** true/false when --color/--no-color was given. */
+  color: boolean | undefined;
+}
+
+/** Builds the typed request for a measure command from its arguments and options. */
+export function buildRequest(spec: CommandSpec, pPath: string, qPath: string | undefined, options: RawOptions): ParsedCommandLine {
+  const format = parseOutputFormat(options);
+  const kind = parseKind(options.kind ?? 'probs', '--kind');
+  const pKind = options.pKind === undefined ? kind : parseKind(options.pKind, '--p-kind');
+  const qKind = options.qKind === undefined ? kind : parseKind(options.qKind, '--q-kind');
+
+  let qSource = qPath;
+  if (qSource === undefined) {
+    if (options.qCol !== undefined) qSource = pPath;
+    else if (spec.pairwise) {
+      throw new UsageError('missing-q', `${spec.name} needs two inputs, P and Q`, {
+        hint: 'give two files, or take both from one file with --p-col NAME --q-col NAME',
+      });
+    }
+  } else if (pPath === STDIN_PATH && qSource === STDIN_PATH) {
+    throw new UsageError('two-stdin', 'only one of P and Q can be read from stdin (-)');
+  }
+  if (options.pCol !== undefined && options.qCol === undefined && qPath === undefined && spec.pairwise) {
+    throw new UsageError('missing-q-col', '--p-col without Q needs --q-col too');
+  }
+
+  const header = options.header === undefined ? 'auto' : options.header ? 'yes' : 'no';
+  const readOptions = (column: string | undefined) => ({
+    header,
+    ...(column === undefined ? {} : { column }),
+    ...(options.labelCol === undefined ? {} : { labelColumn: options.labelCol }),
+  }) as const;
+  const p: InputRequest = { path: pPath, displayName: displayName(pPath), kind: pKind, read: readOptions(options.pCol), columnFlag: '--p-col' };
+  const q: InputRequest | null =
+    qSource === undefined
+      ? null
+      : { path: qSource, displayName: displayName(qSource), kind: qKind, read: readOptions(options.qCol), columnFlag: '--q-col' };
+
+  const tolerance = parseFiniteNumber(options.tolerance ?? String(DEFAULT_SUM_TOLERANCE), '--tolerance');
+  if (tolerance < 0) throw new UsageError('bad-tolerance', `--tolerance ${options.tolerance}: must be ≥ 0`);
+  const smooth = options.smooth === undefined ? 0 : parseFiniteNumber(options.smooth, '--smooth');
+  if (smooth < 0) throw new UsageError('bad-smooth', `--smooth ${options.smooth}: must be ≥ 0`);
+  let temperature = 1;
+  if (options.temperature !== undefined) {
+    temperature = parseFiniteNumber(options.temperature, '--temperature');
+    if (temperature <= 0) throw new UsageError('bad-temperature', `--temperature ${options.temperature}: must be > 0`);
+    if (pKind !== 'logits' && qKind !== 'logits') {
+      throw new UsageError('temperature-without-logits', '--temperature applies only to --kind logits');
+    }
+  }
+  const checks: CheckSpec[] = [
+    ...(options.max ?? []).map((text) => parseCheck(text, 'max')),
+    ...(options.min ?? []).map((text) => parseCheck(text, 'min')),
+  ];
+
+  return {
+    format,
+    color: options.color,
+    request: {
+      command: spec.name,
+      measureNames: [...spec.measureNames],
+      primary: [...spec.primary],
+      p,
+      q,
+      pairwise: spec.pairwise,
+      inputFormat: parseInputFormat(options.inputFormat),
+      prepare: { normalize: options.normalize === true, tolerance, temperature },
+      smooth,
+      base: parseBase(options.base ?? 'e'),
+      checks,
+    },
+  };
+}

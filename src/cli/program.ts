@@ -1,0 +1,126 @@
+/**
+ * The commander program: one subcommand per CommandSpec, shared options, and a single
+ * place (runCli) that turns results and errors into output and an exit code.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { runRequest } from '../compute/run.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
+import type { StdinProvider } from '../io/source.js';
+import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
+import { machineNumber } from '../report/wording.js';
+import { colorEnabled, makeChalk } from './color.js';
+import { COMMANDS } from './commands/index.js';
+import type { CommandSpec } from './commands/spec.js';
+import { type RawOptions, addSharedOptions, buildRequest } from './options.js';
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  stdin: StdinProvider;
+  stdout: TextSink;
+  stderr: TextSink;
+  env: NodeJS.ProcessEnv;
+  stdoutIsTTY: boolean;
+}
+
+function readVersion(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+const EPILOG = `
+Inputs: CSV, TSV, JSON, JSONL/NDJSON or .npy files, or - for stdin.
+Exit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.
+Docs: README.md (measures, JSON schema, zero policy).`;
+
+async function runMeasureCommand(spec: CommandSpec, pPath: string, qPath: string | undefined, options: RawOptions, io: CliIo): Promise<number> {
+  const { request, format, color } = buildRequest(spec, pPath, qPath, options);
+  const result = await runRequest(request, io.stdin);
+  const chalk = makeChalk(colorEnabled(color, io.env, io.stdoutIsTTY) && format === 'table');
+  const formatter = FORMATTERS.get(format);
+  if (!formatter) throw new Error(`internal error: no formatter for ${format}`);
+  io.stdout.write(formatter(result, { chalk }));
+  if (!FORMATS_WITH_WARNINGS.has(format)) {
+    for (const warning of result.warnings) io.stderr.write(`kl: warning: ${warning.message}\n`);
+  }
+  const failed = result.checks.filter((check) => !check.passed);
+  for (const check of failed) {
+    const relation = check.op === 'max' ? '>' : '<';
+    io.stderr.write(`kl: check failed: ${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}\n`);
+  }
+  return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+}
+
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('kl')
+    .description('Measure how far apart probability distributions are: entropy, cross-entropy, KL (both directions), Jensen–Shannon.')
+    .version(readVersion(), '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`kl: ${text}`),
+    })
+    .addHelpText('after', EPILOG);
+
+  for (const spec of COMMANDS) {
+    const command = new Command(spec.name)
+      .summary(spec.summary)
+      .description(`${spec.summary}\n\n${spec.description}`)
+      .argument('<P>', 'first distribution (file path, or - for stdin)')
+      .argument(spec.pairwise ? '[Q]' : '[Q]', spec.pairwise ? 'second distribution (omit with --p-col/--q-col)' : 'optional second distribution')
+      .exitOverride()
+      .showSuggestionAfterError(true)
+      .configureOutput({
+        writeOut: (text) => io.stdout.write(text),
+        writeErr: (text) => io.stderr.write(text),
+        outputError: (text, write) => write(`kl: ${text}`),
+      })
+      .addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n${EPILOG}`);
+    addSharedOptions(command).action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
+      setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io));
+    });
+    program.addCommand(command);
+  }
+  return program;
+}
+
+/** Prints an error the way users see every error: `kl: error: …`, no stack unless KL_DEBUG=1. */
+export function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof KlError) {
+    io.stderr.write(`kl: error: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`kl: hint: ${error.hint}\n`);
+    if (io.env['KL_DEBUG'] === '1' && error.stack) io.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`kl: error: internal error: ${message} (please report it; KL_DEBUG=1 shows the stack)\n`);
+  if (io.env['KL_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT_USAGE;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; every commander complaint is a usage error (2), not 1.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+        return EXIT_OK;
+      }
+      if (error.code === 'commander.executeSubCommandAsync') return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    return reportError(error, io);
+  }
+}

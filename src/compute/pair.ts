@@ -1,0 +1,136 @@
+/**
+ * One pair of distributions: read → prepare each side → align → smooth → measure.
+ * Returns a PairResult; never prints.
+ */
+import { InputError } from '../errors.js';
+import { alignPair } from '../io/align.js';
+import type { RawDistribution } from '../io/types.js';
+import { computeMeasures, type MeasureName } from '../measures/pair.js';
+import { supportMismatch } from '../measures/divergence.js';
+import { smooth } from '../measures/prepare.js';
+import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
+import { plural } from '../report/wording.js';
+import { evaluateChecks } from './checks.js';
+import { prepareOrThrow } from './prepare-input.js';
+import type { InputRequest, Request } from './request.js';
+
+const NEEDS_Q_SUPPORT: readonly MeasureName[] = ['kl_forward', 'cross_entropy_pq', 'jeffreys'];
+const NEEDS_P_SUPPORT: readonly MeasureName[] = ['kl_reverse', 'cross_entropy_qp', 'jeffreys'];
+
+export interface PreparedSide {
+  raw: RawDistribution;
+  probs: Float64Array;
+  summary: InputSummary;
+}
+
+export function prepareSide(raw: RawDistribution, input: InputRequest, role: Role, request: Request): PreparedSide {
+  const prepared = prepareOrThrow(raw.values, input.kind, request.prepare, {
+    source: raw.source,
+    labels: raw.labels,
+    lines: raw.lines,
+  });
+  const rescaled = prepared.mass === null || prepared.mass !== 1;
+  return {
+    raw,
+    probs: prepared.probs,
+    summary: {
+      role,
+      source: raw.source,
+      format: raw.format,
+      kind: input.kind,
+      categories: raw.values.length,
+      mass: prepared.mass,
+      normalized: input.kind === 'counts' || input.kind === 'logits' || (request.prepare.normalize && rescaled),
+    },
+  };
+}
+
+function examples(labels: string[] | null, p: Float64Array, q: Float64Array, pOnly: boolean): string {
+  const shown: string[] = [];
+  for (let i = 0; i < p.length && shown.length < 3; i++) {
+    const hit = pOnly ? (p[i] as number) > 0 && q[i] === 0 : (q[i] as number) > 0 && p[i] === 0;
+    if (hit) shown.push(labels ? JSON.stringify(labels[i]) : `#${i + 1}`);
+  }
+  return shown.join(', ');
+}
+
+export function supportWarnings(
+  support: SupportSummary,
+  measureNames: readonly MeasureName[],
+  names: { p: string; q: string },
+  detail: { labels: string[] | null; p: Float64Array; q: Float64Array } | null,
+  smoothHint: boolean,
+): Warning[] {
+  const warnings: Warning[] = [];
+  const hint = smoothHint ? '; --smooth EPS avoids this' : '';
+  if (support.p_only > 0 && NEEDS_Q_SUPPORT.some((name) => measureNames.includes(name))) {
+    const which = detail ? ` (${examples(detail.labels, detail.p, detail.q, true)}${support.p_only > 3 ? ', …' : ''})` : '';
+    warnings.push({
+      code: 'q-zero-where-p-positive',
+      message: `${plural(support.p_only, 'category has', 'categories have')} q = 0 where p > 0${which}: D(${names.p} ‖ ${names.q}) is infinite${hint}`,
+    });
+  }
+  if (support.q_only > 0 && NEEDS_P_SUPPORT.some((name) => measureNames.includes(name))) {
+    const which = detail ? ` (${examples(detail.labels, detail.p, detail.q, false)}${support.q_only > 3 ? ', …' : ''})` : '';
+    warnings.push({
+      code: 'p-zero-where-q-positive',
+      message: `${plural(support.q_only, 'category has', 'categories have')} p = 0 where q > 0${which}: D(${names.q} ‖ ${names.p}) is infinite${hint}`,
+    });
+  }
+  return warnings;
+}
+
+export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDistribution | null): PairResult {
+  const p = prepareSide(pRaw, request.p, 'p', request);
+  const q = qRaw && request.q ? prepareSide(qRaw, request.q, 'q', request) : null;
+  const names = { p: p.raw.source, q: q?.raw.source ?? null };
+  const base = { command: request.command, unit: request.base.unit, base: request.base.value, names };
+
+  if (!q || !request.pairwise) {
+    // Entropy: each side on its own support.
+    const measures = computeMeasures(p.probs, p.probs, ['entropy_p'], request.base);
+    if (q) measures.entropy_q = computeMeasures(q.probs, q.probs, ['entropy_p'], request.base).entropy_p as number;
+    const measureNames = request.measureNames.filter((name) => measures[name] !== undefined);
+    const result: PairResult = {
+      type: 'pair',
+      ...base,
+      inputs: q ? [p.summary, q.summary] : [p.summary],
+      measureNames,
+      measures,
+      primary: request.primary.filter((name) => measures[name] !== undefined),
+      support: null,
+      warnings: [],
+      checks: [],
+    };
+    result.checks = evaluateChecks(request.checks, (name) => measures[name as MeasureName], () => measureNames);
+    return result;
+  }
+
+  const aligned = alignPair(
+    { role: 'P', source: p.raw.source, probs: p.probs, labels: p.raw.labels },
+    { role: 'Q', source: q.raw.source, probs: q.probs, labels: q.raw.labels },
+  );
+  const pProbs = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
+  const qProbs = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
+  const measures = computeMeasures(pProbs, qProbs, request.measureNames, request.base);
+  const mismatch = supportMismatch(pProbs, qProbs);
+  const support: SupportSummary = { categories: pProbs.length, p_only: mismatch.pOnly, q_only: mismatch.qOnly };
+  const warnings = supportWarnings(support, request.measureNames, { p: names.p, q: q.raw.source }, { labels: aligned.labels, p: pProbs, q: qProbs }, request.smooth === 0);
+  return {
+    type: 'pair',
+    ...base,
+    inputs: [p.summary, q.summary],
+    measureNames: [...request.measureNames],
+    measures,
+    primary: [...request.primary],
+    support,
+    warnings,
+    checks: evaluateChecks(request.checks, (name) => measures[name as MeasureName], () => [...request.measureNames]),
+  };
+}
+
+export function requireDistribution(raw: { shape: string; source: string }): asserts raw is RawDistribution {
+  if (raw.shape !== 'distribution') {
+    throw new InputError('batch-input', 'holds several rows of several values (a batch)', { location: { source: raw.source } });
+  }
+}

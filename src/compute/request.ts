@@ -1,0 +1,44 @@
+/**
+ * The typed request that the command line is turned into. Everything after argv
+ * parsing works from this, never from raw option strings.
+ */
+import type { InputFormat } from '../io/detect.js';
+import type { ReadOptions } from '../io/types.js';
+import type { LogBase } from '../measures/base.js';
+import type { MeasureName } from '../measures/pair.js';
+import type { Kind, PrepareOptions } from '../measures/prepare.js';
+
+export interface InputRequest {
+  /** As typed, or `-` for stdin. */
+  path: string;
+  displayName: string;
+  kind: Kind;
+  read: ReadOptions;
+  /** `--p-col` or `--q-col`, for messages. */
+  columnFlag: string;
+}
+
+export interface CheckSpec {
+  /** As typed: `kl_forward`, `kl_forward.mean`, `top1_agreement`. */
+  name: string;
+  op: 'max' | 'min';
+  limit: number;
+}
+
+export interface Request {
+  command: string;
+  /** Measures to compute and show, in display order. */
+  measureNames: MeasureName[];
+  /** What `--format value` prints. */
+  primary: MeasureName[];
+  p: InputRequest;
+  q: InputRequest | null;
+  /** When false (entropy), P and Q are measured separately and need not align. */
+  pairwise: boolean;
+  inputFormat: InputFormat | undefined;
+  prepare: PrepareOptions;
+  /** Additive smoothing ε (0 = none). */
+  smooth: number;
+  base: LogBase;
+  checks: CheckSpec[];
+}

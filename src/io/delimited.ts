@@ -1,0 +1,232 @@
+/**
+ * CSV and TSV inputs, parsed by csv-parse, and the layout rules that turn a table of
+ * cells into a distribution or a batch of rows.
+ *
+ * Layouts (after the header, if any):
+ * - one numeric column                 → one distribution down the column
+ * - a label column + one numeric column → a labelled distribution
+ * - one row of several numbers          → one distribution across the row (labels from the header)
+ * - --p-col/--q-col                     → the named or numbered column(s)
+ * - several rows × several numbers      → a batch (row i of P pairs with row i of Q)
+ *
+ * Header detection: the first row is a header when, in some column, it is not numeric
+ * while the second row is. --header/--no-header override it.
+ * Label detection: the first column is a label column when its first data cell is not
+ * numeric. Labels are kept exactly as written (no trimming: " the" and "the" are
+ * different tokens); numeric cells may be padded with spaces.
+ */
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, parse } from 'csv-parse';
+import { InputError } from '../errors.js';
+import type { InputFormat } from './detect.js';
+import { describeCellProblem, looksNumeric, parseCell } from './numbers.js';
+import { validatedUtf8 } from './source.js';
+import type { ColumnRef, RawInput, RawRow, ReadOptions } from './types.js';
+
+export interface CsvRecord {
+  cells: string[];
+  /** 1-based line on which the record ends. */
+  line: number;
+}
+
+function wrapCsvError(error: unknown, source: string): unknown {
+  if (error instanceof CsvError) {
+    const line = typeof error['lines'] === 'number' ? (error['lines'] as number) : undefined;
+    const message = error.message.replace(/ on line \d+$/, '').replace(/^Invalid Record Length: /, 'inconsistent number of fields: ');
+    return new InputError(`csv-${error.code.toLowerCase().replace(/_/g, '-')}`, message, {
+      location: line === undefined ? { source } : { source, line },
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** Streams the records of delimited text. csv-parse errors become InputErrors naming the file and line. */
+export async function* readDelimitedRecords(
+  stream: Readable,
+  delimiter: string,
+  source: string,
+): AsyncGenerator<CsvRecord> {
+  const parser = parse({ delimiter, bom: true, info: true, skip_empty_lines: true });
+  const feeding = pipeline(validatedUtf8(stream, source), parser).catch((error: unknown) => {
+    parser.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      yield { cells: item.record, line: item.info.lines };
+    }
+  } catch (error) {
+    throw wrapCsvError(error, source);
+  } finally {
+    await Promise.race([feeding, once(parser, 'close').catch(() => undefined)]);
+  }
+}
+
+function isNumericCell(cell: string): boolean {
+  return looksNumeric(cell.trim());
+}
+
+function cellError(source: string, line: number, column: number, cell: string, reason: Parameters<typeof describeCellProblem>[1], header?: string): InputError {
+  const where = header === undefined ? `column ${column}` : `column ${column} (${JSON.stringify(header)})`;
+  return new InputError('bad-number', `${where}: ${describeCellProblem(cell.trim(), reason)}`, {
+    location: { source, line },
+  });
+}
+
+/** Parses a numeric cell or throws naming the file, line and column. */
+function numberAt(source: string, record: CsvRecord, columnIndex: number, header: string[] | null): number {
+  const cell = record.cells[columnIndex] ?? '';
+  const parsed = parseCell(cell.trim());
+  if (parsed.ok) return parsed.value;
+  throw cellError(source, record.line, columnIndex + 1, cell, parsed.reason, header?.[columnIndex]);
+}
+
+/** Resolves a column by header name first, then as a 1-based position. */
+function resolveColumn(ref: ColumnRef, header: string[] | null, width: number, source: string, flag: string): number {
+  if (header) {
+    const byName = header.indexOf(ref);
+    if (byName >= 0) return byName;
+    const byTrimmedName = header.findIndex((name) => name.trim() === ref.trim());
+    if (byTrimmedName >= 0) return byTrimmedName;
+  }
+  if (/^\d+$/.test(ref)) {
+    const position = Number(ref);
+    if (position >= 1 && position <= width) return position - 1;
+    throw new InputError('no-such-column', `${flag} ${ref}: there are only ${width} columns (positions count from 1)`, {
+      location: { source },
+    });
+  }
+  const known = header ? `; columns are ${header.map((name) => JSON.stringify(name)).join(', ')}` : ' (the file has no header)';
+  throw new InputError('no-such-column', `${flag} ${JSON.stringify(ref)}: no such column${known}`, { location: { source } });
+}
+
+function decideHeader(first: CsvRecord, second: CsvRecord | undefined, mode: ReadOptions['header']): boolean {
+  if (mode !== 'auto') return mode === 'yes';
+  if (!second) return first.cells.some((cell) => !isNumericCell(cell));
+  return first.cells.some((cell, j) => !isNumericCell(cell) && isNumericCell(second.cells[j] ?? ''));
+}
+
+function checkDuplicateLabels(labels: string[], lines: Int32Array | null, source: string, what: string): void {
+  const seen = new Map<string, number>();
+  labels.forEach((label, i) => {
+    const previous = seen.get(label);
+    if (previous !== undefined) {
+      const line = lines?.[i];
+      throw new InputError('duplicate-label', `duplicate ${what} ${JSON.stringify(label)}`, {
+        location: line === undefined ? { source } : { source, line },
+        hint: lines ? `first seen on line ${lines[previous]}` : undefined,
+      });
+    }
+    seen.set(label, i);
+  });
+}
+
+export interface DelimitedContext {
+  source: string;
+  format: InputFormat;
+  /** The flag that chose `options.column`, for messages (`--p-col` or `--q-col`). */
+  columnFlag: string;
+}
+
+/**
+ * Reads delimited records into a distribution or a batch, following the layout rules
+ * at the top of this module.
+ */
+export async function readDelimited(
+  records: AsyncIterator<CsvRecord>,
+  options: ReadOptions,
+  context: DelimitedContext,
+): Promise<RawInput> {
+  const { source, format } = context;
+  // Three records are enough to decide header, labels and layout; the rest stream.
+  const peeked: CsvRecord[] = [];
+  while (peeked.length < 3) {
+    const next = await records.next();
+    if (next.done) break;
+    peeked.push(next.value);
+  }
+  const exhausted = peeked.length < 3;
+  const [first, second] = peeked;
+  if (!first) throw new InputError('empty-input', 'is empty: no rows', { location: { source } });
+
+  const hasHeader = decideHeader(first, second, options.header);
+  const header = hasHeader ? first.cells : null;
+  const peekedData = hasHeader ? peeked.slice(1) : peeked;
+  const firstData = peekedData[0];
+  if (!firstData) {
+    throw new InputError('no-data', 'has a header row but no data rows', { location: { source, line: first.line } });
+  }
+  const width = firstData.cells.length;
+
+  let labelIndex: number | null = null;
+  if (options.labelColumn !== undefined) {
+    labelIndex = resolveColumn(options.labelColumn, header, width, source, '--label-col');
+  } else if (width >= 2 && !isNumericCell(firstData.cells[0] ?? '')) {
+    labelIndex = 0;
+  }
+
+  // Everything after the peeked rows, as one iterator over data records.
+  async function* dataRecords(): AsyncGenerator<CsvRecord> {
+    yield* peekedData;
+    for (let next = await records.next(); !next.done; next = await records.next()) yield next.value;
+  }
+
+  const valueColumns: number[] = [];
+  if (options.column !== undefined) {
+    const chosen = resolveColumn(options.column, header, width, source, context.columnFlag);
+    if (chosen === labelIndex) {
+      throw new InputError('label-column-chosen', `${context.columnFlag} ${options.column} is the label column`, { location: { source } });
+    }
+    valueColumns.push(chosen);
+  } else {
+    for (let j = 0; j < width; j++) if (j !== labelIndex) valueColumns.push(j);
+  }
+  if (valueColumns.length === 0) {
+    throw new InputError('no-values', 'has labels but no numeric column', { location: { source } });
+  }
+
+  if (valueColumns.length === 1) {
+    // One distribution down a column.
+    const column = valueColumns[0] as number;
+    const values: number[] = [];
+    const lines: number[] = [];
+    const labels: string[] | null = labelIndex === null ? null : [];
+    for await (const record of dataRecords()) {
+      values.push(numberAt(source, record, column, header));
+      lines.push(record.line);
+      if (labels && labelIndex !== null) labels.push(record.cells[labelIndex] ?? '');
+    }
+    const lineArray = Int32Array.from(lines);
+    if (labels) checkDuplicateLabels(labels, lineArray, source, 'label');
+    const name = options.column !== undefined ? `${source}[${header?.[column] ?? column + 1}]` : source;
+    return { shape: 'distribution', source: name, format, values: Float64Array.from(values), labels, lines: lineArray };
+  }
+
+  const columnLabels = header ? valueColumns.map((j) => header[j] ?? '') : null;
+  if (columnLabels) checkDuplicateLabels(columnLabels, null, source, 'column name');
+
+  if (exhausted && peekedData.length === 1) {
+    // Exactly one data row: one distribution across it.
+    const record = firstData;
+    const values = Float64Array.from(valueColumns, (j) => numberAt(source, record, j, header));
+    return {
+      shape: 'distribution',
+      source,
+      format,
+      values,
+      labels: columnLabels,
+      lines: new Int32Array(values.length).fill(record.line),
+    };
+  }
+
+  async function* rows(): AsyncGenerator<RawRow> {
+    for await (const record of dataRecords()) {
+      const values = new Float64Array(valueColumns.length);
+      for (let k = 0; k < valueColumns.length; k++) values[k] = numberAt(source, record, valueColumns[k] as number, header);
+      yield { values, labels: null, line: record.line };
+    }
+  }
+  return { shape: 'batch', source, format, columns: columnLabels, width: valueColumns.length, rows: rows() };
+}

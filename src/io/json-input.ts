@@ -1,0 +1,159 @@
+/**
+ * JSON and JSONL inputs.
+ *
+ * JSON shapes:
+ * - `[0.1, 0.9]`                       → one positional distribution
+ * - `{"cat": 0.1, "dog": 0.9}`         → one labelled distribution (keys are labels, any string)
+ * - `[[…], […]]` or `[{…}, {…}]`       → a batch of rows
+ * JSONL/NDJSON: one such array or object per line; a single line is one distribution,
+ * several lines are a batch. Blank lines are skipped.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import type { InputFormat } from './detect.js';
+import { type JsonValue, JsonSyntaxError, jsonTypeName, parseJson } from './json-parse.js';
+import { decodeUtf8, readAllBytes, validatedUtf8 } from './source.js';
+import type { RawInput, RawRow } from './types.js';
+
+interface Located {
+  source: string;
+  line?: number;
+}
+
+function shapeError(where: Located, path: string, message: string): InputError {
+  return new InputError('json-shape', `${path}: ${message}`, {
+    location: where.line === undefined ? { source: where.source } : { source: where.source, line: where.line },
+    hint: 'expected an array of numbers, an object of label → number, or an array of either (one per row)',
+  });
+}
+
+function syntaxError(error: JsonSyntaxError, source: string, lineOffset = 0): InputError {
+  return new InputError('invalid-json', `invalid JSON: ${error.message}`, {
+    location: { source, line: error.line + lineOffset, column: error.column },
+  });
+}
+
+/** A row: an array of numbers, or an object of label → number. */
+function toRow(value: JsonValue, where: Located, path: string): { values: Float64Array; labels: string[] | null } {
+  if (Array.isArray(value)) {
+    const values = new Float64Array(value.length);
+    value.forEach((item, i) => {
+      if (typeof item !== 'number') throw shapeError(where, `${path}[${i}]`, `expected a number, found ${jsonTypeName(item)}`);
+      values[i] = item;
+    });
+    return { values, labels: null };
+  }
+  if (value instanceof Map) {
+    const values = new Float64Array(value.size);
+    const labels: string[] = [];
+    let i = 0;
+    for (const [label, item] of value) {
+      if (typeof item !== 'number') {
+        throw shapeError(where, `${path}[${JSON.stringify(label)}]`, `expected a number, found ${jsonTypeName(item)}`);
+      }
+      values[i++] = item;
+      labels.push(label);
+    }
+    return { values, labels };
+  }
+  throw shapeError(where, path, `expected an array or an object, found ${jsonTypeName(value)}`);
+}
+
+function isRowLike(value: JsonValue): boolean {
+  return Array.isArray(value) || value instanceof Map;
+}
+
+function rejectNonFinite(values: Float64Array, labels: string[] | null, where: Located, path: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    // −Infinity (log 0) is for log kinds to accept or refuse; NaN and +Infinity never make sense.
+    if (Number.isNaN(value) || value === Infinity) {
+      const key = labels ? JSON.stringify(labels[i]) : String(i);
+      throw new InputError('bad-number', `${path}[${key}]: value ${value} is not finite`, {
+        location: where.line === undefined ? { source: where.source } : { source: where.source, line: where.line },
+      });
+    }
+  }
+}
+
+export async function readJson(stream: Readable, source: string, format: InputFormat): Promise<RawInput> {
+  const text = decodeUtf8(await readAllBytes(stream, source), source);
+  if (text.trim() === '') throw new InputError('empty-input', 'is empty', { location: { source } });
+  let document: JsonValue;
+  try {
+    document = parseJson(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) throw syntaxError(error, source);
+    throw error;
+  }
+  const where = { source };
+  if (Array.isArray(document)) {
+    if (document.length === 0) throw new InputError('empty-input', 'is an empty array', { location: { source } });
+    if (document.every((item) => typeof item === 'number')) {
+      const row = toRow(document, where, '$');
+      rejectNonFinite(row.values, null, where, '$');
+      return { shape: 'distribution', source, format, values: row.values, labels: null, lines: null };
+    }
+    if (isRowLike(document[0] as JsonValue)) {
+      const documentRows = document;
+      async function* rows(): AsyncGenerator<RawRow> {
+        for (let i = 0; i < documentRows.length; i++) {
+          const row = toRow(documentRows[i] as JsonValue, where, `$[${i}]`);
+          rejectNonFinite(row.values, row.labels, where, `$[${i}]`);
+          yield { ...row, line: null };
+        }
+      }
+      return { shape: 'batch', source, format, columns: null, width: null, rows: rows() };
+    }
+    const badIndex = document.findIndex((item) => typeof item !== 'number');
+    throw shapeError(where, `$[${badIndex}]`, `expected a number, found ${jsonTypeName(document[badIndex] as JsonValue)}`);
+  }
+  if (document instanceof Map) {
+    if (document.size === 0) throw new InputError('empty-input', 'is an empty object', { location: { source } });
+    const row = toRow(document, where, '$');
+    rejectNonFinite(row.values, row.labels, where, '$');
+    return { shape: 'distribution', source, format, values: row.values, labels: row.labels, lines: null };
+  }
+  throw shapeError(where, '$', `expected an array or an object, found ${jsonTypeName(document)}`);
+}
+
+/** Streams JSONL rows; each non-blank line must be one row. */
+async function* jsonlRows(stream: Readable, source: string): AsyncGenerator<RawRow> {
+  const lines = createInterface({ input: validatedUtf8(stream, source), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const rawLine of lines) {
+    lineNumber++;
+    const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+    if (line.trim() === '') continue;
+    let value: JsonValue;
+    try {
+      value = parseJson(line);
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) throw syntaxError(error, source, lineNumber - 1);
+      throw error;
+    }
+    const where = { source, line: lineNumber };
+    const row = toRow(value, where, '$');
+    rejectNonFinite(row.values, row.labels, where, '$');
+    yield { ...row, line: lineNumber };
+  }
+}
+
+export async function readJsonl(stream: Readable, source: string, format: InputFormat): Promise<RawInput> {
+  const rows = jsonlRows(stream, source);
+  const first = await rows.next();
+  if (first.done) throw new InputError('empty-input', 'is empty: no rows', { location: { source } });
+  const second = await rows.next();
+  if (second.done) {
+    const row = first.value;
+    const lines = row.line === null ? null : new Int32Array(row.values.length).fill(row.line);
+    return { shape: 'distribution', source, format, values: row.values, labels: row.labels, lines };
+  }
+  async function* all(): AsyncGenerator<RawRow> {
+    yield first.value as RawRow;
+    yield second.value as RawRow;
+    yield* rows;
+  }
+  return { shape: 'batch', source, format, columns: null, width: null, rows: all() };
+}

@@ -1,0 +1,263 @@
+/**
+ * NumPy .npy reader (format versions 1.0, 2.0 and 3.0).
+ *
+ * Layout of the file: the magic `\x93NUMPY`, a major and minor version byte, the header
+ * length (uint16 LE in v1, uint32 LE in v2/v3), then an ASCII (v3: UTF-8) Python dict
+ * literal `{'descr': '<f4', 'fortran_order': False, 'shape': (4096, 32000), }` padded
+ * to a multiple of 64 bytes, then the raw array data.
+ *
+ * Supported dtypes: float16/32/64 and signed/unsigned integers of 1–8 bytes, either
+ * endianness. Shapes: 1-D is one distribution, 2-D is rows, N-D folds every leading
+ * dimension into rows (batch × sequence × vocabulary logits become batch·sequence rows).
+ * C-order data streams row by row with memory of one row; Fortran order is accepted for
+ * 1-D and 2-D (the 2-D case must be read whole, since a row is scattered over the file).
+ */
+import type { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { fileError } from './source.js';
+import type { RawInput, RawRow } from './types.js';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+
+type Decoder = (view: DataView, offset: number) => number;
+
+interface DType {
+  descr: string;
+  itemSize: number;
+  littleEndian: boolean;
+  isFloat: boolean;
+  read: Decoder;
+}
+
+function float16(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+function parseDType(descr: string, source: string): DType {
+  const match = /^([<>|=])([fiu])(\d+)$/.exec(descr);
+  const fail = (): never => {
+    throw new InputError('npy-dtype', `unsupported .npy dtype ${JSON.stringify(descr)}`, {
+      location: { source },
+      hint: 'supported: float16/32/64 and (u)int8/16/32/64, little- or big-endian',
+    });
+  };
+  if (!match) return fail();
+  const [, order, kind, sizeText] = match as unknown as [string, string, string, string];
+  const itemSize = Number(sizeText);
+  const littleEndian = order !== '>';
+  let read: Decoder | undefined;
+  if (kind === 'f') {
+    if (itemSize === 2) read = (view, offset) => float16(view.getUint16(offset, littleEndian));
+    else if (itemSize === 4) read = (view, offset) => view.getFloat32(offset, littleEndian);
+    else if (itemSize === 8) read = (view, offset) => view.getFloat64(offset, littleEndian);
+  } else if (kind === 'i') {
+    if (itemSize === 1) read = (view, offset) => view.getInt8(offset);
+    else if (itemSize === 2) read = (view, offset) => view.getInt16(offset, littleEndian);
+    else if (itemSize === 4) read = (view, offset) => view.getInt32(offset, littleEndian);
+    else if (itemSize === 8) read = (view, offset) => Number(view.getBigInt64(offset, littleEndian));
+  } else {
+    if (itemSize === 1) read = (view, offset) => view.getUint8(offset);
+    else if (itemSize === 2) read = (view, offset) => view.getUint16(offset, littleEndian);
+    else if (itemSize === 4) read = (view, offset) => view.getUint32(offset, littleEndian);
+    else if (itemSize === 8) read = (view, offset) => Number(view.getBigUint64(offset, littleEndian));
+  }
+  if (!read) return fail();
+  return { descr, itemSize, littleEndian, isFloat: kind === 'f', read };
+}
+
+export interface NpyHeader {
+  dtype: DType;
+  fortranOrder: boolean;
+  shape: number[];
+  /** Byte offset where the data starts. */
+  dataOffset: number;
+}
+
+function headerError(source: string, message: string): InputError {
+  return new InputError('npy-header', `invalid .npy header: ${message}`, { location: { source } });
+}
+
+/** Parses the header from the first bytes; returns null when more bytes are needed. */
+export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader | null {
+  if (bytes.length < 10) return null;
+  if (!MAGIC.every((byte, i) => bytes[i] === byte)) throw headerError(source, 'missing the \\x93NUMPY magic');
+  const major = bytes[6] as number;
+  if (major < 1 || major > 3) throw headerError(source, `unknown format version ${major}.${bytes[7]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLength: number;
+  let headerStart: number;
+  if (major === 1) {
+    headerLength = view.getUint16(8, true);
+    headerStart = 10;
+  } else {
+    if (bytes.length < 12) return null;
+    headerLength = view.getUint32(8, true);
+    headerStart = 12;
+  }
+  if (headerLength > 1 << 20) throw headerError(source, `header length ${headerLength} is implausible`);
+  if (bytes.length < headerStart + headerLength) return null;
+  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(headerStart, headerStart + headerLength),
+  );
+  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
+  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
+  if (descr === undefined || fortran === undefined || shapeText === undefined) {
+    throw headerError(source, `cannot read descr, fortran_order and shape from ${JSON.stringify(text.trim())}`);
+  }
+  const shape = shapeText
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      if (!/^\d+L?$/.test(part)) throw headerError(source, `bad shape (${shapeText})`);
+      return Number.parseInt(part, 10);
+    });
+  return { dtype: parseDType(descr, source), fortranOrder: fortran === 'True', shape, dataOffset: headerStart + headerLength };
+}
+
+function nonFiniteError(source: string, row: number, column: number, value: number): InputError {
+  return new InputError('bad-number', `row ${row + 1}, column ${column + 1}: value ${value} is not finite`, {
+    location: { source },
+  });
+}
+
+function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: number, source: string): Float64Array {
+  const out = new Float64Array(width);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const step = dtype.itemSize;
+  for (let j = 0, offset = 0; j < width; j++, offset += step) {
+    const value = dtype.read(view, offset);
+    // −Infinity stays (log 0, for log kinds); NaN and +Infinity are never meaningful.
+    if (value !== value || value === Infinity) throw nonFiniteError(source, rowIndex, j, value);
+    out[j] = value;
+  }
+  return out;
+}
+
+/**
+ * Yields fixed-size records from a byte stream, starting at `skip` bytes into `first`.
+ * Memory stays at one record plus one chunk.
+ */
+async function* records(
+  first: Uint8Array,
+  rest: AsyncIterator<Buffer>,
+  recordBytes: number,
+  count: number,
+  source: string,
+): AsyncGenerator<Uint8Array> {
+  let record = new Uint8Array(recordBytes);
+  let filled = 0;
+  let produced = 0;
+  let chunk: Uint8Array | undefined = first;
+  while (chunk) {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (produced === count) {
+        throw new InputError('npy-trailing-data', `has more data than its header's shape declares`, { location: { source } });
+      }
+      const take = Math.min(recordBytes - filled, chunk.length - offset);
+      record.set(chunk.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled === recordBytes) {
+        yield record;
+        record = new Uint8Array(recordBytes);
+        filled = 0;
+        produced++;
+      }
+    }
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await rest.next();
+    } catch (error) {
+      throw fileError(source, error);
+    }
+    chunk = next.done ? undefined : next.value;
+  }
+  if (produced < count) {
+    throw new InputError(
+      'npy-truncated',
+      `data ends after ${produced} of ${count} rows declared by the header (file truncated, or the shape lies)`,
+      { location: { source } },
+    );
+  }
+}
+
+export async function readNpy(stream: Readable, source: string): Promise<RawInput> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let head = new Uint8Array(0);
+  let header: NpyHeader | null = null;
+  while (!header) {
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (error) {
+      throw fileError(source, error);
+    }
+    if (next.done) {
+      if (head.length === 0) throw new InputError('empty-input', 'is empty', { location: { source } });
+      throw headerError(source, 'the file ends inside the header');
+    }
+    const joined = new Uint8Array(head.length + next.value.length);
+    joined.set(head);
+    joined.set(next.value, head.length);
+    head = joined;
+    header = parseNpyHeader(head, source);
+  }
+  const { dtype, shape, fortranOrder } = header;
+  if (shape.length === 0) throw new InputError('npy-shape', 'holds a scalar, not a distribution', { location: { source } });
+  const width = shape[shape.length - 1] as number;
+  const rowCount = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (width === 0 || rowCount === 0) {
+    throw new InputError('empty-input', `is empty (shape (${shape.join(', ')}))`, { location: { source } });
+  }
+  if (fortranOrder && shape.length > 2) {
+    throw new InputError('npy-fortran', `Fortran-order arrays with ${shape.length} dimensions are not supported`, {
+      location: { source },
+      hint: 'save it in C order: np.save(path, np.ascontiguousarray(a))',
+    });
+  }
+  const data = head.subarray(header.dataOffset);
+
+  if (shape.length === 1) {
+    let only: Uint8Array | undefined;
+    for await (const record of records(data, iterator, width * dtype.itemSize, 1, source)) only = record;
+    const values = decodeRow(only as Uint8Array, dtype, width, 0, source);
+    return { shape: 'distribution', source, format: 'npy', values, labels: null, lines: null };
+  }
+
+  if (fortranOrder) {
+    // Column-major: element (r, c) sits at c·rows + r. Read everything, then gather rows.
+    let all: Uint8Array | undefined;
+    for await (const record of records(data, iterator, rowCount * width * dtype.itemSize, 1, source)) all = record;
+    const whole = all as Uint8Array;
+    const view = new DataView(whole.buffer, whole.byteOffset, whole.byteLength);
+    async function* fortranRows(): AsyncGenerator<RawRow> {
+      for (let r = 0; r < rowCount; r++) {
+        const values = new Float64Array(width);
+        for (let c = 0; c < width; c++) {
+          const value = dtype.read(view, (c * rowCount + r) * dtype.itemSize);
+          if (value !== value || value === Infinity) throw nonFiniteError(source, r, c, value);
+          values[c] = value;
+        }
+        yield { values, labels: null, line: null };
+      }
+    }
+    return { shape: 'batch', source, format: 'npy', columns: null, width, rows: fortranRows() };
+  }
+
+  async function* rows(): AsyncGenerator<RawRow> {
+    let index = 0;
+    for await (const record of records(data, iterator, width * dtype.itemSize, rowCount, source)) {
+      yield { values: decodeRow(record, dtype, width, index, source), labels: null, line: null };
+      index++;
+    }
+  }
+  return { shape: 'batch', source, format: 'npy', columns: null, width, rows: rows() };
+}

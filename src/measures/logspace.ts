@@ -1,0 +1,60 @@
+/**
+ * Log-space kernels: the only safe way to turn logits into probabilities.
+ *
+ * exp(1000) overflows float64, so softmax is evaluated after shifting by the maximum:
+ * log softmax(x)ᵢ = (xᵢ − m) − log Σⱼ exp(xⱼ − m),  m = maxⱼ xⱼ.
+ * Every exponent is then ≤ 0 and the sum lies in [1, n], so nothing overflows and the
+ * largest term never underflows. Subtracting the shifted value first (rather than
+ * xᵢ − logsumexp(x)) keeps the absolute error near ε·(|xᵢ − m| + log n) instead of
+ * ε·|m|, which matters for logits of magnitude 1e3.
+ */
+
+/**
+ * log Σᵢ exp(xᵢ), computed stably.
+ *
+ * Returns −Infinity for an empty input or when every xᵢ is −Infinity (zero total mass).
+ * Callers must reject +Infinity and NaN before calling.
+ */
+export function logSumExp(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value > max) max = value;
+  }
+  if (max === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += Math.exp((values[i] as number) - max);
+  return max + Math.log(sum);
+}
+
+/**
+ * Stable log-softmax of `values / temperature`, written into `out` (default: a new array).
+ *
+ * log pᵢ = (xᵢ/T − m) − log Σⱼ exp(xⱼ/T − m), m = maxⱼ xⱼ/T. −Infinity entries give
+ * log pᵢ = −Infinity (probability exactly 0). If every entry is −Infinity the result
+ * is all NaN and `logSoftmax` returns `null` so the caller can report zero mass.
+ */
+export function logSoftmax(
+  values: ArrayLike<number>,
+  temperature = 1,
+  out: Float64Array = new Float64Array(values.length),
+): Float64Array | null {
+  const n = values.length;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const scaled = (values[i] as number) / temperature;
+    out[i] = scaled;
+    if (scaled > max) max = scaled;
+  }
+  if (max === -Infinity) return null;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const shifted = (out[i] as number) - max;
+    out[i] = shifted;
+    sum += Math.exp(shifted);
+  }
+  // sum ∈ [1, n]: the max term contributes exactly 1, so the log is well conditioned.
+  const logSum = Math.log(sum);
+  for (let i = 0; i < n; i++) out[i] = (out[i] as number) - logSum;
+  return out;
+}

@@ -1,0 +1,160 @@
+/**
+ * Turning what the user has (probabilities, counts, logits, log-probabilities) into
+ * probability vectors, with every rescaling explicit.
+ *
+ * No function here rescales silently beyond `tolerance`: probabilities or
+ * log-probabilities whose total mass is off by more than that are refused unless
+ * the caller asked for `normalize`. Within the tolerance they are divided by their
+ * (compensated) sum so that every later identity holds to rounding; the original
+ * mass is returned so it can be shown.
+ */
+import { logSoftmax, logSumExp } from './logspace.js';
+import { compensatedSum } from './sum.js';
+
+export const KINDS = ['probs', 'counts', 'logits', 'logprobs'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Default allowed |Σp − 1| (or |log Σ exp ℓ| for log-probs) before --normalize is required. */
+export const DEFAULT_SUM_TOLERANCE = 1e-6;
+
+export interface PrepareOptions {
+  /** Rescale probabilities / log-probabilities whatever their total. */
+  normalize: boolean;
+  /** Allowed |Σp − 1| without `normalize`. */
+  tolerance: number;
+  /** Logit temperature T: softmax(x / T). Only meaningful for logits. */
+  temperature: number;
+}
+
+export type PrepareFailure = {
+  ok: false;
+  code: 'negative-value' | 'non-finite-value' | 'zero-mass' | 'not-normalized';
+  message: string;
+  /** The offending category, for messages that can point at it. */
+  index?: number;
+  hint?: string;
+};
+
+export type Prepared =
+  | {
+      ok: true;
+      probs: Float64Array;
+      /** Total mass before rescaling (Σ values, or Σ exp values for log-probs); null for logits. */
+      mass: number | null;
+    }
+  | PrepareFailure;
+
+function firstInvalidLinear(values: ArrayLike<number>): PrepareFailure | null {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (Number.isNaN(value) || value === Infinity || value === -Infinity) {
+      return { ok: false, code: 'non-finite-value', index: i, message: `non-finite value ${value}` };
+    }
+    if (value < 0) {
+      return { ok: false, code: 'negative-value', index: i, message: `negative value ${value}` };
+    }
+  }
+  return null;
+}
+
+function firstInvalidLog(values: ArrayLike<number>): PrepareFailure | null {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    // −Infinity is log 0: a legitimate zero probability. +Infinity and NaN are not.
+    if (Number.isNaN(value) || value === Infinity) {
+      return { ok: false, code: 'non-finite-value', index: i, message: `non-finite value ${value}` };
+    }
+  }
+  return null;
+}
+
+/**
+ * Divides non-negative values by their total. Huge values (counts near 1e308) would
+ * overflow the sum, so they are first scaled by the maximum, which is exact in
+ * direction and costs one rounding per value.
+ */
+function divideByTotal(values: ArrayLike<number>): { probs: Float64Array; mass: number } | null {
+  const n = values.length;
+  const probs = new Float64Array(n);
+  let mass = compensatedSum(values);
+  if (mass === 0) return null;
+  if (mass === Infinity) {
+    let max = 0;
+    for (let i = 0; i < n; i++) max = Math.max(max, values[i] as number);
+    for (let i = 0; i < n; i++) probs[i] = (values[i] as number) / max;
+    const scaledMass = compensatedSum(probs);
+    for (let i = 0; i < n; i++) probs[i] = (probs[i] as number) / scaledMass;
+    return { probs, mass };
+  }
+  for (let i = 0; i < n; i++) probs[i] = (values[i] as number) / mass;
+  return { probs, mass };
+}
+
+function zeroMass(): PrepareFailure {
+  return { ok: false, code: 'zero-mass', message: 'total mass is zero: every value is 0' };
+}
+
+function notNormalized(mass: number, tolerance: number, kind: Kind): PrepareFailure {
+  const what = kind === 'logprobs' ? 'exp(log-probabilities) sum' : 'probabilities sum';
+  return {
+    ok: false,
+    code: 'not-normalized',
+    message: `${what} to ${mass}, not 1 (tolerance ${tolerance})`,
+    hint:
+      kind === 'logprobs'
+        ? 'pass --normalize to rescale them, or --kind logits if they are unnormalised scores'
+        : 'pass --normalize to rescale them, or --kind counts if they are counts',
+  };
+}
+
+/**
+ * Converts raw values of the given kind into a probability vector.
+ *
+ * - probs: validated (finite, ≥ 0), total checked against `tolerance`, divided by the total.
+ * - counts: validated, divided by their total (any positive total).
+ * - logits: p = softmax(x / T) via a stable log-softmax; −Infinity means p = 0.
+ * - logprobs: p = exp(ℓ) normalised in log space; total checked like probs.
+ */
+export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: PrepareOptions): Prepared {
+  if (kind === 'probs' || kind === 'counts') {
+    const invalid = firstInvalidLinear(values);
+    if (invalid) return invalid;
+    const divided = divideByTotal(values);
+    if (!divided) return zeroMass();
+    if (kind === 'probs' && !options.normalize && !(Math.abs(divided.mass - 1) <= options.tolerance)) {
+      return notNormalized(divided.mass, options.tolerance, kind);
+    }
+    return { ok: true, probs: divided.probs, mass: divided.mass };
+  }
+
+  const invalid = firstInvalidLog(values);
+  if (invalid) return invalid;
+  let mass: number | null = null;
+  if (kind === 'logprobs') {
+    const logMass = logSumExp(values);
+    if (logMass === -Infinity) return zeroMass();
+    mass = Math.exp(logMass);
+    if (!options.normalize && !(Math.abs(logMass) <= options.tolerance)) {
+      return notNormalized(mass, options.tolerance, kind);
+    }
+  }
+  const temperature = kind === 'logits' ? options.temperature : 1;
+  const logProbs = logSoftmax(values, temperature);
+  if (!logProbs) return zeroMass();
+  for (let i = 0; i < logProbs.length; i++) logProbs[i] = Math.exp(logProbs[i] as number);
+  return { ok: true, probs: logProbs, mass };
+}
+
+/**
+ * Additive (Lidstone) smoothing: p'ᵢ = (pᵢ + ε) / Σⱼ (pⱼ + ε).
+ *
+ * Applied to both sides over their common (union) support, it removes the zeros that
+ * make KL infinite, at the price of biasing every category towards uniform.
+ */
+export function smooth(probs: Float64Array, epsilon: number): Float64Array {
+  const out = new Float64Array(probs.length);
+  for (let i = 0; i < probs.length; i++) out[i] = (probs[i] as number) + epsilon;
+  const total = compensatedSum(out);
+  for (let i = 0; i < out.length; i++) out[i] = (out[i] as number) / total;
+  return out;
+}
