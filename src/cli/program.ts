@@ -54,6 +54,11 @@ async function runMeasureCommand(spec: CommandSpec, pPath: string, qPath: string
   return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
+/** Commander's "error: …\n(Did you mean x?)" as one `kl: error: …` line. */
+function oneLine(text: string): string {
+  return `kl: ${text.trimEnd().replace(/\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)')}\n`;
+}
+
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('kl')
     .description('Measure how far apart probability distributions are: entropy, cross-entropy, KL (both directions), Jensen–Shannon.')
@@ -63,7 +68,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`kl: ${text}`),
+      outputError: (text, write) => write(oneLine(text)),
     })
     .addHelpText('after', EPILOG);
 
@@ -78,7 +83,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
       .configureOutput({
         writeOut: (text) => io.stdout.write(text),
         writeErr: (text) => io.stderr.write(text),
-        outputError: (text, write) => write(`kl: ${text}`),
+        outputError: (text, write) => write(oneLine(text)),
       })
       .addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n${EPILOG}`);
     addSharedOptions(command).action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
@@ -114,12 +119,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and --version exit 0; every commander complaint is a usage error (2), not 1.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
-        return EXIT_OK;
-      }
-      if (error.code === 'commander.executeSubCommandAsync') return EXIT_OK;
-      return EXIT_USAGE;
+      // Help and --version exit 0; every commander complaint is a usage error (2), not commander's 1.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     return reportError(error, io);
   }

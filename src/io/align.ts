@@ -30,7 +30,7 @@ export function alignPair(p: AlignSide, q: AlignSide): Aligned {
     if (p.probs.length !== q.probs.length) {
       throw new InputError(
         'length-mismatch',
-        `P (${p.source}) has ${p.probs.length} categories but Q (${q.source}) has ${q.probs.length}`,
+        `P (${p.source}) has ${count(p.probs.length)} but Q (${q.source}) has ${count(q.probs.length)}`,
         { hint: 'positional inputs must have the same length; label the categories to align them by name' },
       );
     }
@@ -66,4 +66,8 @@ export function alignByLabel(pProbs: Float64Array, pLabels: string[], qProbs: Fl
     q[index.get(label) as number] = qProbs[i] as number;
   });
   return { labels, p, q };
+}
+
+function count(categories: number): string {
+  return `${categories} ${categories === 1 ? 'category' : 'categories'}`;
 }

@@ -185,12 +185,17 @@ export function totalVariation(p: Float64Array, q: Float64Array): number {
  * Hellinger distance H(P, Q) = √(½ Σᵢ (√pᵢ − √qᵢ)²), in [0, 1]. Unitless.
  *
  * Summed as squares of differences rather than as 1 − Σ√(pᵢqᵢ), which cancels to
- * garbage (or a negative number) when P ≈ Q.
+ * garbage (or a negative number) when P ≈ Q; each difference is formed as
+ * (pᵢ − qᵢ)/(√pᵢ + √qᵢ) so it keeps full relative accuracy too.
  */
 export function hellinger(p: Float64Array, q: Float64Array): number {
   const sum = new NeumaierSum();
   for (let i = 0; i < p.length; i++) {
-    const difference = Math.sqrt(p[i] as number) - Math.sqrt(q[i] as number);
+    const pi = p[i] as number;
+    const qi = q[i] as number;
+    if (pi === qi) continue;
+    // √p − √q = (p − q)/(√p + √q): p − q is exact when p ≈ q, so no digits cancel.
+    const difference = (pi - qi) / (Math.sqrt(pi) + Math.sqrt(qi));
     sum.add(difference * difference);
   }
   return Math.sqrt(Math.min(1, Math.max(0, 0.5 * sum.value())));

@@ -5,8 +5,8 @@ export const compare: CommandSpec = {
   name: 'compare',
   summary: 'every measure between P and Q in one table',
   description:
-    'Entropies H(P), H(Q); cross-entropies H(P,Q), H(Q,P); forward KL D(P‖Q); reverse KL D(Q‖P);\n' +
-    'Jensen–Shannon divergence and distance; Jeffreys (D(P‖Q) + D(Q‖P)); total variation; Hellinger.\n' +
+    'Entropies H(P), H(Q); cross-entropies H(P,Q), H(Q,P); forward KL D(P‖Q); reverse KL D(Q‖P); ' +
+    'Jensen–Shannon divergence and distance; Jeffreys (D(P‖Q) + D(Q‖P)); total variation; Hellinger. ' +
     '--format value prints the forward KL D(P‖Q) alone.',
   measureNames: [...MEASURE_NAMES],
   primary: ['kl_forward'],

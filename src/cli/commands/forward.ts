@@ -4,7 +4,7 @@ export const forward: CommandSpec = {
   name: 'forward',
   summary: 'forward KL divergence D(P‖Q) = Σ p·log(p/q)',
   description:
-    'The Kullback–Leibler divergence of Q from P: the expected extra cost of coding samples of P\n' +
+    'The Kullback–Leibler divergence of Q from P: the expected extra cost of coding samples of P ' +
     'with a code built for Q. Infinite when some category has p > 0 and q = 0.',
   measureNames: ['kl_forward'],
   primary: ['kl_forward'],

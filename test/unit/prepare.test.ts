@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { klDivergence } from '../../src/measures/divergence.js';
+import { logSoftmax, logSumExp } from '../../src/measures/logspace.js';
+import { type PrepareOptions, smooth, toProbabilities } from '../../src/measures/prepare.js';
+import { compensatedSum, NeumaierSum } from '../../src/measures/sum.js';
+import { loadJson, parseReference, relativeError } from '../helpers/reference.js';
+
+const options: PrepareOptions = { normalize: false, tolerance: 1e-6, temperature: 1 };
+
+function probsOf(values: number[], kind: Parameters<typeof toProbabilities>[1], opts = options): Float64Array {
+  const prepared = toProbabilities(Float64Array.from(values), kind, opts);
+  if (!prepared.ok) throw new Error(prepared.message);
+  return prepared.probs;
+}
+
+describe('compensated summation', () => {
+  it('recovers what naive summation loses', () => {
+    const values = [1, 1e100, 1, -1e100];
+    expect(values.reduce((a, b) => a + b, 0)).toBe(0);
+    expect(compensatedSum(values)).toBe(2);
+    const sum = new NeumaierSum();
+    for (const value of values) sum.add(value);
+    expect(sum.value()).toBe(2);
+  });
+  it('sums a million copies of 0.1 to the correctly rounded value, where naive summation drifts', () => {
+    const values = new Float64Array(1_000_000).fill(0.1);
+    // The exact sum is 100000.0000000000055…, whose nearest double is 100000.
+    expect(compensatedSum(values)).toBe(100000);
+    expect(values.reduce((a, b) => a + b, 0)).not.toBe(100000);
+  });
+  it('propagates infinity instead of NaN', () => {
+    expect(compensatedSum([1, Infinity, 2])).toBe(Infinity);
+  });
+});
+
+describe('log-space kernels', () => {
+  it('logSumExp does not overflow at 1e3', () => {
+    expect(logSumExp([1000, 1000])).toBeCloseTo(1000 + Math.LN2, 12);
+  });
+  it('logSoftmax of [1000, 999, 990] matches the shifted closed form', () => {
+    const out = logSoftmax([1000, 999, 990]) as Float64Array;
+    const z = 1 + Math.exp(-1) + Math.exp(-10);
+    expect(out[0]).toBeCloseTo(-Math.log(z), 15);
+    expect(out[2]).toBeCloseTo(-10 - Math.log(z), 14);
+  });
+  it('−Infinity logits are probability 0; all −Infinity is zero mass', () => {
+    const out = logSoftmax([0, -Infinity]) as Float64Array;
+    expect(out[0]).toBe(0);
+    expect(out[1]).toBe(-Infinity);
+    expect(logSoftmax([-Infinity, -Infinity])).toBeNull();
+  });
+});
+
+interface LogitCase {
+  name: string;
+  temperature: number;
+  p_logits: number[];
+  q_logits: number[];
+  expected_nats: Record<string, string>;
+}
+
+describe('logits against 50-digit references', () => {
+  const reference = loadJson<{ cases: LogitCase[] }>('reference/logits.json');
+  for (const testCase of reference.cases) {
+    it(`${testCase.name}: KL both ways within 1e-12 relative`, () => {
+      const opts = { ...options, temperature: testCase.temperature };
+      const p = probsOf(testCase.p_logits, 'logits', opts);
+      const q = probsOf(testCase.q_logits, 'logits', opts);
+      expect(relativeError(klDivergence(p, q), parseReference(testCase.expected_nats['kl_forward'] as string))).toBeLessThan(1e-12);
+      expect(relativeError(klDivergence(q, p), parseReference(testCase.expected_nats['kl_reverse'] as string))).toBeLessThan(1e-12);
+    });
+  }
+});
+
+describe('kinds', () => {
+  it('probabilities within tolerance are accepted and rescaled to sum 1', () => {
+    const probs = probsOf([0.5, 0.5000001], 'probs');
+    expect(compensatedSum(probs)).toBeCloseTo(1, 15);
+  });
+  it('probabilities outside tolerance are refused with a --normalize hint', () => {
+    const prepared = toProbabilities(Float64Array.from([0.5, 0.4]), 'probs', options);
+    expect(prepared.ok).toBe(false);
+    if (!prepared.ok) {
+      expect(prepared.code).toBe('not-normalized');
+      expect(prepared.hint).toContain('--normalize');
+    }
+  });
+  it('--normalize rescales and reports the original mass', () => {
+    const prepared = toProbabilities(Float64Array.from([0.5, 0.4]), 'probs', { ...options, normalize: true });
+    expect(prepared.ok && prepared.mass).toBeCloseTo(0.9, 15);
+    expect(prepared.ok && Array.from(prepared.probs)).toEqual([0.5 / 0.9, 0.4 / 0.9]);
+  });
+  it('counts are divided by their total, even when the total overflows', () => {
+    expect(Array.from(probsOf([1, 3], 'counts'))).toEqual([0.25, 0.75]);
+    const huge = probsOf([1e308, 1e308, 1e308], 'counts');
+    expect(Array.from(huge).every((value) => Math.abs(value - 1 / 3) < 1e-15)).toBe(true);
+  });
+  it('negative values and zero mass are refused with the category index', () => {
+    const negative = toProbabilities(Float64Array.from([0.5, -0.1, 0.6]), 'probs', options);
+    expect(!negative.ok && negative.code).toBe('negative-value');
+    expect(!negative.ok && negative.index).toBe(1);
+    const zero = toProbabilities(Float64Array.from([0, 0]), 'counts', options);
+    expect(!zero.ok && zero.code).toBe('zero-mass');
+  });
+  it('log-probabilities must be normalised in log space unless --normalize', () => {
+    const good = probsOf([Math.log(0.25), Math.log(0.75)], 'logprobs');
+    expect(good[0]).toBeCloseTo(0.25, 15);
+    const bad = toProbabilities(Float64Array.from([Math.log(0.25), Math.log(0.25)]), 'logprobs', options);
+    expect(!bad.ok && bad.code).toBe('not-normalized');
+  });
+  it('−Infinity is allowed for log kinds but not for probabilities', () => {
+    expect(Array.from(probsOf([0, -Infinity], 'logprobs'))).toEqual([1, 0]);
+    const refused = toProbabilities(Float64Array.from([1, -Infinity]), 'probs', options);
+    expect(!refused.ok && refused.code).toBe('non-finite-value');
+  });
+  it('temperature divides the logits', () => {
+    const hot = probsOf([2, 0], 'logits', { ...options, temperature: 2 });
+    const plain = probsOf([1, 0], 'logits');
+    expect(hot[0]).toBeCloseTo(plain[0] as number, 15);
+  });
+});
+
+describe('smoothing', () => {
+  it('adds ε to every category and renormalises', () => {
+    const out = smooth(Float64Array.from([1, 0]), 0.5);
+    expect(Array.from(out)).toEqual([0.75, 0.25]);
+  });
+});
