@@ -37,9 +37,8 @@ export function renderChecks(result: { checks: PairResult['checks'] }, chalk: Ch
 export function newTable(head: string[], chalk: ChalkInstance, alignments: ('left' | 'right')[]): Table.Table {
   return new Table({
     head: head.map((cell) => chalk.bold(cell)),
-    style: { head: [], border: [] },
-    // No rule between body rows: a measures table reads better dense.
-    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+    // compact: a rule under the header only, not between body rows.
+    style: { head: [], border: [], compact: true },
     colAligns: alignments,
   });
 }
