@@ -3,6 +3,7 @@
  * into a typed Request. Every invalid value is a UsageError (exit 2) naming the flag.
  */
 import { type Command, Option } from 'commander';
+import type { RowsMode } from '../compute/batch.js';
 import { parseCheck } from '../compute/checks.js';
 import type { CheckSpec, InputRequest, Request } from '../compute/request.js';
 import { UsageError } from '../errors.js';
@@ -12,6 +13,8 @@ import { BANS, BITS, type LogBase, NATS, logBase } from '../measures/base.js';
 import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
 import { OUTPUT_FORMATS, type OutputFormat, isOutputFormat } from '../report/index.js';
 import type { CommandSpec } from './commands/spec.js';
+import { STAT_NAMES } from '../measures/stats.js';
+import { BATCH_SCALARS } from '../report/schema.js';
 
 /** Option values as commander hands them over: strings, booleans, arrays. */
 export interface RawOptions {
@@ -33,6 +36,9 @@ export interface RawOptions {
   max?: string[];
   min?: string[];
   color?: boolean;
+  targets?: string;
+  rows?: string;
+  worst?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -57,6 +63,9 @@ export function addSharedOptions(command: Command): Command {
     .option('-t, --temperature <T>', 'divide logits by T before the softmax')
     .option('--max <name=value>', 'check: fail (exit 1) when the measure exceeds value; repeatable', collect)
     .option('--min <name=value>', 'check: fail (exit 1) when the measure is below value; repeatable', collect)
+    .option('--targets <file>', 'batch: one target class per row (0-based index or label) for NLL, perplexity, Δp, accuracy')
+    .option('--rows <mode>', 'batch rows to print: all|worst|none (default: worst for table, all for json)')
+    .option('--worst <n>', 'batch: how many worst rows to list', '5')
     .option('--color', 'colour the table even when stdout is not a terminal')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)');
 }
@@ -107,6 +116,12 @@ function parseInputFormat(text: string | undefined): InputFormat | undefined {
   return text;
 }
 
+function knownCheckNames(measureNames: readonly string[]): Set<string> {
+  const known = new Set<string>([...measureNames, ...BATCH_SCALARS]);
+  for (const name of [...measureNames, 'nll_p', 'nll_q', 'delta_p']) for (const stat of STAT_NAMES) known.add(`${name}.${stat}`);
+  return known;
+}
+
 function displayName(path: string): string {
   return path === STDIN_PATH ? 'stdin' : path;
 }
@@ -114,6 +129,7 @@ function displayName(path: string): string {
 export interface ParsedCommandLine {
   request: Request;
   format: OutputFormat;
+  batch: { rows: RowsMode; worst: number };
   /** true/false when --color/--no-color was given. */
   color: boolean | undefined;
 }
@@ -168,10 +184,29 @@ export function buildRequest(spec: CommandSpec, pPath: string, qPath: string | u
     ...(options.max ?? []).map((text) => parseCheck(text, 'max')),
     ...(options.min ?? []).map((text) => parseCheck(text, 'min')),
   ];
+  // Catch typos before any work (and before CSV rows stream out); names that exist but do
+  // not apply to this input (a .stat on a single pair) are caught after reading.
+  const known = knownCheckNames(spec.measureNames);
+  for (const check of checks) {
+    if (!known.has(check.name)) {
+      throw new UsageError('unknown-check', `--${check.op} ${check.name}: unknown check name`, {
+        hint: `e.g. ${spec.primary[0]}, ${spec.primary[0]}.mean, ${spec.primary[0]}.p99, top1_agreement`,
+      });
+    }
+  }
+
+  const rowsModes: readonly string[] = ['all', 'worst', 'none'];
+  if (options.rows !== undefined && !rowsModes.includes(options.rows)) {
+    throw new UsageError('bad-rows', `--rows ${JSON.stringify(options.rows)}: choose all, worst or none`);
+  }
+  const defaultRows: RowsMode = format === 'table' ? 'worst' : format === 'json' ? 'all' : 'none';
+  const worst = parseFiniteNumber(options.worst ?? '5', '--worst');
+  if (!Number.isInteger(worst) || worst < 0) throw new UsageError('bad-worst', `--worst ${options.worst}: must be a whole number ≥ 0`);
 
   return {
     format,
     color: options.color,
+    batch: { rows: (options.rows as RowsMode | undefined) ?? defaultRows, worst },
     request: {
       command: spec.name,
       measureNames: [...spec.measureNames],
@@ -184,6 +219,7 @@ export function buildRequest(spec: CommandSpec, pPath: string, qPath: string | u
       smooth,
       base: parseBase(options.base ?? 'e'),
       checks,
+      targets: options.targets ?? null,
     },
   };
 }

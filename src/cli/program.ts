@@ -8,6 +8,7 @@ import { runRequest } from '../compute/run.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
+import type { RowResult } from '../report/schema.js';
 import { machineNumber } from '../report/wording.js';
 import { colorEnabled, makeChalk } from './color.js';
 import { COMMANDS } from './commands/index.js';
@@ -37,12 +38,25 @@ Exit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.
 Docs: README.md (measures, JSON schema, zero policy).`;
 
 async function runMeasureCommand(spec: CommandSpec, pPath: string, qPath: string | undefined, options: RawOptions, io: CliIo): Promise<number> {
-  const { request, format, color } = buildRequest(spec, pPath, qPath, options);
-  const result = await runRequest(request, io.stdin);
-  const chalk = makeChalk(colorEnabled(color, io.env, io.stdoutIsTTY) && format === 'table');
+  const { request, format, color, batch } = buildRequest(spec, pPath, qPath, options);
   const formatter = FORMATTERS.get(format);
   if (!formatter) throw new Error(`internal error: no formatter for ${format}`);
-  io.stdout.write(formatter(result, { chalk }));
+  const shape = { measureNames: request.measureNames, primary: request.primary };
+  let headerWritten = false;
+  // CSV and value output stream batch rows as they are computed; JSON and tables wait for the end.
+  const onRow = formatter.rows
+    ? (row: RowResult) => {
+        const rows = formatter.rows as NonNullable<typeof formatter.rows>;
+        if (!headerWritten) {
+          io.stdout.write(rows.header(shape, row));
+          headerWritten = true;
+        }
+        io.stdout.write(rows.row(shape, row));
+      }
+    : undefined;
+  const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}) });
+  const chalk = makeChalk(colorEnabled(color, io.env, io.stdoutIsTTY) && format === 'table');
+  io.stdout.write(formatter.render(result, { chalk }));
   if (!FORMATS_WITH_WARNINGS.has(format)) {
     for (const warning of result.warnings) io.stderr.write(`kl: warning: ${warning.message}\n`);
   }

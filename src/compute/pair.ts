@@ -129,8 +129,3 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
   };
 }
 
-export function requireDistribution(raw: { shape: string; source: string }): asserts raw is RawDistribution {
-  if (raw.shape !== 'distribution') {
-    throw new InputError('batch-input', 'holds several rows of several values (a batch)', { location: { source: raw.source } });
-  }
-}

@@ -41,4 +41,6 @@ export interface Request {
   smooth: number;
   base: LogBase;
   checks: CheckSpec[];
+  /** --targets FILE: one class per row (index or label), or null. */
+  targets: string | null;
 }

@@ -2,11 +2,14 @@
  * From a typed request to a result: read both inputs, then compute a pair or a batch.
  */
 import { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
 import { readInput } from '../io/read.js';
 import { type StdinProvider, isStdin, readAllBytes } from '../io/source.js';
-import type { RawInput } from '../io/types.js';
+import { readTargets } from '../io/targets.js';
+import type { RawBatch, RawDistribution, RawInput } from '../io/types.js';
 import type { KlResult } from '../report/schema.js';
-import { computePair, requireDistribution } from './pair.js';
+import { type BatchOptions, computeBatch } from './batch.js';
+import { computePair } from './pair.js';
 import type { InputRequest, Request } from './request.js';
 
 /**
@@ -33,13 +36,44 @@ async function read(input: InputRequest, request: Request, stdin: StdinProvider)
   return raw;
 }
 
-export async function runRequest(request: Request, stdin: StdinProvider): Promise<KlResult> {
+/** A single distribution as a batch of one row (for --targets on a single pair). */
+function asBatch(input: RawDistribution): RawBatch {
+  async function* one() {
+    yield { values: input.values, labels: null, line: input.lines?.[0] ?? null };
+  }
+  return { shape: 'batch', source: input.source, format: input.format, columns: input.labels, width: input.values.length, rows: one() };
+}
+
+async function rowCount(input: RawInput): Promise<number> {
+  if (input.shape === 'distribution') return 1;
+  let count = 0;
+  for await (const _row of input.rows) count++;
+  return count;
+}
+
+export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   const provider = await stdinFor(request, stdin);
   const [p, q] = await Promise.all([
     read(request.p, request, provider),
     request.q ? read(request.q, request, provider) : Promise.resolve(null),
   ]);
-  requireDistribution(p);
-  if (q) requireDistribution(q);
-  return computePair(request, p, q);
+  if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null) {
+    return computePair(request, p, q);
+  }
+  if (q && p.shape !== q.shape && request.pairwise) {
+    const [pRows, qRows] = await Promise.all([rowCount(p), rowCount(q)]);
+    throw new InputError('row-count-mismatch', `P (${p.source}) has ${pRows} rows but Q (${q.source}) has ${qRows}`, {
+      hint: 'rows pair one to one: row i of P with row i of Q',
+    });
+  }
+  const targets = request.targets === null ? null : { iterator: await readTargets(request.targets, provider), source: request.targets };
+  return computeBatch(
+    request,
+    {
+      p: p.shape === 'batch' ? p : asBatch(p),
+      q: q === null ? null : q.shape === 'batch' ? q : asBatch(q),
+      targets,
+    },
+    batchOptions,
+  );
 }

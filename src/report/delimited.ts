@@ -1,17 +1,60 @@
-import type { KlResult } from './schema.js';
+/**
+ * Machine-oriented text: CSV and bare values. For a batch both stream, one line per row,
+ * as rows are computed; for a single pair they are one line (after a header, for CSV).
+ */
+import type { MeasureName } from '../measures/pair.js';
+import type { KlResult, PairResult, RowResult } from './schema.js';
 import { machineNumber } from './wording.js';
+
+function measuresOf(result: PairResult): MeasureName[] {
+  return result.measureNames.filter((name) => result.measures[name] !== undefined);
+}
 
 /** A header line of measure names and one line of full-precision values. */
 export function formatCsv(result: KlResult): string {
-  const names = result.measureNames.filter((name) => result.measures[name] !== undefined);
+  if (result.type === 'batch') return '';
+  const names = measuresOf(result);
   const values = names.map((name) => machineNumber(result.measures[name] as number));
   return `${names.join(',')}\n${values.join(',')}\n`;
 }
 
 /** The command's own measure(s), bare, tab-separated on one line. */
 export function formatValue(result: KlResult): string {
+  if (result.type === 'batch') return '';
   const values = result.primary
     .filter((name) => result.measures[name] !== undefined)
     .map((name) => machineNumber(result.measures[name] as number));
+  return `${values.join('\t')}\n`;
+}
+
+/** What a streamed row line needs to know about the run. */
+export interface RowStreamShape {
+  measureNames: MeasureName[];
+  primary: MeasureName[];
+}
+
+const TARGET_COLUMNS = ['target', 'nll_p', 'nll_q', 'delta_p', 'correct_p', 'correct_q'];
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+export function csvRowHeader(shape: RowStreamShape, row: RowResult): string {
+  const names = shape.measureNames.filter((name) => row.measures[name] !== undefined);
+  return `${['index', ...names, ...(row.targets ? TARGET_COLUMNS : [])].join(',')}\n`;
+}
+
+export function csvRow(shape: RowStreamShape, row: RowResult): string {
+  const names = shape.measureNames.filter((name) => row.measures[name] !== undefined);
+  const fields = [String(row.index), ...names.map((name) => machineNumber(row.measures[name] as number))];
+  if (row.targets) {
+    const t = row.targets;
+    fields.push(csvField(String(t.target)), machineNumber(t.nll_p), machineNumber(t.nll_q), machineNumber(t.delta_p), String(t.correct_p), String(t.correct_q));
+  }
+  return `${fields.join(',')}\n`;
+}
+
+export function valueRow(shape: RowStreamShape, row: RowResult): string {
+  const values = shape.primary.filter((name) => row.measures[name] !== undefined).map((name) => machineNumber(row.measures[name] as number));
   return `${values.join('\t')}\n`;
 }

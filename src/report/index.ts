@@ -3,9 +3,10 @@
  * and every format sees the same numbers.
  */
 import type { ChalkInstance } from 'chalk';
-import { formatCsv, formatValue } from './delimited.js';
+import { formatBatchTable } from './batch-table.js';
+import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
 import { formatJson } from './json.js';
-import type { KlResult } from './schema.js';
+import type { KlResult, RowResult } from './schema.js';
 import { formatPairTable } from './table.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value'] as const;
@@ -19,13 +20,21 @@ export interface FormatContext {
   chalk: ChalkInstance;
 }
 
-export type Formatter = (result: KlResult, context: FormatContext) => string;
+export interface Formatter {
+  /** The whole output; for streaming formats on a batch, what follows the rows (nothing). */
+  render(result: KlResult, context: FormatContext): string;
+  /** Streaming formats print batch rows as they are computed: a header, then a line per row. */
+  rows?: {
+    header(shape: RowStreamShape, first: RowResult): string;
+    row(shape: RowStreamShape, row: RowResult): string;
+  };
+}
 
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
-  ['table', (result, context) => formatPairTable(result, context)],
-  ['json', (result) => formatJson(result)],
-  ['csv', (result) => formatCsv(result)],
-  ['value', (result) => formatValue(result)],
+  ['table', { render: (result, context) => (result.type === 'pair' ? formatPairTable(result, context) : formatBatchTable(result, context)) }],
+  ['json', { render: (result) => formatJson(result) }],
+  ['csv', { render: (result) => formatCsv(result), rows: { header: csvRowHeader, row: csvRow } }],
+  ['value', { render: (result) => formatValue(result), rows: { header: () => '', row: valueRow } }],
 ]);
 
 /** Formats that carry warnings inside the output; the others get them on stderr. */

@@ -1,31 +1,110 @@
-import type { MeasureName } from '../measures/pair.js';
-import { type JsonNumber, type JsonPairReport, type KlResult, SCHEMA_VERSION } from './schema.js';
+import type { MeasureName, Measures } from '../measures/pair.js';
+import {
+  type BatchResult,
+  type JsonBatchReport,
+  type JsonNumber,
+  type JsonPairReport,
+  type JsonRow,
+  type JsonStats,
+  type KlResult,
+  type Names,
+  type PairResult,
+  type RowResult,
+  SCHEMA_VERSION,
+  type SummaryStats,
+} from './schema.js';
 import { expression, jsonNumber } from './wording.js';
 
-export function toJsonPairReport(result: KlResult): JsonPairReport {
-  const measures: Partial<Record<MeasureName, JsonNumber>> = {};
-  const expressions: Partial<Record<MeasureName, string>> = {};
-  for (const name of result.measureNames) {
-    const value = result.measures[name];
-    if (value === undefined) continue;
-    measures[name] = jsonNumber(value);
-    expressions[name] = expression(name, result.names);
+function jsonMeasures(names: readonly MeasureName[], measures: Measures): Partial<Record<MeasureName, JsonNumber>> {
+  const out: Partial<Record<MeasureName, JsonNumber>> = {};
+  for (const name of names) {
+    const value = measures[name];
+    if (value !== undefined) out[name] = jsonNumber(value);
   }
+  return out;
+}
+
+function expressions(names: readonly MeasureName[], inputNames: Names): Partial<Record<MeasureName, string>> {
+  const out: Partial<Record<MeasureName, string>> = {};
+  for (const name of names) out[name] = expression(name, inputNames);
+  return out;
+}
+
+export function toJsonPairReport(result: PairResult): JsonPairReport {
+  const names = result.measureNames.filter((name) => result.measures[name] !== undefined);
   return {
     schema_version: SCHEMA_VERSION,
     command: result.command,
     unit: result.unit,
     base: result.base,
     inputs: result.inputs,
-    measures,
-    expressions,
+    measures: jsonMeasures(names, result.measures),
+    expressions: expressions(names, result.names),
     support: result.support,
     warnings: result.warnings,
     checks: result.checks,
   };
 }
 
+export function toJsonRow(row: RowResult, measureNames: readonly MeasureName[]): JsonRow {
+  const out: JsonRow = {
+    index: row.index,
+    ...(row.line === null ? {} : { line: row.line }),
+    measures: jsonMeasures(measureNames, row.measures),
+  };
+  if (row.targets) {
+    out.targets = {
+      target: row.targets.target,
+      nll_p: jsonNumber(row.targets.nll_p),
+      nll_q: jsonNumber(row.targets.nll_q),
+      delta_p: row.targets.delta_p,
+      correct_p: row.targets.correct_p,
+      correct_q: row.targets.correct_q,
+    };
+  }
+  if (row.top1_agree !== undefined) out.top1_agree = row.top1_agree;
+  return out;
+}
+
+function jsonStats(stats: SummaryStats): JsonStats {
+  return {
+    mean: jsonNumber(stats.mean),
+    stderr: stats.stderr === null ? null : jsonNumber(stats.stderr),
+    median: jsonNumber(stats.median),
+    p90: jsonNumber(stats.p90),
+    p95: jsonNumber(stats.p95),
+    p99: jsonNumber(stats.p99),
+    min: jsonNumber(stats.min),
+    max: jsonNumber(stats.max),
+    argmin: stats.argmin,
+    argmax: stats.argmax,
+  };
+}
+
+export function toJsonBatchReport(result: BatchResult): JsonBatchReport {
+  const summary: Record<string, JsonStats | JsonNumber> = {};
+  for (const name of result.summaryNames) summary[name] = jsonStats(result.summary.get(name) as SummaryStats);
+  for (const [name, value] of result.scalars) summary[name] = jsonNumber(value);
+  const report: JsonBatchReport = {
+    schema_version: SCHEMA_VERSION,
+    command: result.command,
+    unit: result.unit,
+    base: result.base,
+    inputs: result.inputs,
+    row_count: result.rowCount,
+    expressions: expressions(result.measureNames, result.names),
+    summary,
+    worst: { by: result.worstBy, rows: result.worst.map((row) => toJsonRow(row, result.measureNames)) },
+    support: result.support,
+    warnings: result.warnings,
+    checks: result.checks,
+  };
+  if (result.rows) report.rows = result.rows.map((row) => toJsonRow(row, result.measureNames));
+  return report;
+}
+
 /** One JSON document, pretty-printed, ending in a newline. */
 export function formatJson(result: KlResult): string {
-  return `${JSON.stringify(toJsonPairReport(result), null, 2)}\n`;
+  const report = result.type === 'pair' ? toJsonPairReport(result) : toJsonBatchReport(result);
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

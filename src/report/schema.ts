@@ -4,6 +4,7 @@
  * never rename or remove them without bumping `schema_version`.
  */
 import type { MeasureName, Measures } from '../measures/pair.js';
+import type { Stats } from '../measures/stats.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -74,7 +75,64 @@ export interface PairResult {
   checks: CheckResult[];
 }
 
-export type KlResult = PairResult;
+/** Per-row values that need --targets: the target's NLL under each side and q(t) − p(t). */
+export interface TargetValues {
+  /** The target as given (index or label). */
+  target: number | string;
+  nll_p: number;
+  nll_q: number;
+  /** q(target) − p(target): how much probability Q moved onto (+) or off (−) the target. */
+  delta_p: number;
+  correct_p: boolean;
+  correct_q: boolean;
+}
+
+export interface RowResult {
+  /** 0-based row index (as in NumPy). */
+  index: number;
+  /** 1-based line of P's row, where the format has lines. */
+  line: number | null;
+  measures: Measures;
+  targets?: TargetValues;
+  /** Whether P's and Q's top-1 categories agree (pairwise commands only). */
+  top1_agree?: boolean;
+}
+
+/** Names of batch-level scalars that --max/--min accept besides measure.stat. */
+export const BATCH_SCALARS = ['top1_agreement', 'accuracy_p', 'accuracy_q', 'perplexity_p', 'perplexity_q'] as const;
+export type BatchScalar = (typeof BATCH_SCALARS)[number];
+
+/** Summary statistics of one per-row value, as printed and as in JSON. */
+export type SummaryStats = Omit<Stats, 'argmin' | 'argmax' | 'count'> & { argmin: number; argmax: number };
+
+export interface BatchResult {
+  type: 'batch';
+  command: string;
+  unit: string;
+  base: number;
+  names: Names;
+  inputs: InputSummary[];
+  rowCount: number;
+  measureNames: MeasureName[];
+  primary: MeasureName[];
+  /** Per-row values summarised: the measures, then nll_p, nll_q, delta_p with --targets. */
+  summaryNames: string[];
+  summary: Map<string, SummaryStats>;
+  scalars: Map<BatchScalar, number>;
+  /** Which rows the output asked for (--rows). */
+  rowsMode: 'all' | 'worst' | 'none';
+  /** Rows kept for output: every row with --rows all, the worst with --rows worst, else null. */
+  rows: RowResult[] | null;
+  /** The measure the worst rows are ranked by, and those rows (worst first). */
+  worstBy: MeasureName;
+  worst: RowResult[];
+  /** Rows with at least one category where q = 0 < p (resp. p = 0 < q). */
+  support: { rows_p_only: number; rows_q_only: number } | null;
+  warnings: Warning[];
+  checks: CheckResult[];
+}
+
+export type KlResult = PairResult | BatchResult;
 
 /** A number in JSON: finite numbers as numbers, infinities as the strings "Infinity"/"-Infinity". */
 export type JsonNumber = number | 'Infinity' | '-Infinity';
@@ -93,6 +151,53 @@ export interface JsonPairReport {
   /** Measure name → the expression computed, with input names: "D(p.csv ‖ q.csv)". */
   expressions: Partial<Record<MeasureName, string>>;
   support: SupportSummary | null;
+  warnings: Warning[];
+  checks: CheckResult[];
+}
+
+export interface JsonRow {
+  index: number;
+  line?: number;
+  measures: Partial<Record<MeasureName, JsonNumber>>;
+  targets?: { target: number | string; nll_p: JsonNumber; nll_q: JsonNumber; delta_p: number; correct_p: boolean; correct_q: boolean };
+  top1_agree?: boolean;
+}
+
+export interface JsonStats {
+  mean: JsonNumber;
+  /** null for a single row (undefined there). */
+  stderr: JsonNumber | null;
+  median: JsonNumber;
+  p90: JsonNumber;
+  p95: JsonNumber;
+  p99: JsonNumber;
+  min: JsonNumber;
+  max: JsonNumber;
+  /** 0-based row of the minimum / maximum. */
+  argmin: number;
+  argmax: number;
+}
+
+/** `--format json` for a batch (several rows). */
+export interface JsonBatchReport {
+  schema_version: typeof SCHEMA_VERSION;
+  command: string;
+  unit: string;
+  base: number;
+  inputs: InputSummary[];
+  /** Number of row pairs. */
+  row_count: number;
+  expressions: Partial<Record<MeasureName, string>>;
+  /**
+   * summary.<measure>.{mean, stderr, median, p90, p95, p99, min, max, argmin, argmax}, plus
+   * summary.top1_agreement and, with --targets, summary.{accuracy_p, accuracy_q,
+   * perplexity_p, perplexity_q} and summary.{nll_p, nll_q, delta_p}.<stat>.
+   */
+  summary: Record<string, JsonStats | JsonNumber>;
+  /** One object per row (omitted with --rows none; only the worst with --rows worst). */
+  rows?: JsonRow[];
+  worst: { by: MeasureName; rows: JsonRow[] };
+  support: { rows_p_only: number; rows_q_only: number } | null;
   warnings: Warning[];
   checks: CheckResult[];
 }

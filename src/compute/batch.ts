@@ -1,0 +1,360 @@
+/**
+ * Many rows: row i of P pairs with row i of Q. Rows stream through one at a time; what
+ * stays in memory is one float64 per row per summarised value (for the percentiles), the
+ * worst rows, and the rows the output asked to keep.
+ */
+import { InputError } from '../errors.js';
+import { alignByLabel } from '../io/align.js';
+import type { Target } from '../io/targets.js';
+import type { RawBatch, RawRow } from '../io/types.js';
+import { toBase } from '../measures/base.js';
+import { supportMismatch } from '../measures/divergence.js';
+import { computeMeasures, type MeasureName, type Measures } from '../measures/pair.js';
+import { smooth } from '../measures/prepare.js';
+import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
+import {
+  BATCH_SCALARS,
+  type BatchResult,
+  type BatchScalar,
+  type InputSummary,
+  type RowResult,
+  type SummaryStats,
+  type TargetValues,
+  type Warning,
+} from '../report/schema.js';
+import { plural } from '../report/wording.js';
+import { evaluateChecks } from './checks.js';
+import { prepareOrThrow } from './prepare-input.js';
+import type { InputRequest, Request } from './request.js';
+
+export type RowsMode = 'all' | 'worst' | 'none';
+
+export interface BatchOptions {
+  rows: RowsMode;
+  worst: number;
+  /** Called with each row as soon as it is computed (CSV and value output stream these). */
+  onRow?: (row: RowResult) => void;
+}
+
+interface AlignedRow {
+  labels: string[] | null;
+  p: Float64Array;
+  q: Float64Array;
+}
+
+/**
+ * Aligns the rows of two batches. Header columns align by name once, up front, so each
+ * row is a scatter through two index arrays (or nothing at all when the orders agree).
+ */
+class RowAligner {
+  private readonly union: string[] | null = null;
+  private readonly pMap: Int32Array | null = null;
+  private readonly qMap: Int32Array | null = null;
+  private readonly index: Map<string, number> | null = null;
+
+  constructor(
+    private readonly p: RawBatch,
+    private readonly q: RawBatch | null,
+  ) {
+    if (p.columns && q?.columns) {
+      const index = new Map<string, number>();
+      const union: string[] = [];
+      for (const name of [...p.columns, ...q.columns]) {
+        if (!index.has(name)) {
+          index.set(name, union.length);
+          union.push(name);
+        }
+      }
+      this.union = union;
+      this.index = index;
+      const sameOrder = union.length === p.columns.length && q.columns.every((name, j) => p.columns?.[j] === name) && q.columns.length === union.length;
+      if (!sameOrder) {
+        this.pMap = Int32Array.from(p.columns, (name) => index.get(name) as number);
+        this.qMap = Int32Array.from(q.columns, (name) => index.get(name) as number);
+      }
+    } else if (q && (p.columns === null) !== (q.columns === null)) {
+      const [named, positional] = p.columns ? ['P', 'Q'] : ['Q', 'P'];
+      throw new InputError('label-mismatch', `${named}'s columns have names (a header) but ${positional}'s do not`, {
+        hint: 'give both files a header, or neither (--no-header reads a header row as data)',
+      });
+    } else if (p.columns) {
+      this.union = p.columns;
+      this.index = new Map(p.columns.map((name, j) => [name, j]));
+    }
+  }
+
+  /** Categories' labels when they are fixed for the whole batch. */
+  get labels(): string[] | null {
+    return this.union;
+  }
+
+  labelIndex(label: string): number | undefined {
+    return this.index?.get(label);
+  }
+
+  align(pRow: RawRow, qRow: RawRow, pProbs: Float64Array, qProbs: Float64Array, rowIndex: number): AlignedRow {
+    if (this.union) {
+      if (!this.pMap || !this.qMap) return { labels: this.union, p: pProbs, q: qProbs };
+      const p = new Float64Array(this.union.length);
+      const q = new Float64Array(this.union.length);
+      for (let j = 0; j < pProbs.length; j++) p[this.pMap[j] as number] = pProbs[j] as number;
+      for (let j = 0; j < qProbs.length; j++) q[this.qMap[j] as number] = qProbs[j] as number;
+      return { labels: this.union, p, q };
+    }
+    if (pRow.labels && qRow.labels) return alignByLabel(pProbs, pRow.labels, qProbs, qRow.labels);
+    if (pRow.labels || qRow.labels) {
+      throw new InputError('label-mismatch', `row ${rowIndex}: ${pRow.labels ? 'P' : 'Q'}'s row has labels (a JSON object) but the other side's does not`, {
+        location: { source: (pRow.labels ? this.q?.source : this.p.source) ?? this.p.source },
+      });
+    }
+    if (pProbs.length !== qProbs.length) {
+      throw new InputError('length-mismatch', `row ${rowIndex}: P (${this.p.source}) has ${plural(pProbs.length, 'category', 'categories')} but Q (${this.q?.source}) has ${plural(qProbs.length, 'category', 'categories')}`, {
+        location: { source: this.p.source, ...(pRow.line === null ? {} : { line: pRow.line }) },
+      });
+    }
+    return { labels: null, p: pProbs, q: qProbs };
+  }
+}
+
+async function countRemaining(iterator: AsyncIterator<unknown>): Promise<number> {
+  let count = 0;
+  while (!(await iterator.next()).done) count++;
+  return count;
+}
+
+function resolveTarget(target: Target, labels: string[] | null, aligner: RowAligner, width: number, rowIndex: number, source: string): number {
+  let index: number | undefined;
+  if (typeof target.value === 'string') {
+    index = labels ? (aligner.labelIndex(target.value) ?? labels.indexOf(target.value)) : undefined;
+    if (index === undefined || index < 0) {
+      throw new InputError('bad-target', `row ${rowIndex}: target ${JSON.stringify(target.value)} is not a category label`, {
+        location: target.line === null ? { source } : { source, line: target.line },
+      });
+    }
+    return index;
+  }
+  index = target.value;
+  if (index < 0 || index >= width) {
+    throw new InputError('bad-target', `row ${rowIndex}: target index ${index} is outside 0…${width - 1}`, {
+      location: target.line === null ? { source } : { source, line: target.line },
+    });
+  }
+  return index;
+}
+
+function summaryOf(values: Float64Array): SummaryStats {
+  const { count: _count, ...stats } = summarize(values);
+  return stats;
+}
+
+export interface BatchInputs {
+  p: RawBatch;
+  q: RawBatch | null;
+  targets: { iterator: AsyncIterator<Target>; source: string } | null;
+}
+
+function batchSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', rows: number, width: number): InputSummary {
+  return {
+    role,
+    source: batch.source,
+    format: batch.format,
+    kind: input.kind,
+    categories: width,
+    rows,
+    mass: null,
+    normalized: input.kind !== 'probs' && input.kind !== 'logprobs',
+  };
+}
+
+export async function computeBatch(request: Request, inputs: BatchInputs, options: BatchOptions): Promise<BatchResult> {
+  const { p, q, targets } = inputs;
+  const pairwise = request.pairwise && q !== null;
+  const aligner = new RowAligner(p, q);
+  const measureNames = pairwise ? request.measureNames : request.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && q));
+  const rankBy: MeasureName = (request.primary.find((name) => measureNames.includes(name)) ?? measureNames[0]) as MeasureName;
+  const summaryNames: string[] = [...measureNames, ...(targets ? ['nll_p', 'nll_q', 'delta_p'] : [])];
+  const columns = new Map<string, DoubleColumn>(summaryNames.map((name) => [name, new DoubleColumn()]));
+  const keptRows: RowResult[] | null = options.rows === 'all' ? [] : null;
+  const worst: RowResult[] = [];
+  let rowsPOnly = 0;
+  let rowsQOnly = 0;
+  let firstPOnlyRow = -1;
+  let firstQOnlyRow = -1;
+  let top1Agreements = 0;
+  let correctP = 0;
+  let correctQ = 0;
+  let pWidth = 0;
+  let qWidth = 0;
+
+  const pRows = p.rows[Symbol.asyncIterator]();
+  const qRows = q ? q.rows[Symbol.asyncIterator]() : null;
+  let index = 0;
+  for (;;) {
+    const [pNext, qNext, targetNext] = await Promise.all([
+      pRows.next(),
+      qRows ? qRows.next() : Promise.resolve(null),
+      targets ? targets.iterator.next() : Promise.resolve(null),
+    ]);
+    const pDone = pNext.done === true;
+    const qDone = qNext === null ? pDone : qNext.done === true;
+    if (pDone || qDone) {
+      if (pDone !== qDone && qRows) {
+        const pCount = pDone ? index : index + 1 + (await countRemaining(pRows));
+        const qCount = qDone ? index : index + 1 + (await countRemaining(qRows));
+        throw new InputError('row-count-mismatch', `P (${p.source}) has ${plural(pCount, 'row')} but Q (${q?.source}) has ${plural(qCount, 'row')}`);
+      }
+      if (targets && targetNext && !targetNext.done) {
+        const extra = 1 + (await countRemaining(targets.iterator));
+        throw new InputError('row-count-mismatch', `--targets has ${plural(index + extra, 'row')} but the inputs have ${plural(index, 'row')}`, {
+          location: { source: targets.source },
+        });
+      }
+      break;
+    }
+    if (targets && (!targetNext || targetNext.done)) {
+      throw new InputError('row-count-mismatch', `--targets ends after ${plural(index, 'row')}; the inputs have more`, {
+        location: { source: targets.source },
+      });
+    }
+    const pRow = pNext.value as RawRow;
+    const qRow = qNext && !qNext.done ? (qNext.value as RawRow) : null;
+    const pProbs = prepareOrThrow(pRow.values, request.p.kind, request.prepare, {
+      source: p.source,
+      labels: pRow.labels ?? p.columns,
+      lines: null,
+      rowLine: pRow.line,
+      row: index,
+    }).probs;
+    pWidth = pRow.values.length;
+    const row: RowResult = { index, line: pRow.line, measures: {} };
+    let measures: Measures;
+
+    if (qRow && q && request.q) {
+      const qProbs = prepareOrThrow(qRow.values, request.q.kind, request.prepare, {
+        source: q.source,
+        labels: qRow.labels ?? q.columns,
+        lines: null,
+        rowLine: qRow.line,
+        row: index,
+      }).probs;
+      qWidth = qRow.values.length;
+      if (pairwise) {
+        const aligned = aligner.align(pRow, qRow, pProbs, qProbs, index);
+        const pAligned = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
+        const qAligned = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
+        measures = computeMeasures(pAligned, qAligned, measureNames, request.base);
+        const mismatch = supportMismatch(pAligned, qAligned);
+        if (mismatch.pOnly > 0 && rowsPOnly++ === 0) firstPOnlyRow = index;
+        if (mismatch.qOnly > 0 && rowsQOnly++ === 0) firstQOnlyRow = index;
+        const pTop = argmax(pAligned);
+        const qTop = argmax(qAligned);
+        row.top1_agree = pTop === qTop;
+        if (row.top1_agree) top1Agreements++;
+        if (targets) {
+          const target = (targetNext as IteratorResult<Target>).value as Target;
+          const t = resolveTarget(target, aligned.labels, aligner, pAligned.length, index, targets.source);
+          const pt = pAligned[t] as number;
+          const qt = qAligned[t] as number;
+          const values: TargetValues = {
+            target: target.value,
+            nll_p: toBase(-Math.log(pt), request.base),
+            nll_q: toBase(-Math.log(qt), request.base),
+            delta_p: qt - pt,
+            correct_p: pTop === t,
+            correct_q: qTop === t,
+          };
+          if (values.correct_p) correctP++;
+          if (values.correct_q) correctQ++;
+          row.targets = values;
+          columns.get('nll_p')?.push(values.nll_p);
+          columns.get('nll_q')?.push(values.nll_q);
+          columns.get('delta_p')?.push(values.delta_p);
+        }
+      } else {
+        measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+        measures.entropy_q = computeMeasures(qProbs, qProbs, ['entropy_p'], request.base).entropy_p as number;
+      }
+    } else {
+      measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+    }
+    row.measures = measures;
+    for (const name of measureNames) columns.get(name)?.push(measures[name] as number);
+    keptRows?.push(row);
+    rememberWorst(worst, row, rankBy, options.worst);
+    options.onRow?.(row);
+    index++;
+  }
+
+  if (index === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });
+
+  const summary = new Map<string, SummaryStats>();
+  for (const name of summaryNames) summary.set(name, summaryOf((columns.get(name) as DoubleColumn).values()));
+  const scalars = new Map<BatchScalar, number>();
+  if (pairwise) scalars.set('top1_agreement', top1Agreements / index);
+  if (targets && pairwise) {
+    scalars.set('accuracy_p', correctP / index);
+    scalars.set('accuracy_q', correctQ / index);
+    // Perplexity is base-independent: exp of the mean NLL in nats.
+    scalars.set('perplexity_p', Math.exp((summary.get('nll_p') as SummaryStats).mean * request.base.lnBase));
+    scalars.set('perplexity_q', Math.exp((summary.get('nll_q') as SummaryStats).mean * request.base.lnBase));
+  }
+
+  const names = { p: p.source, q: q?.source ?? null };
+  const warnings: Warning[] = [];
+  if (pairwise && rowsPOnly > 0 && measureNames.some((name) => name === 'kl_forward' || name === 'cross_entropy_pq' || name === 'jeffreys')) {
+    warnings.push({
+      code: 'q-zero-where-p-positive',
+      message: `${plural(rowsPOnly, 'row has', 'rows have')} a category with q = 0 where p > 0 (first: row ${firstPOnlyRow}): D(${names.p} ‖ ${names.q}) is infinite there${request.smooth === 0 ? '; --smooth EPS avoids this' : ''}`,
+    });
+  }
+  if (pairwise && rowsQOnly > 0 && measureNames.some((name) => name === 'kl_reverse' || name === 'cross_entropy_qp' || name === 'jeffreys')) {
+    warnings.push({
+      code: 'p-zero-where-q-positive',
+      message: `${plural(rowsQOnly, 'row has', 'rows have')} a category with p = 0 where q > 0 (first: row ${firstQOnlyRow}): D(${names.q} ‖ ${names.p}) is infinite there${request.smooth === 0 ? '; --smooth EPS avoids this' : ''}`,
+    });
+  }
+
+  const lookup = (name: string): number | undefined => {
+    if ((BATCH_SCALARS as readonly string[]).includes(name)) return scalars.get(name as BatchScalar);
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return undefined;
+    const stat = summary.get(name.slice(0, dot))?.[name.slice(dot + 1) as keyof SummaryStats];
+    return typeof stat === 'number' && !name.endsWith('.argmin') && !name.endsWith('.argmax') ? stat : undefined;
+  };
+  const available = (): string[] => [...[...scalars.keys()], ...summaryNames.flatMap((name) => STAT_NAMES.map((stat) => `${name}.${stat}`))];
+
+  const summaries = [batchSummary(request.p, p, 'p', index, pWidth)];
+  if (q && request.q) summaries.push(batchSummary(request.q, q, 'q', index, qWidth));
+  return {
+    type: 'batch',
+    command: request.command,
+    unit: request.base.unit,
+    base: request.base.value,
+    names,
+    inputs: summaries,
+    rowCount: index,
+    measureNames: [...measureNames],
+    primary: request.primary.filter((name) => measureNames.includes(name)),
+    summaryNames,
+    summary,
+    scalars,
+    rowsMode: options.rows,
+    rows: options.rows === 'all' ? keptRows : options.rows === 'worst' ? [...worst] : null,
+    worstBy: rankBy,
+    worst,
+    support: pairwise ? { rows_p_only: rowsPOnly, rows_q_only: rowsQOnly } : null,
+    warnings,
+    checks: evaluateChecks(request.checks, lookup, available),
+  };
+}
+
+/** Keeps the `limit` rows with the largest `by` value, largest first (earlier rows win ties). */
+function rememberWorst(worst: RowResult[], row: RowResult, by: MeasureName, limit: number): void {
+  if (limit <= 0) return;
+  const value = row.measures[by] as number;
+  if (worst.length === limit && value <= (worst[worst.length - 1]?.measures[by] as number)) return;
+  let position = worst.length;
+  while (position > 0 && value > (worst[position - 1]?.measures[by] as number)) position--;
+  worst.splice(position, 0, row);
+  if (worst.length > limit) worst.pop();
+}

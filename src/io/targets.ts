@@ -1,0 +1,125 @@
+/**
+ * --targets FILE: one class per row, as a 0-based index or as a category label.
+ * Formats: CSV/TSV (one column, optional header), JSON (an array), JSONL (one value per
+ * line), .npy (1-D integers). Values are handed over raw; the batch resolves them
+ * against its categories.
+ */
+import { InputError } from '../errors.js';
+import { type CsvRecord, readDelimitedRecords } from './delimited.js';
+import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
+import { type JsonValue, JsonSyntaxError, jsonTypeName, parseJson } from './json-parse.js';
+import { readNpy } from './npy.js';
+import { type StdinProvider, decodeUtf8, isStdin, openInput, readAllBytes, validatedUtf8 } from './source.js';
+import { createInterface } from 'node:readline';
+
+export interface Target {
+  /** An integer index, or a label. */
+  value: number | string;
+  /** 1-based line, where the format has lines. */
+  line: number | null;
+}
+
+function targetValue(value: JsonValue, source: string, where: string, line: number | null): number | string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  throw new InputError('bad-target', `${where}: a target must be an integer index or a label string, not ${jsonTypeName(value)}`, {
+    location: line === null ? { source } : { source, line },
+  });
+}
+
+const INTEGER = /^[+-]?\d+$/;
+
+async function* delimitedTargets(path: string, stdin: StdinProvider, delimiter: string, source: string): AsyncGenerator<Target> {
+  const records = readDelimitedRecords(await openInput(path, stdin), delimiter, source);
+  const toTarget = (record: CsvRecord): Target => {
+    if (record.cells.length !== 1) {
+      throw new InputError('bad-target', `expected one target per line, found ${record.cells.length} fields`, {
+        location: { source, line: record.line },
+      });
+    }
+    const cell = record.cells[0] as string;
+    return { value: INTEGER.test(cell.trim()) ? Number(cell.trim()) : cell, line: record.line };
+  };
+  const first = await records.next();
+  if (first.done) return;
+  const second = await records.next();
+  const firstTarget = toTarget(first.value);
+  // A non-integer first cell above integer ones is a header; above labels it is data.
+  const isHeader = typeof firstTarget.value === 'string' && !second.done && typeof toTarget(second.value).value === 'number';
+  if (!isHeader) yield firstTarget;
+  if (!second.done) yield toTarget(second.value);
+  for await (const record of records) yield toTarget(record);
+}
+
+async function* jsonlTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
+  const lines = createInterface({ input: validatedUtf8(await openInput(path, stdin), source), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let value: JsonValue;
+    try {
+      value = parseJson(line.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) {
+        throw new InputError('invalid-json', `invalid JSON: ${error.message}`, { location: { source, line: lineNumber } });
+      }
+      throw error;
+    }
+    yield { value: targetValue(value, source, '$', lineNumber), line: lineNumber };
+  }
+}
+
+async function* jsonTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
+  const text = decodeUtf8(await readAllBytes(await openInput(path, stdin), source), source);
+  let document: JsonValue;
+  try {
+    document = parseJson(text);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) {
+      throw new InputError('invalid-json', `invalid JSON: ${error.message}`, { location: { source, line: error.line, column: error.column } });
+    }
+    throw error;
+  }
+  if (!Array.isArray(document)) {
+    throw new InputError('bad-target', `expected an array of targets, found ${jsonTypeName(document)}`, { location: { source } });
+  }
+  for (let i = 0; i < document.length; i++) yield { value: targetValue(document[i] as JsonValue, source, `$[${i}]`, null), line: null };
+}
+
+async function* npyTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
+  const input = await readNpy(await openInput(path, stdin), source);
+  if (input.shape !== 'distribution') {
+    throw new InputError('bad-target', 'targets must be a 1-D array (one class index per row)', { location: { source } });
+  }
+  for (let i = 0; i < input.values.length; i++) {
+    const value = input.values[i] as number;
+    if (!Number.isInteger(value)) {
+      throw new InputError('bad-target', `[${i}]: target ${value} is not an integer class index`, { location: { source } });
+    }
+    yield { value, line: null };
+  }
+}
+
+export async function readTargets(path: string, stdin: StdinProvider, override?: InputFormat): Promise<AsyncIterator<Target>> {
+  const source = isStdin(path) ? 'stdin' : path;
+  let format = override ?? (isStdin(path) ? undefined : formatFromExtension(path));
+  if (!format) {
+    // Peek through a separate open: targets files are small, and stdin is refused below.
+    if (isStdin(path)) throw new InputError('targets-stdin', '--targets cannot read stdin; give a file', { location: { source } });
+    const head = await readAllBytes(await openInput(path, stdin), source);
+    format = sniffFormat(head.subarray(0, 4096));
+  }
+  switch (format) {
+    case 'csv':
+      return delimitedTargets(path, stdin, ',', source);
+    case 'tsv':
+      return delimitedTargets(path, stdin, '\t', source);
+    case 'json':
+      return jsonTargets(path, stdin, source);
+    case 'jsonl':
+      return jsonlTargets(path, stdin, source);
+    case 'npy':
+      return npyTargets(path, stdin, source);
+  }
+}

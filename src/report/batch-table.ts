@@ -1,0 +1,94 @@
+/**
+ * The human view of a batch: a summary table (one line per measure), the batch-level
+ * scalars, the worst rows, and every row with --rows all.
+ */
+import type { MeasureName } from '../measures/pair.js';
+import type { BatchResult, RowResult, SummaryStats } from './schema.js';
+import { newTable, renderChecks, renderInputs, renderWarnings, type TableOptions } from './table.js';
+import { expression, humanNumber, measureUnit } from './wording.js';
+
+const ROW_COLUMNS_FOR_COMPARE: readonly MeasureName[] = ['kl_forward', 'kl_reverse', 'js_divergence', 'total_variation'];
+
+const SCALAR_TITLES = new Map<string, string>([
+  ['top1_agreement', 'rows whose top-1 category agrees'],
+  ['accuracy_p', 'rows where P’s top-1 is the target'],
+  ['accuracy_q', 'rows where Q’s top-1 is the target'],
+  ['perplexity_p', 'exp(mean NLL of the target under P)'],
+  ['perplexity_q', 'exp(mean NLL of the target under Q)'],
+]);
+
+function summaryTitle(name: string, result: BatchResult): { computed: string; unit: string } {
+  if (name === 'nll_p') return { computed: '−log p(target)', unit: result.unit };
+  if (name === 'nll_q') return { computed: '−log q(target)', unit: result.unit };
+  if (name === 'delta_p') return { computed: 'q(target) − p(target)', unit: '' };
+  const measure = name as MeasureName;
+  // The P = … / Q = … lines above the table name the inputs; symbols keep the table narrow.
+  return { computed: expression(measure, { p: 'P', q: 'Q' }), unit: measureUnit(measure, result.unit) };
+}
+
+function meanWithError(stats: SummaryStats): string {
+  return stats.stderr === null ? humanNumber(stats.mean) : `${humanNumber(stats.mean)} ± ${humanNumber(stats.stderr)}`;
+}
+
+function rowMeasures(result: BatchResult): MeasureName[] {
+  const preferred = result.measureNames.filter((name) => ROW_COLUMNS_FOR_COMPARE.includes(name));
+  return preferred.length > 0 ? preferred : result.measureNames;
+}
+
+function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions): string {
+  const measures = rowMeasures(result);
+  const hasLines = rows.some((row) => row.line !== null);
+  const hasTop1 = rows.some((row) => row.top1_agree !== undefined);
+  const hasTargets = rows.some((row) => row.targets !== undefined);
+  const head = ['row', ...(hasLines ? ['line'] : []), ...measures, ...(hasTop1 ? ['top-1 agrees'] : []), ...(hasTargets ? ['target', 'nll_p', 'nll_q', 'delta_p'] : [])];
+  const table = newTable(head, options.chalk, head.map((_, i) => (i === 0 ? 'right' : 'right')));
+  for (const row of rows) {
+    const cells = [String(row.index)];
+    if (hasLines) cells.push(row.line === null ? '' : String(row.line));
+    for (const name of measures) cells.push(humanNumber(row.measures[name] as number));
+    if (hasTop1) cells.push(row.top1_agree ? 'yes' : options.chalk.yellow('no'));
+    if (hasTargets && row.targets) {
+      cells.push(String(row.targets.target), humanNumber(row.targets.nll_p), humanNumber(row.targets.nll_q), humanNumber(row.targets.delta_p));
+    }
+    table.push(cells);
+  }
+  return table.toString();
+}
+
+export function formatBatchTable(result: BatchResult, options: TableOptions): string {
+  const { chalk } = options;
+  const summary = newTable(
+    ['measure', 'computed', 'mean ± stderr', 'median', 'p90', 'p95', 'p99', 'min', 'max (row)', 'unit'],
+    chalk,
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
+  );
+  for (const name of result.summaryNames) {
+    const stats = result.summary.get(name) as SummaryStats;
+    const { computed, unit } = summaryTitle(name, result);
+    summary.push([
+      name,
+      computed,
+      meanWithError(stats),
+      humanNumber(stats.median),
+      humanNumber(stats.p90),
+      humanNumber(stats.p95),
+      humanNumber(stats.p99),
+      humanNumber(stats.min),
+      `${humanNumber(stats.max)} (${stats.argmax})`,
+      unit,
+    ]);
+  }
+  const lines = [...renderInputs(result.inputs, chalk), summary.toString()];
+  for (const [name, value] of result.scalars) {
+    const shown = name.startsWith('perplexity') ? humanNumber(value) : `${humanNumber(value)}  (${Math.round(value * result.rowCount)} of ${result.rowCount})`;
+    lines.push(`${chalk.bold(name)} = ${shown}  ${chalk.dim(SCALAR_TITLES.get(name) ?? '')}`);
+  }
+  if (result.rowsMode === 'all' && result.rows) {
+    lines.push(chalk.bold(`All ${result.rowCount} rows (rows count from 0):`), rowsTable(result.rows, result, options));
+  } else if (result.rowsMode === 'worst' && result.worst.length > 0) {
+    lines.push(chalk.bold(`Worst ${result.worst.length} of ${result.rowCount} rows by ${result.worstBy} (rows count from 0; --rows all lists every row):`));
+    lines.push(rowsTable(result.worst, result, options));
+  }
+  lines.push(...renderWarnings(result, chalk), ...renderChecks(result, chalk));
+  return `${lines.join('\n')}\n`;
+}
