@@ -146,6 +146,26 @@ describe('batch of probability rows', () => {
     expect(result.stderr).toContain('P (fixtures/batch/p_rows.csv) has 20 rows but Q (fixtures/batch/q_rows_short.csv) has 5 rows');
   });
 
+  it('targets may be category labels (JSONL), matched against the header names', () => {
+    const report = runJson<BatchReport>(['forward', 'fixtures/batch/p_rows.csv', 'fixtures/batch/q_rows.csv', '--targets', 'fixtures/batch/targets_labels.jsonl']);
+    // NumPy: -log(P[arange(20), targets]).mean() and (P.argmax(1) == targets).mean()
+    expect(relativeError((report.summary['nll_p'] as Record<string, number>)['mean'] as number, 1.5884681339889068)).toBeLessThan(1e-14);
+    expect(report.summary['accuracy_p']).toBe(0.25);
+    expect(report.rows?.[0]?.targets?.['target']).toBe('dog');
+  });
+
+  it('a targets file with fewer rows than the inputs exits 2', () => {
+    const result = runKl(['forward', 'fixtures/batch/p_rows.csv', 'fixtures/batch/q_rows.csv', '--targets', 'fixtures/batch/targets_short.csv']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--targets ends after 3 rows');
+  });
+
+  it('entropy of a batch is one value per row', () => {
+    const lines = runKl(['entropy', 'fixtures/batch/p_rows.csv', '--format', 'csv']).stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('index,entropy_p');
+    expect(lines).toHaveLength(21);
+  });
+
   it('a row with labels against a row without is refused', () => {
     const result = runKl(['compare', 'fixtures/batch/p_rows.jsonl', 'fixtures/batch/q_rows.jsonl']);
     expect(result.status).toBe(2);
