@@ -135,7 +135,13 @@ export interface ParsedCommandLine {
 }
 
 /** Builds the typed request for a measure command from its arguments and options. */
-export function buildRequest(spec: CommandSpec, pPath: string, qPath: string | undefined, options: RawOptions): ParsedCommandLine {
+export function buildRequest(
+  spec: CommandSpec,
+  pPath: string,
+  qPath: string | undefined,
+  options: RawOptions,
+  env: NodeJS.ProcessEnv = {},
+): ParsedCommandLine {
   const format = parseOutputFormat(options);
   const kind = parseKind(options.kind ?? 'probs', '--kind');
   const pKind = options.pKind === undefined ? kind : parseKind(options.pKind, '--p-kind');
@@ -161,6 +167,7 @@ export function buildRequest(spec: CommandSpec, pPath: string, qPath: string | u
     header,
     ...(column === undefined ? {} : { column }),
     ...(options.labelCol === undefined ? {} : { labelColumn: options.labelCol }),
+    fastPath: env['KL_NO_FAST_PATH'] !== '1',
   }) as const;
   const p: InputRequest = { path: pPath, displayName: displayName(pPath), kind: pKind, read: readOptions(options.pCol), columnFlag: '--p-col' };
   const q: InputRequest | null =

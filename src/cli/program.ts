@@ -27,7 +27,11 @@ export interface CliIo {
   stdoutIsTTY: boolean;
 }
 
+/** Set by the bundler (scripts/build.mjs) from package.json. */
+declare const KL_VERSION: string | undefined;
+
 function readVersion(): string {
+  if (typeof KL_VERSION === 'string') return KL_VERSION;
   const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return packageJson.version;
 }
@@ -38,7 +42,7 @@ Exit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.
 Docs: README.md (measures, JSON schema, zero policy).`;
 
 async function runMeasureCommand(spec: CommandSpec, pPath: string, qPath: string | undefined, options: RawOptions, io: CliIo): Promise<number> {
-  const { request, format, color, batch } = buildRequest(spec, pPath, qPath, options);
+  const { request, format, color, batch } = buildRequest(spec, pPath, qPath, options, io.env);
   const formatter = FORMATTERS.get(format);
   if (!formatter) throw new Error(`internal error: no formatter for ${format}`);
   const shape = { measureNames: request.measureNames, primary: request.primary };

@@ -8,8 +8,7 @@ import { alignByLabel } from '../io/align.js';
 import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
 import { toBase } from '../measures/base.js';
-import { supportMismatch } from '../measures/divergence.js';
-import { computeMeasures, type MeasureName, type Measures } from '../measures/pair.js';
+import { computeMeasures, type MeasureName, type Measures, measurePair } from '../measures/pair.js';
 import { smooth } from '../measures/prepare.js';
 import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
 import {
@@ -218,32 +217,41 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
     }
     const pRow = pNext.value as RawRow;
     const qRow = qNext && !qNext.done ? (qNext.value as RawRow) : null;
-    const pProbs = prepareOrThrow(pRow.values, request.p.kind, request.prepare, {
+    const pPrepared = prepareOrThrow(pRow.values, request.p.kind, request.prepare, {
       source: p.source,
       labels: pRow.labels ?? p.columns,
       lines: null,
       rowLine: pRow.line,
       row: index,
-    }).probs;
+    });
+    const pProbs = pPrepared.probs;
     pWidth = pRow.values.length;
     const row: RowResult = { index, line: pRow.line, measures: {} };
     let measures: Measures;
 
     if (qRow && q && request.q) {
-      const qProbs = prepareOrThrow(qRow.values, request.q.kind, request.prepare, {
+      const qPrepared = prepareOrThrow(qRow.values, request.q.kind, request.prepare, {
         source: q.source,
         labels: qRow.labels ?? q.columns,
         lines: null,
         rowLine: qRow.line,
         row: index,
-      }).probs;
+      });
+      const qProbs = qPrepared.probs;
       qWidth = qRow.values.length;
       if (pairwise) {
         const aligned = aligner.align(pRow, qRow, pProbs, qProbs, index);
         const pAligned = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
         const qAligned = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
-        measures = computeMeasures(pAligned, qAligned, measureNames, request.base);
-        const mismatch = supportMismatch(pAligned, qAligned);
+        // Log-probabilities from the log-softmax are reused when alignment and smoothing left
+        // the vectors untouched.
+        const logs =
+          pPrepared.logProbs && qPrepared.logProbs && pAligned === pProbs && qAligned === qProbs
+            ? { p: pPrepared.logProbs, q: qPrepared.logProbs }
+            : undefined;
+        const measured = measurePair(pAligned, qAligned, measureNames, request.base, logs);
+        measures = measured.measures;
+        const mismatch = measured;
         if (mismatch.pOnly > 0 && rowsPOnly++ === 0) firstPOnlyRow = index;
         if (mismatch.qOnly > 0 && rowsQOnly++ === 0) firstQOnlyRow = index;
         const pTop = argmax(pAligned);

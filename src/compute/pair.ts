@@ -5,8 +5,7 @@
 import { InputError } from '../errors.js';
 import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
-import { computeMeasures, type MeasureName } from '../measures/pair.js';
-import { supportMismatch } from '../measures/divergence.js';
+import { computeMeasures, type MeasureName, measurePair } from '../measures/pair.js';
 import { smooth } from '../measures/prepare.js';
 import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
 import { plural } from '../report/wording.js';
@@ -20,6 +19,7 @@ const NEEDS_P_SUPPORT: readonly MeasureName[] = ['kl_reverse', 'cross_entropy_qp
 export interface PreparedSide {
   raw: RawDistribution;
   probs: Float64Array;
+  logProbs: Float64Array | undefined;
   summary: InputSummary;
 }
 
@@ -33,6 +33,7 @@ export function prepareSide(raw: RawDistribution, input: InputRequest, role: Rol
   return {
     raw,
     probs: prepared.probs,
+    logProbs: prepared.logProbs,
     summary: {
       role,
       source: raw.source,
@@ -112,9 +113,9 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
   );
   const pProbs = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
   const qProbs = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
-  const measures = computeMeasures(pProbs, qProbs, request.measureNames, request.base);
-  const mismatch = supportMismatch(pProbs, qProbs);
-  const support: SupportSummary = { categories: pProbs.length, p_only: mismatch.pOnly, q_only: mismatch.qOnly };
+  const logs = p.logProbs && q.logProbs && pProbs === p.probs && qProbs === q.probs ? { p: p.logProbs, q: q.logProbs } : undefined;
+  const { measures, pOnly, qOnly } = measurePair(pProbs, qProbs, request.measureNames, request.base, logs);
+  const support: SupportSummary = { categories: pProbs.length, p_only: pOnly, q_only: qOnly };
   const warnings = supportWarnings(support, request.measureNames, { p: names.p, q: q.raw.source }, { labels: aligned.labels, p: pProbs, q: qProbs }, request.smooth === 0);
   return {
     type: 'pair',

@@ -31,9 +31,9 @@ export interface CsvRecord {
   line: number;
 }
 
-function wrapCsvError(error: unknown, source: string): unknown {
+function wrapCsvError(error: unknown, source: string, lineOffset: number): unknown {
   if (error instanceof CsvError) {
-    const line = typeof error['lines'] === 'number' ? (error['lines'] as number) : undefined;
+    const line = typeof error['lines'] === 'number' ? (error['lines'] as number) + lineOffset : undefined;
     const message = error.message.replace(/ on line \d+$/, '').replace(/^Invalid Record Length: /, 'inconsistent number of fields: ');
     return new InputError(`csv-${error.code.toLowerCase().replace(/_/g, '-')}`, message, {
       location: line === undefined ? { source } : { source, line },
@@ -48,6 +48,7 @@ export async function* readDelimitedRecords(
   stream: Readable,
   delimiter: string,
   source: string,
+  lineOffset = 0,
 ): AsyncGenerator<CsvRecord> {
   const parser = parse({ delimiter, bom: true, info: true, skip_empty_lines: true });
   const feeding = pipeline(validatedUtf8(stream, source), parser).catch((error: unknown) => {
@@ -55,16 +56,16 @@ export async function* readDelimitedRecords(
   });
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { cells: item.record, line: item.info.lines };
+      yield { cells: item.record, line: item.info.lines + lineOffset };
     }
   } catch (error) {
-    throw wrapCsvError(error, source);
+    throw wrapCsvError(error, source, lineOffset);
   } finally {
     await Promise.race([feeding, once(parser, 'close').catch(() => undefined)]);
   }
 }
 
-function isNumericCell(cell: string): boolean {
+export function isNumericCell(cell: string): boolean {
   return looksNumeric(cell.trim());
 }
 
@@ -102,13 +103,13 @@ function resolveColumn(ref: ColumnRef, header: string[] | null, width: number, s
   throw new InputError('no-such-column', `${flag} ${JSON.stringify(ref)}: no such column${known}`, { location: { source } });
 }
 
-function decideHeader(first: CsvRecord, second: CsvRecord | undefined, mode: ReadOptions['header']): boolean {
+export function decideHeader(first: Pick<CsvRecord, 'cells'>, second: Pick<CsvRecord, 'cells'> | undefined, mode: ReadOptions['header']): boolean {
   if (mode !== 'auto') return mode === 'yes';
   if (!second) return first.cells.some((cell) => !isNumericCell(cell));
   return first.cells.some((cell, j) => !isNumericCell(cell) && isNumericCell(second.cells[j] ?? ''));
 }
 
-function checkDuplicateLabels(labels: string[], lines: Int32Array | null, source: string, what: string): void {
+export function checkDuplicateLabels(labels: string[], lines: Int32Array | null, source: string, what: string): void {
   const seen = new Map<string, number>();
   labels.forEach((label, i) => {
     const previous = seen.get(label);

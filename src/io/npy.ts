@@ -127,8 +127,20 @@ function nonFiniteError(source: string, row: number, column: number, value: numb
   });
 }
 
+const NATIVE_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: number, source: string): Float64Array {
   const out = new Float64Array(width);
+  // Native-order float32/float64 in an aligned buffer: a typed-array view and one bulk copy.
+  if (dtype.isFloat && dtype.itemSize >= 4 && dtype.littleEndian === NATIVE_LITTLE_ENDIAN && bytes.byteOffset % dtype.itemSize === 0) {
+    const view = dtype.itemSize === 4 ? new Float32Array(bytes.buffer, bytes.byteOffset, width) : new Float64Array(bytes.buffer, bytes.byteOffset, width);
+    out.set(view);
+    for (let j = 0; j < width; j++) {
+      const value = out[j] as number;
+      if (value !== value || value === Infinity) throw nonFiniteError(source, rowIndex, j, value);
+    }
+    return out;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const step = dtype.itemSize;
   for (let j = 0, offset = 0; j < width; j++, offset += step) {

@@ -2,9 +2,12 @@
  * Reads one input (file or stdin) into a RawInput, choosing the reader by
  * --input-format, then the extension, then by sniffing the first bytes.
  */
+import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { readDelimited, readDelimitedRecords } from './delimited.js';
+import { checkDuplicateLabels, decideHeader, isNumericCell, readDelimited, readDelimitedRecords } from './delimited.js';
+import { WORKER_MIN_BYTES, workerBatch } from './csv-workers.js';
+import { fastBatch, fastPathEligible } from './fast-csv.js';
 import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
 import { readJson, readJsonl } from './json-input.js';
 import { readNpy } from './npy.js';
@@ -22,6 +25,10 @@ export interface ReadRequest {
   columnFlag: string;
 }
 
+async function fileSize(path: string): Promise<number> {
+  return (await stat(path)).size;
+}
+
 /** Pulls the first chunk to sniff it, then hands back a stream that still starts at byte 0. */
 async function peekStream(stream: Readable): Promise<{ head: Buffer; stream: Readable }> {
   const iterator = stream[Symbol.asyncIterator]();
@@ -32,6 +39,62 @@ async function peekStream(stream: Readable): Promise<{ head: Buffer; stream: Rea
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
   }
   return { head, stream: Readable.from(replay(), { objectMode: false }) };
+}
+
+/**
+ * Takes the byte-scanning fast path (fast-csv.ts) when the input is a plain numeric batch:
+ * no quotes, BOM or CRs in the first chunk, a header or not, no label column, no column
+ * selection, at least two numeric columns and two data rows. Otherwise hands back a
+ * stream that still starts at byte 0, for csv-parse.
+ */
+async function tryFastBatch(
+  stream: Readable,
+  format: 'csv' | 'tsv',
+  request: ReadRequest,
+): Promise<{ input: RawInput | null; stream: Readable }> {
+  const { options } = request;
+  if (options.fastPath === false || options.column !== undefined || options.labelColumn !== undefined) return { input: null, stream };
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const firstChunk = await iterator.next();
+  const head: Buffer = firstChunk.done ? Buffer.alloc(0) : firstChunk.value;
+  const replay = (): Readable =>
+    Readable.from(
+      (async function* () {
+        if (head.length > 0) yield head;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+      })(),
+      { objectMode: false },
+    );
+  if (!fastPathEligible(head)) return { input: null, stream: replay() };
+  const delimiter = format === 'csv' ? ',' : '\t';
+  // The first three complete lines decide the layout, exactly as for csv-parse records.
+  const lines: { cells: string[]; end: number }[] = [];
+  let start = 0;
+  while (lines.length < 3) {
+    const end = head.indexOf(10, start);
+    if (end < 0) break;
+    if (end > start) lines.push({ cells: head.toString('latin1', start, end).split(delimiter), end });
+    start = end + 1;
+  }
+  const [first, second, third] = lines;
+  if (!first || !second || !third) return { input: null, stream: replay() };
+  const hasHeader = decideHeader(first, second, options.header);
+  const firstData = hasHeader ? second : first;
+  const secondData = hasHeader ? third : second;
+  const width = firstData.cells.length;
+  const numeric = (cells: string[]) => cells.every((cell) => isNumericCell(cell));
+  if (width < 2 || !numeric(firstData.cells) || !numeric(secondData.cells)) return { input: null, stream: replay() };
+  const columns = hasHeader ? first.cells : null;
+  if (columns) checkDuplicateLabels(columns, null, request.displayName, 'column name');
+  if (columns && columns.length !== width) return { input: null, stream: replay() };
+  const dataStart = hasHeader ? first.end + 1 : 0;
+  const context = { source: request.displayName, format, delimiter: delimiter.charCodeAt(0), columns, width, firstLine: hasHeader ? 2 : 1 };
+  if (!isStdin(request.path) && (await fileSize(request.path)) >= WORKER_MIN_BYTES) {
+    // Big file: parse it on a worker thread (P and Q in parallel); it re-reads from dataStart.
+    stream.destroy();
+    return { input: workerBatch(request.path, dataStart, context), stream };
+  }
+  return { input: fastBatch(head.subarray(dataStart), iterator, context), stream };
 }
 
 export async function readInput(request: ReadRequest, stdin: StdinProvider): Promise<{ input: RawInput; format: InputFormat }> {
@@ -54,6 +117,9 @@ export async function readInput(request: ReadRequest, stdin: StdinProvider): Pro
   switch (format) {
     case 'csv':
     case 'tsv': {
+      const fast = await tryFastBatch(stream, format, request);
+      if (fast.input) return { input: fast.input, format };
+      stream = fast.stream;
       const records = readDelimitedRecords(stream, format === 'csv' ? ',' : '\t', source);
       const input = await readDelimited(records, request.options, { source, format, columnFlag: request.columnFlag });
       return { input, format };

@@ -59,7 +59,9 @@ export async function openInput(path: string, stdin: StdinProvider): Promise<Rea
   } catch (error) {
     throw fileError(path, error);
   }
-  return createReadStream(path);
+  // 64 KiB chunks: large enough for throughput, small enough that dead chunks awaiting GC
+  // do not inflate RSS (1 MiB chunks doubled peak RSS on a 144 MB CSV).
+  return createReadStream(path, { highWaterMark: 1 << 16 });
 }
 
 /** Reads a whole input into memory: for formats that must see everything (JSON). */

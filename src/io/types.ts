@@ -48,4 +48,6 @@ export interface ReadOptions {
   column?: ColumnRef;
   /** Use this column as category labels instead of detecting one. */
   labelColumn?: ColumnRef;
+  /** Allow the numeric CSV fast path (default true; KL_NO_FAST_PATH=1 turns it off for comparisons). */
+  fastPath?: boolean;
 }

@@ -58,3 +58,46 @@ export function logSoftmax(
   for (let i = 0; i < n; i++) out[i] = (out[i] as number) - logSum;
   return out;
 }
+
+/**
+ * Softmax of `values / temperature` as both probabilities and log-probabilities, with one
+ * exponential per value: pᵢ = exp(xᵢ/T − m) / s and log pᵢ = (xᵢ/T − m) − log s, where
+ * m = max and s = Σⱼ exp(xⱼ/T − m) ∈ [1, n]. Returns null when every value is −Infinity.
+ */
+export function softmaxWithLogs(
+  values: ArrayLike<number>,
+  temperature = 1,
+): { probs: Float64Array; logProbs: Float64Array } | null {
+  const n = values.length;
+  const logProbs = new Float64Array(n);
+  const probs = new Float64Array(n);
+  let max = -Infinity;
+  if (temperature === 1) {
+    for (let i = 0; i < n; i++) {
+      const value = values[i] as number;
+      logProbs[i] = value;
+      if (value > max) max = value;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const scaled = (values[i] as number) / temperature;
+      logProbs[i] = scaled;
+      if (scaled > max) max = scaled;
+    }
+  }
+  if (max === -Infinity) return null;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const shifted = (logProbs[i] as number) - max;
+    logProbs[i] = shifted;
+    const e = Math.exp(shifted);
+    probs[i] = e;
+    sum += e;
+  }
+  const logSum = Math.log(sum);
+  for (let i = 0; i < n; i++) {
+    logProbs[i] = (logProbs[i] as number) - logSum;
+    probs[i] = (probs[i] as number) / sum;
+  }
+  return { probs, logProbs };
+}

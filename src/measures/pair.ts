@@ -3,15 +3,7 @@
  * `kl compare` and the single-measure commands. Names are part of the JSON schema.
  */
 import { type LogBase, toBase } from './base.js';
-import {
-  crossEntropy,
-  entropy,
-  hellinger,
-  jeffreys,
-  jsDivergence,
-  klDivergence,
-  totalVariation,
-} from './divergence.js';
+import { pairKernel } from './kernel.js';
 
 export const MEASURE_NAMES = [
   'entropy_p',
@@ -37,55 +29,76 @@ export function isMeasureName(name: string): name is MeasureName {
 /** Measures that are not logarithmic: the base does not change them. */
 export const UNITLESS_MEASURES: ReadonlySet<MeasureName> = new Set(['total_variation', 'hellinger']);
 
+export interface MeasuredPair {
+  measures: Measures;
+  /** Categories with p > 0 = q (D(P‖Q) infinite) and q > 0 = p (D(Q‖P) infinite). */
+  pOnly: number;
+  qOnly: number;
+}
+
 /**
- * Computes the requested measures for P and Q in the given base.
+ * Computes the requested measures for P and Q in the given base, in one fused pass
+ * (kernel.ts), plus the support mismatch counts.
  * js_distance is √(js_divergence in that base), as in scipy.spatial.distance.jensenshannon.
  */
-export function computeMeasures(
+export function measurePair(
   p: Float64Array,
   q: Float64Array,
   names: readonly MeasureName[],
   base: LogBase,
-): Measures {
+  logs?: { p: Float64Array; q: Float64Array },
+): MeasuredPair {
+  const wanted = new Set(names);
+  const sums = pairKernel(p, q, {
+    entropy: wanted.has('entropy_p') || wanted.has('entropy_q'),
+    cross: wanted.has('cross_entropy_pq') || wanted.has('cross_entropy_qp'),
+    kl: wanted.has('kl_forward') || wanted.has('kl_reverse') || wanted.has('jeffreys'),
+    js: wanted.has('js_divergence') || wanted.has('js_distance'),
+    totalVariation: wanted.has('total_variation'),
+    hellinger: wanted.has('hellinger'),
+  }, logs?.p, logs?.q);
   const measures: Measures = {};
-  let js: number | undefined;
-  const jsInBase = (): number => (js ??= toBase(jsDivergence(p, q), base));
   for (const name of names) {
     switch (name) {
       case 'entropy_p':
-        measures[name] = toBase(entropy(p), base);
+        measures[name] = toBase(sums.entropyP, base);
         break;
       case 'entropy_q':
-        measures[name] = toBase(entropy(q), base);
+        measures[name] = toBase(sums.entropyQ, base);
         break;
       case 'cross_entropy_pq':
-        measures[name] = toBase(crossEntropy(p, q), base);
+        measures[name] = toBase(sums.crossPQ, base);
         break;
       case 'cross_entropy_qp':
-        measures[name] = toBase(crossEntropy(q, p), base);
+        measures[name] = toBase(sums.crossQP, base);
         break;
       case 'kl_forward':
-        measures[name] = toBase(klDivergence(p, q), base);
+        measures[name] = toBase(sums.klPQ, base);
         break;
       case 'kl_reverse':
-        measures[name] = toBase(klDivergence(q, p), base);
+        measures[name] = toBase(sums.klQP, base);
         break;
       case 'js_divergence':
-        measures[name] = jsInBase();
+        measures[name] = toBase(sums.js, base);
         break;
       case 'js_distance':
-        measures[name] = Math.sqrt(jsInBase());
+        measures[name] = Math.sqrt(toBase(sums.js, base));
         break;
       case 'jeffreys':
-        measures[name] = toBase(jeffreys(p, q), base);
+        measures[name] = toBase(sums.klPQ + sums.klQP, base);
         break;
       case 'total_variation':
-        measures[name] = totalVariation(p, q);
+        measures[name] = sums.totalVariation;
         break;
       case 'hellinger':
-        measures[name] = hellinger(p, q);
+        measures[name] = sums.hellinger;
         break;
     }
   }
-  return measures;
+  return { measures, pOnly: sums.pOnly, qOnly: sums.qOnly };
+}
+
+/** The requested measures only (see measurePair). */
+export function computeMeasures(p: Float64Array, q: Float64Array, names: readonly MeasureName[], base: LogBase): Measures {
+  return measurePair(p, q, names, base).measures;
 }

@@ -8,7 +8,7 @@
  * (compensated) sum so that every later identity holds to rounding; the original
  * mass is returned so it can be shown.
  */
-import { logSoftmax, logSumExp } from './logspace.js';
+import { logSumExp, softmaxWithLogs } from './logspace.js';
 import { compensatedSum } from './sum.js';
 
 export const KINDS = ['probs', 'counts', 'logits', 'logprobs'] as const;
@@ -41,6 +41,8 @@ export type Prepared =
       probs: Float64Array;
       /** Total mass before rescaling (Σ values, or Σ exp values for log-probs); null for logits. */
       mass: number | null;
+      /** log pᵢ, for log kinds (it comes free with the log-softmax). */
+      logProbs?: Float64Array;
     }
   | PrepareFailure;
 
@@ -139,10 +141,9 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     }
   }
   const temperature = kind === 'logits' ? options.temperature : 1;
-  const logProbs = logSoftmax(values, temperature);
-  if (!logProbs) return zeroMass();
-  for (let i = 0; i < logProbs.length; i++) logProbs[i] = Math.exp(logProbs[i] as number);
-  return { ok: true, probs: logProbs, mass };
+  const softmax = softmaxWithLogs(values, temperature);
+  if (!softmax) return zeroMass();
+  return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass };
 }
 
 /**

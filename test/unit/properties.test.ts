@@ -125,3 +125,26 @@ describe('laws of the measures', () => {
     expect(toBase(Math.LN2, BITS)).toBe(1);
   });
 });
+
+describe('the fused kernel agrees with the reference definitions', () => {
+  it('every measure within 1e-13 relative (or both infinite)', () => {
+    fc.assert(
+      fc.property(pair, ([p, q]) => {
+        const fused = computeMeasures(p, q, ['entropy_p', 'entropy_q', 'cross_entropy_pq', 'cross_entropy_qp', 'kl_forward', 'kl_reverse', 'js_divergence', 'total_variation', 'hellinger'], NATS);
+        const reference = {
+          entropy_p: entropy(p),
+          entropy_q: entropy(q),
+          cross_entropy_pq: crossEntropy(p, q),
+          cross_entropy_qp: crossEntropy(q, p),
+          kl_forward: klDivergence(p, q),
+          kl_reverse: klDivergence(q, p),
+          js_divergence: jsDivergence(p, q),
+          total_variation: totalVariation(p, q),
+          hellinger: hellinger(p, q),
+        };
+        return Object.entries(reference).every(([name, value]) => close(fused[name as keyof typeof fused] as number, value, 1e-13));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Worker thread for big numeric CSV/TSV batches: reads one file from the first data byte,
+ * runs the fast scanner (fast-csv.ts), and posts rows to the main thread in blocks, so
+ * P and Q are parsed in parallel while the main thread computes.
+ *
+ * Flow control: the worker posts at most `credits` blocks ahead of the consumer; each block
+ * the main thread takes returns one credit. Memory stays at a few blocks per side.
+ */
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { KlError } from '../errors.js';
+import { type FastBatchContext, fastRows } from './fast-csv.js';
+
+export interface CsvWorkerData {
+  path: string;
+  start: number;
+  context: FastBatchContext;
+  rowsPerBlock: number;
+  credits: number;
+}
+
+export type CsvWorkerMessage =
+  | { type: 'rows'; width: number; values: Float64Array; lines: Int32Array }
+  | { type: 'done' }
+  | { type: 'error'; code: string; message: string; hint: string | undefined; exitCode: number };
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const data = workerData as CsvWorkerData;
+  let credits = data.credits;
+  let wake: (() => void) | null = null;
+  port.on('message', () => {
+    credits++;
+    wake?.();
+    wake = null;
+  });
+  const stream = createReadStream(data.path, { start: data.start, highWaterMark: 1 << 16 });
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const width = data.context.width;
+  let values = new Float64Array(width * data.rowsPerBlock);
+  let lines = new Int32Array(data.rowsPerBlock);
+  let count = 0;
+  const flush = async (): Promise<void> => {
+    if (count === 0) return;
+    while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+    credits--;
+    const message: CsvWorkerMessage = { type: 'rows', width, values: values.subarray(0, count * width), lines: lines.subarray(0, count) };
+    port.postMessage(message, [values.buffer, lines.buffer]);
+    values = new Float64Array(width * data.rowsPerBlock);
+    lines = new Int32Array(data.rowsPerBlock);
+    count = 0;
+  };
+  try {
+    for await (const row of fastRows(new Uint8Array(0), iterator, data.context)) {
+      values.set(row.values, count * width);
+      lines[count] = row.line ?? 0;
+      count++;
+      if (count === data.rowsPerBlock) await flush();
+    }
+    await flush();
+    port.postMessage({ type: 'done' } satisfies CsvWorkerMessage);
+  } catch (error) {
+    const known = error instanceof KlError;
+    port.postMessage({
+      type: 'error',
+      code: known ? error.code : 'internal',
+      message: error instanceof Error ? error.message : String(error),
+      hint: known ? error.hint : undefined,
+      exitCode: known ? error.exitCode : 2,
+    } satisfies CsvWorkerMessage);
+  } finally {
+    stream.destroy();
+  }
+}
+
+await main();

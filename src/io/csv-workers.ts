@@ -1,0 +1,62 @@
+/**
+ * Main-thread side of csv-worker.ts: a RawBatch whose rows arrive from a worker thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { KlError } from '../errors.js';
+import type { CsvWorkerData, CsvWorkerMessage } from './csv-worker.js';
+import type { FastBatchContext } from './fast-csv.js';
+import type { RawBatch, RawRow } from './types.js';
+
+/** Below this size a worker's start-up (tens of milliseconds) costs more than it saves. */
+export const WORKER_MIN_BYTES = 8 << 20;
+
+const ROWS_PER_BLOCK = 64;
+const CREDITS = 8;
+
+async function* workerRows(path: string, start: number, context: FastBatchContext): AsyncGenerator<RawRow> {
+  const data: CsvWorkerData = { path, start, context, rowsPerBlock: ROWS_PER_BLOCK, credits: CREDITS };
+  const worker = new Worker(new URL('./csv-worker.js', import.meta.url), { workerData: data });
+  const queue: CsvWorkerMessage[] = [];
+  let waiting: (() => void) | null = null;
+  let failure: Error | null = null;
+  worker.on('message', (message: CsvWorkerMessage) => {
+    queue.push(message);
+    waiting?.();
+    waiting = null;
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    waiting?.();
+    waiting = null;
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((resolve) => (waiting = resolve));
+      if (failure) throw failure;
+      const message = queue.shift() as CsvWorkerMessage;
+      if (message.type === 'done') return;
+      if (message.type === 'error') {
+        throw new KlError(message.code, message.message, { exitCode: message.exitCode, ...(message.hint === undefined ? {} : { hint: message.hint }) });
+      }
+      const { width, values, lines } = message;
+      for (let r = 0; r < lines.length; r++) {
+        yield { values: values.subarray(r * width, (r + 1) * width), labels: null, line: lines[r] as number };
+      }
+      worker.postMessage('credit');
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/** A numeric batch parsed by a worker thread from byte `start` of `path`. */
+export function workerBatch(path: string, start: number, context: FastBatchContext): RawBatch {
+  return {
+    shape: 'batch',
+    source: context.source,
+    format: context.format,
+    columns: context.columns,
+    width: context.width,
+    rows: workerRows(path, start, context),
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * A fast path for the common big input: a numeric CSV/TSV batch with no quotes, no BOM
+ * and no carriage returns, such as `np.savetxt(..., fmt='%.9g', delimiter=',')` writes.
+ *
+ * It scans bytes and converts each cell straight to a double without making a string:
+ * a decimal numeral with at most 15 significant digits and a power of ten within ±22 is
+ * m × 10^e or m / 10^−e, where m and 10^|e| are exact doubles, so one correctly rounded
+ * operation gives the correctly rounded value — bit-identical to `Number(text)` (Clinger's
+ * fast path). Any other cell (more digits, a large exponent, spaces, `inf`, garbage) goes
+ * through the general path's `parseCell(text.trim())`, so results and messages are the
+ * same as csv-parse's path. Lines must have the header's (or first row's) field count.
+ *
+ * Eligibility is decided on the first chunk; a later line containing a quote or a byte
+ * the scanner does not handle hands the rest of the input, from that line on, to
+ * csv-parse.
+ */
+import { Readable } from 'node:stream';
+import { InputError } from '../errors.js';
+import { readDelimitedRecords } from './delimited.js';
+import type { InputFormat } from './detect.js';
+import { describeCellProblem, parseCell } from './numbers.js';
+import type { RawBatch, RawRow } from './types.js';
+
+const NEWLINE = 10;
+const QUOTE = 34;
+const CR = 13;
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const MAX_EXACT = 2 ** 53;
+
+/** True when the first bytes look like plain delimited numbers the scanner can take. */
+export function fastPathEligible(head: Uint8Array): boolean {
+  if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return false;
+  for (let i = 0; i < head.length; i++) {
+    const byte = head[i] as number;
+    if (byte === QUOTE || byte === CR || byte === 0 || byte >= 0x80) return false;
+  }
+  return true;
+}
+
+/** Where the last `scanNumber` call stopped. */
+let cursor = 0;
+
+/**
+ * Scans a decimal numeral starting at `start` and stops at the first byte that cannot
+ * continue it, leaving that index in `cursor`. Returns NaN when the numeral needs the general
+ * parser (too many digits, a big exponent, no digits): NaN is never a valid cell value, so it
+ * is a safe signal.
+ */
+function scanNumber(bytes: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let negative = false;
+  let byte = bytes[i] as number;
+  if (byte === 45 || byte === 43) {
+    negative = byte === 45;
+    i++;
+  }
+  let mantissa = 0;
+  let significant = 0;
+  let exponent = 0;
+  let sawDigit = false;
+  for (; i < end; i++) {
+    const digit = (bytes[i] as number) - 48;
+    if (digit < 0 || digit > 9) break;
+    sawDigit = true;
+    if (mantissa !== 0 || digit !== 0) significant++;
+    mantissa = mantissa * 10 + digit;
+  }
+  if (i < end && bytes[i] === 46) {
+    i++;
+    for (; i < end; i++) {
+      const digit = (bytes[i] as number) - 48;
+      if (digit < 0 || digit > 9) break;
+      sawDigit = true;
+      if (mantissa !== 0 || digit !== 0) significant++;
+      mantissa = mantissa * 10 + digit;
+      exponent--;
+    }
+  }
+  cursor = i;
+  if (!sawDigit || significant > 15 || mantissa >= MAX_EXACT) return NaN;
+  if (i < end && (bytes[i] === 101 || bytes[i] === 69)) {
+    i++;
+    let exponentSign = 1;
+    if (i < end && (bytes[i] === 45 || bytes[i] === 43)) {
+      exponentSign = bytes[i] === 45 ? -1 : 1;
+      i++;
+    }
+    let explicit = 0;
+    let exponentDigits = 0;
+    for (; i < end; i++) {
+      const digit = (bytes[i] as number) - 48;
+      if (digit < 0 || digit > 9) break;
+      if (explicit < 100000) explicit = explicit * 10 + digit;
+      exponentDigits++;
+    }
+    cursor = i;
+    if (exponentDigits === 0) return NaN;
+    exponent += exponentSign * explicit;
+  }
+  let value: number;
+  if (mantissa === 0) value = 0;
+  else if (exponent >= 0 && exponent <= 22) value = mantissa * (POW10[exponent] as number);
+  else if (exponent < 0 && exponent >= -22) value = mantissa / (POW10[-exponent] as number);
+  else return NaN;
+  return negative ? -value : value;
+}
+
+/** bytes[start, end) as a number via the fast path, or NaN when the cell needs the general parser. */
+export function fastNumber(bytes: Uint8Array, start: number, end: number): number {
+  const value = scanNumber(bytes, start, end);
+  return cursor === end ? value : NaN;
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+export interface FastBatchContext {
+  source: string;
+  format: InputFormat;
+  delimiter: number;
+  /** Category names from the header, or null. */
+  columns: string[] | null;
+  width: number;
+  /** 1-based line number of the first data line in `first`. */
+  firstLine: number;
+}
+
+function widthError(source: string, line: number, expected: number, got: number): InputError {
+  return new InputError('csv-csv-record-inconsistent-fields-length', `inconsistent number of fields: expect ${expected}, got ${got}`, {
+    location: { source, line },
+  });
+}
+
+/**
+ * Rows of a numeric batch from bytes. `first` holds the bytes from the first data line on;
+ * `rest` yields the remaining chunks.
+ */
+export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, context: FastBatchContext): AsyncGenerator<RawRow> {
+  const { source, delimiter, width } = context;
+  let buffer = first;
+  let line = context.firstLine;
+  let done = false;
+  for (;;) {
+    let lineStart = 0;
+    const length = buffer.length;
+    for (;;) {
+      let lineEnd = buffer.indexOf(NEWLINE, lineStart);
+      if (lineEnd < 0) {
+        if (!done) break;
+        lineEnd = length;
+        if (lineStart >= length) break;
+      }
+      if (lineEnd === lineStart) {
+        // An empty line: csv-parse skips it too.
+        lineStart = lineEnd + 1;
+        line++;
+        continue;
+      }
+      if (buffer.subarray(lineStart, lineEnd).includes(QUOTE)) {
+        // Quotes need csv-parse's state machine: hand it everything from this line on.
+        yield* generalRows(buffer.subarray(lineStart), rest, context, line);
+        return;
+      }
+      const values = new Float64Array(width);
+      let column = 0;
+      let position = lineStart;
+      // One pass: scan a number, expect a delimiter or the end of the line after it.
+      for (;;) {
+        const cellStart = position;
+        let value = scanNumber(buffer, cellStart, lineEnd);
+        let cellEnd = cursor;
+        if (cellEnd !== lineEnd && buffer[cellEnd] !== delimiter) {
+          value = NaN;
+          while (cellEnd < lineEnd && buffer[cellEnd] !== delimiter) cellEnd++;
+        }
+        if (column >= width) throw widthError(source, line, width, countFields(buffer, lineStart, lineEnd, delimiter));
+        if (value !== value) {
+          const text = latin1(buffer, cellStart, cellEnd);
+          const parsed = parseCell(text.trim());
+          if (!parsed.ok) {
+            const header = context.columns?.[column];
+            const where = header === undefined ? `column ${column + 1}` : `column ${column + 1} (${JSON.stringify(header)})`;
+            throw new InputError('bad-number', `${where}: ${describeCellProblem(text.trim(), parsed.reason)}`, { location: { source, line } });
+          }
+          value = parsed.value;
+        }
+        values[column++] = value;
+        if (cellEnd >= lineEnd) break;
+        position = cellEnd + 1;
+      }
+      if (column !== width) throw widthError(source, line, width, column);
+      yield { values, labels: null, line };
+      line++;
+      lineStart = lineEnd + 1;
+      if (lineEnd === length) break;
+    }
+    if (done) return;
+    const next = await rest.next();
+    const leftover = buffer.subarray(lineStart);
+    if (next.done) {
+      done = true;
+      buffer = leftover;
+      if (buffer.length === 0) return;
+      continue;
+    }
+    const chunk = next.value;
+    if (chunk.includes(CR) || chunk.includes(0)) {
+      // Carriage returns or NUL bytes: let the general path decide what they mean.
+      yield* generalRows(concat(leftover, chunk), rest, context, line);
+      return;
+    }
+    buffer = leftover.length === 0 ? chunk : concat(leftover, chunk);
+  }
+}
+
+function countFields(bytes: Uint8Array, start: number, end: number, delimiter: number): number {
+  let count = 1;
+  for (let i = start; i < end; i++) if (bytes[i] === delimiter) count++;
+  return count;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/** The remainder, from a line boundary, through csv-parse; line numbers continue. */
+async function* generalRows(head: Uint8Array, rest: AsyncIterator<Buffer>, context: FastBatchContext, firstLine: number): AsyncGenerator<RawRow> {
+  async function* replay(): AsyncGenerator<Uint8Array> {
+    yield head;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  }
+  const delimiter = String.fromCharCode(context.delimiter);
+  for await (const record of readDelimitedRecords(Readable.from(replay()), delimiter, context.source, firstLine - 1)) {
+    if (record.cells.length !== context.width) throw widthError(context.source, record.line, context.width, record.cells.length);
+    const values = new Float64Array(context.width);
+    for (let j = 0; j < context.width; j++) {
+      const cell = (record.cells[j] as string).trim();
+      const parsed = parseCell(cell);
+      if (!parsed.ok) {
+        const header = context.columns?.[j];
+        const where = header === undefined ? `column ${j + 1}` : `column ${j + 1} (${JSON.stringify(header)})`;
+        throw new InputError('bad-number', `${where}: ${describeCellProblem(cell, parsed.reason)}`, { location: { source: context.source, line: record.line } });
+      }
+      values[j] = parsed.value;
+    }
+    yield { values, labels: null, line: record.line };
+  }
+}
+
+export function fastBatch(first: Uint8Array, rest: AsyncIterator<Buffer>, context: FastBatchContext): RawBatch {
+  return {
+    shape: 'batch',
+    source: context.source,
+    format: context.format,
+    columns: context.columns,
+    width: context.width,
+    rows: fastRows(first, rest, context),
+  };
+}
