@@ -1,24 +1,33 @@
 #!/usr/bin/env node
 /**
- * npm run bench [-- SECTION...]
+ * npm run bench [-- SECTION...]   (default: every section)
  *
- * Sections:
- *   memory   peak RSS of a CSV batch at 1× and 10× the rows (CSV output): must stay flat
+ * Sections (each a target from issue 4; BENCHMARKS.md records the results):
+ *   csv      `kl compare p.csv q.csv --format json`, 20000 × 500 %.9g floats per file,
+ *            against np.loadtxt + scipy.stats.entropy both ways + summary
+ *   npy      `kl compare ref.npy new.npy --kind logits`, 4096 × 32000 float32 per file,
+ *            against np.load + scipy.special.log_softmax + per-row KL + summary
+ *   startup  `kl compare` on two 2-line files against `node -e 0`
+ *   memory   peak RSS of a CSV batch at 1× and 10× the rows (CSV output)
  *
- * Data is generated deterministically under a temp dir. Each case runs several times,
- * alternating, and the median is reported. Timing never runs inside `npm test`.
+ * Data is generated deterministically under a temp dir (removed afterwards). Cases run
+ * alternately, several times each; medians are reported. Peak RSS comes from the process
+ * itself (kl: a preloaded probe; the peers: getrusage), so no external `time` is needed.
+ * When python3 with numpy and scipy is missing, the peers are skipped with a note.
+ * Timing never runs inside `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = fileURLToPath(new URL('./bench/rss-probe.mjs', import.meta.url));
+const PEERS = fileURLToPath(new URL('./bench/', import.meta.url));
 const KL = join(ROOT, 'bin', 'kl.js');
 
-/** Deterministic xorshift generator, so every run benches the same bytes. */
+/** Deterministic xorshift32 in [0, 1), so every run benches the same bytes. */
 function generator(seed) {
   let state = seed >>> 0 || 1;
   return () => {
@@ -31,35 +40,77 @@ function generator(seed) {
   };
 }
 
-async function writeCsvBatch(path, rows, columns, seed) {
+/** printf's %.9g: 9 significant digits, trailing zeros dropped, 2-digit exponents. */
+function formatG9(value) {
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  if (exponent < -4 || exponent >= 9) {
+    const [mantissa, power] = value.toExponential(8).split('e');
+    const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
+    const sign = power.startsWith('-') ? '-' : '+';
+    return `${trimmed}e${sign}${power.replace(/^[+-]/, '').padStart(2, '0')}`;
+  }
+  const fixed = value.toPrecision(9);
+  return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
+}
+
+function writeCsvBatch(path, rows, columns, seed) {
   const random = generator(seed);
-  const out = createWriteStream(path);
-  const row = new Array(columns);
+  const fd = openSync(path, 'w');
+  const row = new Float64Array(columns);
+  let pending = '';
   for (let r = 0; r < rows; r++) {
     let total = 0;
     for (let c = 0; c < columns; c++) total += row[c] = random() + 1e-3;
     let line = '';
-    for (let c = 0; c < columns; c++) line += (c ? ',' : '') + (row[c] / total).toPrecision(9);
-    if (!out.write(`${line}\n`)) await new Promise((resolve) => out.once('drain', resolve));
+    for (let c = 0; c < columns; c++) line += (c ? ',' : '') + formatG9(row[c] / total);
+    pending += `${line}\n`;
+    if (pending.length > 1 << 20) {
+      writeSync(fd, pending);
+      pending = '';
+    }
   }
-  await new Promise((resolve) => out.end(resolve));
+  writeSync(fd, pending);
+  closeSync(fd);
 }
 
-function measure(command, args, env = {}) {
+function writeNpyLogits(path, rows, columns, seed) {
+  const random = generator(seed);
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${columns}), }`;
+  header = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+  const preamble = Buffer.alloc(10);
+  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(preamble);
+  preamble.writeUInt16LE(header.length, 8);
+  const fd = openSync(path, 'w');
+  writeSync(fd, preamble);
+  writeSync(fd, header, null, 'latin1');
+  const block = new Float32Array(columns);
+  for (let r = 0; r < rows; r++) {
+    // Sum of four uniforms: a cheap bell shape, σ ≈ 3 like real logits.
+    for (let c = 0; c < columns; c++) block[c] = (random() + random() + random() + random() - 2) * 5.2;
+    writeSync(fd, new Uint8Array(block.buffer));
+  }
+  closeSync(fd);
+}
+
+function measure(command, args, { rssFromStderr = false } = {}) {
   const rssFile = join(tmpdir(), `kl-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = process.hrtime.bigint();
   const result = spawnSync(command, args, {
-    env: { ...process.env, ...env, KL_RSS_FILE: rssFile },
+    env: { ...process.env, KL_RSS_FILE: rssFile, NO_COLOR: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   let rssKiB = NaN;
-  try {
-    rssKiB = Number(readFileSync(rssFile, 'utf8'));
-    rmSync(rssFile);
-  } catch {}
+  if (rssFromStderr) {
+    rssKiB = Number(/rss_kib=(\d+)/.exec(result.stderr.toString())?.[1]);
+  } else {
+    try {
+      rssKiB = Number(readFileSync(rssFile, 'utf8'));
+      rmSync(rssFile);
+    } catch {}
+  }
   return { seconds, rssMiB: rssKiB / 1024 };
 }
 
@@ -78,54 +129,138 @@ function runAlternating(cases, runs) {
   });
 }
 
-function printTable(title, rows, extra = []) {
+function printTable(title, rows, notes = []) {
   console.log(`\n## ${title}\n`);
-  console.log('| case | input | median time | throughput | peak RSS |');
+  console.log('| case | input | median wall time | throughput | peak RSS |');
   console.log('| --- | ---: | ---: | ---: | ---: |');
   for (const row of rows) {
     const mb = row.bytes / 1e6;
-    console.log(`| ${row.name} | ${mb.toFixed(1)} MB | ${row.seconds.toFixed(3)} s | ${(mb / row.seconds).toFixed(1)} MB/s | ${row.rssMiB.toFixed(1)} MiB |`);
+    const throughput = row.bytes ? `${(mb / row.seconds).toFixed(1)} MB/s` : '—';
+    const input = row.bytes ? `${mb.toFixed(1)} MB` : '—';
+    const rss = Number.isFinite(row.rssMiB) ? `${row.rssMiB.toFixed(1)} MiB` : '—';
+    console.log(`| ${row.name} | ${input} | ${(row.seconds * 1000).toFixed(row.seconds < 1 ? 1 : 0)} ms | ${throughput} | ${rss} |`);
   }
-  for (const line of extra) console.log(line);
+  if (notes.length) console.log('');
+  for (const line of notes) console.log(line);
 }
 
-const klRun = (args) => () => measure(process.execPath, ['--import', PROBE, KL, ...args]);
+function pythonPeers() {
+  const probe = spawnSync('python3', ['-c', 'import numpy, scipy; print(numpy.__version__, scipy.__version__)'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.trim() : null;
+}
 
-async function memorySection(dir) {
-  const columns = 100;
-  const small = 2_000;
-  const files = {};
-  for (const [label, rows] of [['1x', small], ['10x', small * 10]]) {
-    files[label] = { p: join(dir, `mem-p-${label}.csv`), q: join(dir, `mem-q-${label}.csv`), rows };
-    await writeCsvBatch(files[label].p, rows, columns, 11);
-    await writeCsvBatch(files[label].q, rows, columns, 12);
-  }
-  const cases = Object.entries(files).map(([label, f]) => ({
-    name: `kl compare (${f.rows} rows × ${columns}, --format csv)`,
-    bytes: statSync(f.p).size + statSync(f.q).size,
-    run: klRun(['compare', f.p, f.q, '--format', 'csv']),
-  }));
+const klCase = (name, args, bytes) => ({ name, bytes, run: () => measure(process.execPath, ['--import', PROBE, KL, ...args]) });
+const peerCase = (name, script, args, bytes) => ({
+  name,
+  bytes,
+  run: () => measure('python3', [join(PEERS, script), ...args], { rssFromStderr: true }),
+});
+
+function verdict(value, target, lowerIsBetter = true) {
+  const ok = lowerIsBetter ? value <= target : value >= target;
+  return `${value.toFixed(2)} (target ≤ ${target}) ${ok ? 'MET' : 'NOT MET'}`;
+}
+
+async function csvSection(dir, peers) {
+  const rows = Number(process.env.KL_BENCH_CSV_ROWS ?? 20000);
+  const columns = 500;
+  const p = join(dir, 'p.csv');
+  const q = join(dir, 'q.csv');
+  writeCsvBatch(p, rows, columns, 1);
+  writeCsvBatch(q, rows, columns, 2);
+  const bytes = statSync(p).size + statSync(q).size;
+  const cases = [klCase(`kl compare p.csv q.csv --format json (${rows} × ${columns})`, ['compare', p, q, '--format', 'json'], bytes)];
+  if (peers) cases.push(peerCase('np.loadtxt + scipy.stats.entropy ×2 + summary', 'peer_csv.py', [p, q], bytes));
   const results = runAlternating(cases, 3);
-  const ratio = results[1].rssMiB / results[0].rssMiB;
-  printTable('Memory: peak RSS must not grow with the rows', results, [
-    '',
-    `RSS ratio 10× rows / 1× rows: ${ratio.toFixed(2)} (target ≤ 1.5)`,
+  const notes = [];
+  if (peers) {
+    notes.push(`wall time kl / peer: ${verdict(results[0].seconds / results[1].seconds, 0.5)}`);
+    notes.push(`peak RSS kl / peer: ${verdict(results[0].rssMiB / results[1].rssMiB, 0.25)}`);
+  } else notes.push('peer skipped: python3 with numpy and scipy not found');
+  printTable('1. Big CSV batch', results, notes);
+}
+
+async function npySection(dir, peers) {
+  const rows = Number(process.env.KL_BENCH_NPY_ROWS ?? 4096);
+  const columns = 32000;
+  const ref = join(dir, 'ref.npy');
+  const candidate = join(dir, 'new.npy');
+  writeNpyLogits(ref, rows, columns, 3);
+  writeNpyLogits(candidate, rows, columns, 4);
+  const bytes = statSync(ref).size + statSync(candidate).size;
+  const cases = [klCase(`kl compare ref.npy new.npy --kind logits (${rows} × ${columns} float32)`, ['compare', ref, candidate, '--kind', 'logits', '--format', 'json', '--rows', 'none'], bytes)];
+  if (peers) cases.push(peerCase('np.load + scipy log_softmax + KL ×2 + summary', 'peer_npy.py', [ref, candidate], bytes));
+  const results = runAlternating(cases, 3);
+  const notes = [];
+  if (peers) {
+    notes.push(`wall time kl / peer: ${verdict(results[0].seconds / results[1].seconds, 1.0)}`);
+    notes.push(`peak RSS kl / peer: ${(results[0].rssMiB / results[1].rssMiB).toFixed(3)}`);
+  } else notes.push('peer skipped: python3 with numpy and scipy not found');
+  printTable('2. Big .npy logits', results, notes);
+  rmSync(ref);
+  rmSync(candidate);
+}
+
+async function startupSection(dir) {
+  const a = join(dir, 'a.csv');
+  const b = join(dir, 'b.csv');
+  writeSync(openSync(a, 'w'), 'p\n0.5\n0.5\n');
+  writeSync(openSync(b, 'w'), 'q\n0.4\n0.6\n');
+  const time = (args) => () => {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+    if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMiB: NaN };
+  };
+  const results = runAlternating(
+    [
+      { name: 'node -e 0', bytes: 0, run: time(['-e', '0']) },
+      { name: 'kl compare a.csv b.csv (2-line files, table)', bytes: 0, run: time([KL, 'compare', a, b]) },
+      { name: 'kl forward a.csv b.csv --format value', bytes: 0, run: time([KL, 'forward', a, b, '--format', 'value']) },
+    ],
+    31,
+  );
+  printTable('3. Start-up', results, [
+    `kl compare / node -e 0: ${verdict(results[1].seconds / results[0].seconds, 1.25)}`,
+    `kl forward --format value / node -e 0: ${(results[2].seconds / results[0].seconds).toFixed(2)}`,
   ]);
 }
 
-const SECTIONS = new Map([['memory', memorySection]]);
+async function memorySection(dir) {
+  const columns = 100;
+  const base = 2000;
+  const cases = [];
+  for (const [label, rows] of [['1×', base], ['10×', base * 10]]) {
+    const p = join(dir, `mem-p-${rows}.csv`);
+    const q = join(dir, `mem-q-${rows}.csv`);
+    writeCsvBatch(p, rows, columns, 11);
+    writeCsvBatch(q, rows, columns, 12);
+    cases.push(klCase(`${label}: kl compare (${rows} rows × ${columns}, --format csv)`, ['compare', p, q, '--format', 'csv'], statSync(p).size + statSync(q).size));
+  }
+  const results = runAlternating(cases, 3);
+  printTable('4. Memory: peak RSS must not grow with the rows', results, [
+    `peak RSS 10× / 1×: ${verdict(results[1].rssMiB / results[0].rssMiB, 1.5)}`,
+  ]);
+}
+
+const SECTIONS = new Map([
+  ['csv', csvSection],
+  ['npy', npySection],
+  ['startup', startupSection],
+  ['memory', memorySection],
+]);
 
 async function main() {
   const wanted = process.argv.slice(2);
   const names = wanted.length ? wanted : [...SECTIONS.keys()];
+  for (const name of names) if (!SECTIONS.has(name)) throw new Error(`unknown section ${name}; choose ${[...SECTIONS.keys()].join(', ')}`);
+  const peers = pythonPeers();
   const dir = mkdtempSync(join(tmpdir(), 'kl-bench-'));
-  console.log(`# kl bench — ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  console.log(`# kl bench — ${new Date().toISOString().slice(0, 10)}`);
+  console.log(`node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  console.log(peers ? `peers: python3 with numpy ${peers.replace(' ', ', scipy ')}` : 'peers: skipped (python3 with numpy and scipy not found)');
   try {
-    for (const name of names) {
-      const section = SECTIONS.get(name);
-      if (!section) throw new Error(`unknown section ${name}; choose ${[...SECTIONS.keys()].join(', ')}`);
-      await section(dir);
-    }
+    for (const name of names) await SECTIONS.get(name)(dir, peers);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

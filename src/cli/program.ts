@@ -60,7 +60,9 @@ async function runMeasureCommand(spec: CommandSpec, pPath: string, qPath: string
     : undefined;
   const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}) });
   const chalk = makeChalk(colorEnabled(color, io.env, io.stdoutIsTTY) && format === 'table');
-  io.stdout.write(formatter.render(result, { chalk }));
+  const rendered = formatter.render(result, { chalk });
+  if (typeof rendered === 'string') io.stdout.write(rendered);
+  else for (const chunk of rendered) io.stdout.write(chunk);
   if (!FORMATS_WITH_WARNINGS.has(format)) {
     for (const warning of result.warnings) io.stderr.write(`kl: warning: ${warning.message}\n`);
   }

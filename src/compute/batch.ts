@@ -9,7 +9,7 @@ import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
 import { toBase } from '../measures/base.js';
 import { computeMeasures, type MeasureName, type Measures, measurePair } from '../measures/pair.js';
-import { smooth } from '../measures/prepare.js';
+import { Scratch, smooth } from '../measures/prepare.js';
 import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
 import {
   BATCH_SCALARS,
@@ -185,6 +185,9 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
   let pWidth = 0;
   let qWidth = 0;
 
+  // Row vectors live only until the row's numbers are taken, so each side reuses buffers.
+  const pScratch = new Scratch();
+  const qScratch = new Scratch();
   const pRows = p.rows[Symbol.asyncIterator]();
   const qRows = q ? q.rows[Symbol.asyncIterator]() : null;
   let index = 0;
@@ -223,7 +226,7 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
       lines: null,
       rowLine: pRow.line,
       row: index,
-    });
+    }, pScratch);
     const pProbs = pPrepared.probs;
     pWidth = pRow.values.length;
     const row: RowResult = { index, line: pRow.line, measures: {} };
@@ -236,7 +239,7 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
         lines: null,
         rowLine: qRow.line,
         row: index,
-      });
+      }, qScratch);
       const qProbs = qPrepared.probs;
       qWidth = qRow.values.length;
       if (pairwise) {

@@ -3,7 +3,7 @@
  * InputErrors that name the file, line and category.
  */
 import { InputError } from '../errors.js';
-import { type Kind, type PrepareOptions, type Prepared, toProbabilities } from '../measures/prepare.js';
+import { type Kind, type PrepareOptions, type Prepared, type Scratch, toProbabilities } from '../measures/prepare.js';
 
 export interface Provenance {
   source: string;
@@ -20,8 +20,9 @@ export function prepareOrThrow(
   kind: Kind,
   options: PrepareOptions,
   provenance: Provenance,
+  scratch?: Scratch,
 ): Extract<Prepared, { ok: true }> {
-  const prepared = toProbabilities(values, kind, options);
+  const prepared = toProbabilities(values, kind, options, scratch);
   if (prepared.ok) return prepared;
   const index = prepared.index;
   const parts: string[] = [];

@@ -67,10 +67,11 @@ export function logSoftmax(
 export function softmaxWithLogs(
   values: ArrayLike<number>,
   temperature = 1,
+  out?: { probs: Float64Array; logProbs: Float64Array },
 ): { probs: Float64Array; logProbs: Float64Array } | null {
   const n = values.length;
-  const logProbs = new Float64Array(n);
-  const probs = new Float64Array(n);
+  const logProbs = out?.logProbs ?? new Float64Array(n);
+  const probs = out?.probs ?? new Float64Array(n);
   let max = -Infinity;
   if (temperature === 1) {
     for (let i = 0; i < n; i++) {

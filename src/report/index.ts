@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import { formatBatchTable } from './batch-table.js';
 import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
-import { formatJson } from './json.js';
+import { formatJson, formatJsonChunks } from './json.js';
 import type { KlResult, RowResult } from './schema.js';
 import { formatPairTable } from './table.js';
 
@@ -21,8 +21,12 @@ export interface FormatContext {
 }
 
 export interface Formatter {
-  /** The whole output; for streaming formats on a batch, what follows the rows (nothing). */
-  render(result: KlResult, context: FormatContext): string;
+  /**
+   * The whole output; for streaming formats on a batch, what follows the rows (nothing).
+   * It may come in chunks (big JSON), all produced after every row is computed, so an
+   * error can never leave half a document on stdout.
+   */
+  render(result: KlResult, context: FormatContext): string | Iterable<string>;
   /** Streaming formats print batch rows as they are computed: a header, then a line per row. */
   rows?: {
     header(shape: RowStreamShape, first: RowResult): string;
@@ -32,7 +36,7 @@ export interface Formatter {
 
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
   ['table', { render: (result, context) => (result.type === 'pair' ? formatPairTable(result, context) : formatBatchTable(result, context)) }],
-  ['json', { render: (result) => formatJson(result) }],
+  ['json', { render: (result) => (result.type === 'batch' ? formatJsonChunks(result) : formatJson(result)) }],
   ['csv', { render: (result) => formatCsv(result), rows: { header: csvRowHeader, row: csvRow } }],
   ['value', { render: (result) => formatValue(result), rows: { header: () => '', row: valueRow } }],
 ]);

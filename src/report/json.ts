@@ -108,3 +108,31 @@ export function formatJson(result: KlResult): string {
   const report = result.type === 'pair' ? toJsonPairReport(result) : toJsonBatchReport(result);
   return `${JSON.stringify(report, null, 2)}\n`;
 }
+
+const ROWS_PER_CHUNK = 512;
+
+/**
+ * The same document as formatJson, as a sequence of chunks, so a batch with many rows is
+ * never one giant string in memory. `rows` is the last key, so everything before it is
+ * one chunk and the rows follow in groups, indented exactly as JSON.stringify would.
+ */
+export function* formatJsonChunks(result: KlResult): Generator<string> {
+  if (result.type === 'pair' || !result.rows || result.rows.length === 0) {
+    yield formatJson(result);
+    return;
+  }
+  const { rows, ...rest } = toJsonBatchReport({ ...result, rows: [] });
+  void rows;
+  const head = JSON.stringify(rest, null, 2);
+  yield `${head.slice(0, -2)},\n  "rows": [\n`;
+  const all = result.rows;
+  for (let start = 0; start < all.length; start += ROWS_PER_CHUNK) {
+    const parts: string[] = [];
+    for (let i = start; i < Math.min(all.length, start + ROWS_PER_CHUNK); i++) {
+      const text = JSON.stringify(toJsonRow(all[i] as RowResult, result.measureNames), null, 2);
+      parts.push(`    ${text.replace(/\n/g, '\n    ')}`);
+    }
+    yield parts.join(',\n') + (start + ROWS_PER_CHUNK < all.length ? ',\n' : '\n');
+  }
+  yield '  ]\n}\n';
+}
