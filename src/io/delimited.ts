@@ -103,10 +103,19 @@ function resolveColumn(ref: ColumnRef, header: string[] | null, width: number, s
   throw new InputError('no-such-column', `${flag} ${JSON.stringify(ref)}: no such column${known}`, { location: { source } });
 }
 
+/**
+ * A header cell is text that is not a number and does not start like one: "0x10", "1,5"
+ * or "0.5\u0000" in the first row are malformed data, not column names.
+ */
+function isHeaderLike(cell: string): boolean {
+  return !isNumericCell(cell) && !/^\s*[-+]?\.?\d/.test(cell);
+}
+
 export function decideHeader(first: Pick<CsvRecord, 'cells'>, second: Pick<CsvRecord, 'cells'> | undefined, mode: ReadOptions['header']): boolean {
   if (mode !== 'auto') return mode === 'yes';
-  if (!second) return first.cells.some((cell) => !isNumericCell(cell));
-  return first.cells.some((cell, j) => !isNumericCell(cell) && isNumericCell(second.cells[j] ?? ''));
+  // A lone row is a header only when nothing in it is numeric (a header with no data).
+  if (!second) return first.cells.every((cell) => isHeaderLike(cell));
+  return first.cells.some((cell, j) => isHeaderLike(cell) && isNumericCell(second.cells[j] ?? ''));
 }
 
 export function checkDuplicateLabels(labels: string[], lines: Int32Array | null, source: string, what: string): void {
@@ -157,7 +166,10 @@ export async function readDelimited(
   const peekedData = hasHeader ? peeked.slice(1) : peeked;
   const firstData = peekedData[0];
   if (!firstData) {
-    throw new InputError('no-data', 'has a header row but no data rows', { location: { source, line: first.line } });
+    const shown = JSON.stringify(first.cells.join(context.format === 'tsv' ? '\t' : ',').slice(0, 60));
+    throw new InputError('no-data', `has one row, ${shown}, and nothing numeric in it: a header with no data rows?`, {
+      location: { source, line: first.line },
+    });
   }
   const width = firstData.cells.length;
 

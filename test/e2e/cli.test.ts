@@ -251,20 +251,29 @@ describe('checks', () => {
 interface BadCase {
   name: string;
   args: string[];
+  input_file?: string;
   exit: number;
-  stderr: string;
+  stderr?: string;
+  stdout?: string;
 }
 
-describe('bad input: one clear line on stderr, nothing on stdout, exit 2', () => {
+describe('the corpus of bad, hostile and odd inputs (fixtures/bad/cases.json)', () => {
   const corpus = JSON.parse(readFileSync(fixturePath('bad/cases.json'), 'utf8')) as { cases: BadCase[] };
   for (const badCase of corpus.cases) {
-    it(badCase.name, () => {
-      const result = runKl(badCase.args);
+    it(`${badCase.name} → exit ${badCase.exit}`, () => {
+      const input = badCase.input_file ? readFileSync(fixturePath(badCase.input_file.replace(/^fixtures\//, ''))) : '';
+      const result = runKl(badCase.args, { input });
       expect(result.status).toBe(badCase.exit);
+      expect(result.stderr).not.toMatch(/^\s+at |internal error/m);
+      if (badCase.exit === 0) {
+        expect(result.stdout).toContain(badCase.stdout);
+        expect(result.stdout).not.toMatch(/NaN/);
+        return;
+      }
+      // One clear error line (and at most a hint), nothing on stdout.
       expect(result.stdout).toBe('');
       expect(result.stderr.startsWith('kl: error: ')).toBe(true);
       expect(result.stderr).toContain(badCase.stderr);
-      expect(result.stderr).not.toMatch(/^\s+at /m);
       expect(result.stderr.trimEnd().split('\n').length).toBeLessThanOrEqual(2);
     });
   }

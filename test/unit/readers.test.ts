@@ -112,7 +112,7 @@ describe('CSV layouts', () => {
 describe('CSV errors name the file and line', () => {
   it.each([
     ['', 'is empty'],
-    ['token,p\n', 'header row but no data'],
+    ['token,p\n', 'a header with no data rows?'],
     ['0.5\nabc\n', 'in.csv:2'],
     ['0.5\n0x10\n', 'not a number'],
     ['0.5\n1e999\n', 'too large'],

@@ -1,0 +1,102 @@
+/**
+ * The numeric CSV fast path must give exactly what the general (csv-parse) path gives:
+ * the same doubles, bit for bit, and the same errors.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KlError } from '../../src/errors.js';
+import { readDelimited, readDelimitedRecords } from '../../src/io/delimited.js';
+import { fastBatch, fastNumber, fastPathEligible } from '../../src/io/fast-csv.js';
+import { asBatch, collectRows, streamOf } from '../helpers/streams.js';
+
+/** Numerals in the many spellings real files use. */
+const numeral = fc.oneof(
+  fc.double({ min: 0, max: 1, noNaN: true }).map(String),
+  fc.double({ min: -1e30, max: 1e30, noNaN: true }).map((x) => x.toPrecision(9)),
+  fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x.toExponential(8)),
+  fc.tuple(fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 0, max: 99999999 }), fc.integer({ min: -40, max: 40 })).map(([a, b, e]) => `${a}.${b}e${e}`),
+  fc.constantFrom('+1', '1.', '.5', '007', '0.000', '-0', '1e-400', '1e309', '123456789012345678', '0.1234567890123456789', ' 0.5', '0.5 ', 'inf', '-inf', 'NaN', 'abc', '', '1e', '--1', '1.2.3', '0x10'),
+);
+
+async function viaGeneralPath(text: string): Promise<number[][] | string> {
+  try {
+    const records = readDelimitedRecords(streamOf(text), ',', 'f.csv');
+    const input = await readDelimited(records, { header: 'no' }, { source: 'f.csv', format: 'csv', columnFlag: '--p-col' });
+    return (await collectRows(asBatch(input))).map((row) => Array.from(row.values));
+  } catch (error) {
+    if (error instanceof KlError) return error.message;
+    throw error;
+  }
+}
+
+async function viaFastPath(text: string, width: number, chunkSize: number): Promise<number[][] | string> {
+  const bytes = Buffer.from(text, 'latin1');
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(bytes.subarray(i, i + chunkSize));
+  const rest = (async function* () {
+    yield* chunks.slice(1);
+  })();
+  try {
+    const batch = fastBatch(chunks[0] ?? Buffer.alloc(0), rest, { source: 'f.csv', format: 'csv', delimiter: 44, columns: null, width, firstLine: 1 });
+    return (await collectRows(batch)).map((row) => Array.from(row.values));
+  } catch (error) {
+    if (error instanceof KlError) return error.message;
+    throw error;
+  }
+}
+
+describe('fast path = general path', () => {
+  it('fastNumber agrees with Number() wherever it answers, bit for bit', () => {
+    fc.assert(
+      fc.property(numeral, (text) => {
+        const bytes = Buffer.from(text, 'latin1');
+        const fast = fastNumber(bytes, 0, bytes.length);
+        if (Number.isNaN(fast)) return true; // deferred to the general parser
+        return Object.is(fast, Number(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('random numeric tables read the same through both paths, in any chunking', async () => {
+    // The fast path is only chosen when the first two rows are plain numbers (that decides the
+    // layout); every later cell may be anything.
+    const plain = fc.double({ min: 0, max: 1, noNaN: true }).map(String);
+    const table = fc
+      .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 2, max: 5 }))
+      .chain(([rows, width]) =>
+        fc.tuple(
+          fc.constant(width),
+          fc.array(fc.array(plain, { minLength: width, maxLength: width }), { minLength: 2, maxLength: 2 }),
+          fc.array(fc.array(numeral, { minLength: width, maxLength: width }), { minLength: rows, maxLength: rows }),
+        ),
+      )
+      .map(([width, first, rest]) => [width, [...first, ...rest]] as const);
+    await fc.assert(
+      fc.asyncProperty(table, fc.integer({ min: 1, max: 64 }), async ([width, rows], chunkSize) => {
+        const text = `${rows.map((row) => row.join(',')).join('\n')}\n`;
+        const general = await viaGeneralPath(text);
+        const fast = await viaFastPath(text, width, chunkSize);
+        expect(fast).toEqual(general);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a quote later in the file hands over to csv-parse with the same result', async () => {
+    const text = '0.5,0.5\n0.25,0.75\n"0.1",0.9\n0.3,0.7\n';
+    expect(await viaFastPath(text, 2, 8)).toEqual(await viaGeneralPath(text));
+  });
+
+  it('ragged rows give the same message', async () => {
+    const text = '0.5,0.5\n0.25,0.75,0.1\n';
+    const fast = await viaFastPath(text, 2, 1024);
+    expect(typeof fast).toBe('string');
+    expect(fast).toEqual(await viaGeneralPath(text));
+  });
+
+  it('only plain bytes are eligible: no BOM, quotes, CR or NUL', () => {
+    expect(fastPathEligible(Buffer.from('0.5,0.5\n'))).toBe(true);
+    for (const text of ['\uFEFF0.5\n', '"a",1\n', '0.5\r\n', '0.5\u0000\n']) expect(fastPathEligible(Buffer.from(text))).toBe(false);
+  });
+});
