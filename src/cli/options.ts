@@ -39,6 +39,9 @@ export interface RawOptions {
   targets?: string;
   rows?: string;
   worst?: string;
+  top?: string;
+  row?: string;
+  report?: string;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -66,6 +69,7 @@ export function addSharedOptions(command: Command): Command {
     .option('--targets <file>', 'batch: one target class per row (0-based index or label) for NLL, perplexity, Δp, accuracy')
     .option('--rows <mode>', 'batch rows to print: all|worst|none (default: worst for table, all for json)')
     .option('--worst <n>', 'batch: how many worst rows to list', '5')
+    .option('--report <file.html>', 'compare/explain: also write a self-contained HTML report with charts')
     .option('--color', 'colour the table even when stdout is not a terminal')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)');
 }
@@ -135,12 +139,26 @@ export interface ParsedCommandLine {
 }
 
 /** Builds the typed request for a measure command from its arguments and options. */
+/** Options only `kl explain` has. */
+export function addExplainOptions(command: Command): Command {
+  return command
+    .option('--top <n>', 'how many categories to list, largest contribution first (0: all)', '20')
+    .option('--row <i>', 'batch: explain this row (0-based; default: the row with the largest D(P‖Q))');
+}
+
+function parseCount(text: string, flag: string): number {
+  const value = parseFiniteNumber(text, flag);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError('bad-count', `${flag} ${text}: must be a whole number ≥ 0`);
+  return value;
+}
+
 export function buildRequest(
   spec: CommandSpec,
   pPath: string,
   qPath: string | undefined,
   options: RawOptions,
   env: NodeJS.ProcessEnv = {},
+  commandLine = '',
 ): ParsedCommandLine {
   const format = parseOutputFormat(options);
   const kind = parseKind(options.kind ?? 'probs', '--kind');
@@ -202,6 +220,13 @@ export function buildRequest(
     }
   }
 
+  const report = options.report;
+  if (report !== undefined && spec.name !== 'compare' && spec.name !== 'explain') {
+    throw new UsageError('report-unsupported', `--report works with kl compare and kl explain, not kl ${spec.name}`);
+  }
+  if (report !== undefined && !/\.html?$/i.test(report)) {
+    throw new UsageError('bad-report', `--report ${JSON.stringify(report)}: the report is HTML; name the file *.html`);
+  }
   const rowsModes: readonly string[] = ['all', 'worst', 'none'];
   if (options.rows !== undefined && !rowsModes.includes(options.rows)) {
     throw new UsageError('bad-rows', `--rows ${JSON.stringify(options.rows)}: choose all, worst or none`);
@@ -227,6 +252,14 @@ export function buildRequest(
       base: parseBase(options.base ?? 'e'),
       checks,
       targets: options.targets ?? null,
+      explain:
+        spec.name === 'explain'
+          ? { top: parseCount(options.top ?? '20', '--top'), row: options.row === undefined ? 'worst' : parseCount(options.row, '--row') }
+          : options.report !== undefined && spec.name === 'compare'
+            ? { top: 20, row: 'worst' }
+            : null,
+      report: report ?? null,
+      commandLine,
     },
   };
 }

@@ -2,10 +2,10 @@
  * The commander program: one subcommand per CommandSpec, shared options, and a single
  * place (runCli) that turns results and errors into output and an exit code.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runRequest } from '../compute/run.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError, UsageError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
 import type { RowResult } from '../report/schema.js';
@@ -13,7 +13,8 @@ import { machineNumber } from '../report/wording.js';
 import { colorEnabled, makeChalk } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
-import { type RawOptions, addSharedOptions, buildRequest } from './options.js';
+import { type RawOptions, addExplainOptions, addSharedOptions, buildRequest } from './options.js';
+import { renderHtml } from '../report/html.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -41,8 +42,28 @@ Inputs: CSV, TSV, JSON, JSONL/NDJSON or .npy files, or - for stdin.
 Exit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.
 Docs: README.md (measures, JSON schema, zero policy).`;
 
-async function runMeasureCommand(spec: CommandSpec, pPath: string, qPath: string | undefined, options: RawOptions, io: CliIo): Promise<number> {
-  const { request, format, color, batch } = buildRequest(spec, pPath, qPath, options, io.env);
+/** The command line as a user could paste it back (for the HTML report). */
+function quoteForShell(args: readonly string[]): string {
+  return ['kl', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function writeReport(path: string, html: string): void {
+  try {
+    writeFileSync(path, html);
+  } catch (error) {
+    throw new UsageError('report-write', `--report ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+async function runMeasureCommand(
+  spec: CommandSpec,
+  pPath: string,
+  qPath: string | undefined,
+  options: RawOptions,
+  io: CliIo,
+  argv: readonly string[],
+): Promise<number> {
+  const { request, format, color, batch } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
   const formatter = FORMATTERS.get(format);
   if (!formatter) throw new Error(`internal error: no formatter for ${format}`);
   const shape = { measureNames: request.measureNames, primary: request.primary };
@@ -59,6 +80,8 @@ async function runMeasureCommand(spec: CommandSpec, pPath: string, qPath: string
       }
     : undefined;
   const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}) });
+  // The report first: if it cannot be written, the run fails before printing anything.
+  if (request.report !== null) writeReport(request.report, renderHtml(result));
   const chalk = makeChalk(colorEnabled(color, io.env, io.stdoutIsTTY) && format === 'table');
   const rendered = formatter.render(result, { chalk });
   if (typeof rendered === 'string') io.stdout.write(rendered);
@@ -79,7 +102,7 @@ function oneLine(text: string): string {
   return `kl: ${text.trimEnd().replace(/\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)')}\n`;
 }
 
-export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+export function buildProgram(io: CliIo, setExitCode: (code: number) => void, argv: readonly string[] = []): Command {
   const program = new Command('kl')
     .description('Measure how far apart probability distributions are: entropy, cross-entropy, KL (both directions), Jensen–Shannon.')
     .version(readVersion(), '-V, --version')
@@ -106,8 +129,10 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void): Co
         outputError: (text, write) => write(oneLine(text)),
       })
       .addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n${EPILOG}`);
-    addSharedOptions(command).action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
-      setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io));
+    addSharedOptions(command);
+    if (spec.name === 'explain') addExplainOptions(command);
+    command.action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
+      setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io, argv));
     });
     program.addCommand(command);
   }
@@ -131,9 +156,13 @@ export function reportError(error: unknown, io: CliIo): number {
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = EXIT_OK;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    argv,
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -28,9 +28,21 @@ import type { InputRequest, Request } from './request.js';
 
 export type RowsMode = 'all' | 'worst' | 'none';
 
+/** A copy of one row's aligned distributions, for explain and reports. */
+export interface KeptRow {
+  index: number;
+  labels: string[] | null;
+  p: Float64Array;
+  q: Float64Array;
+}
+
 export interface BatchOptions {
   rows: RowsMode;
   worst: number;
+  /** Keep a copy of this row's aligned P and Q (a 0-based index, or the worst by the ranking measure). */
+  keep?: number | 'worst';
+  /** Keep every row's value of the ranking measure (for histograms). */
+  keepRankValues?: boolean;
   /** Called with each row as soon as it is computed (CSV and value output stream these). */
   onRow?: (row: RowResult) => void;
 }
@@ -184,6 +196,8 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
   let correctQ = 0;
   let pWidth = 0;
   let qWidth = 0;
+  let kept: KeptRow | null = null;
+  let keptValue: number | undefined;
 
   // Row vectors live only until the row's numbers are taken, so each side reuses buffers.
   const pScratch = new Scratch();
@@ -254,6 +268,14 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
             : undefined;
         const measured = measurePair(pAligned, qAligned, measureNames, request.base, logs);
         measures = measured.measures;
+        const keepThis =
+          options.keep === index ||
+          (options.keep === 'worst' && (kept === null || (measures[rankBy] as number) > (keptValue as number)));
+        if (keepThis) {
+          // Copies: the aligned vectors live in reused buffers.
+          kept = { index, labels: aligned.labels, p: Float64Array.from(pAligned), q: Float64Array.from(qAligned) };
+          keptValue = measures[rankBy] as number;
+        }
         const mismatch = measured;
         if (mismatch.pOnly > 0 && rowsPOnly++ === 0) firstPOnlyRow = index;
         if (mismatch.qOnly > 0 && rowsQOnly++ === 0) firstQOnlyRow = index;
@@ -297,6 +319,9 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
   }
 
   if (index === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });
+  if (typeof options.keep === 'number' && kept === null) {
+    throw new InputError('no-such-row', `--row ${options.keep}: the batch has ${plural(index, 'row')} (0…${index - 1})`);
+  }
 
   const summary = new Map<string, SummaryStats>();
   for (const name of summaryNames) summary.set(name, summaryOf((columns.get(name) as DoubleColumn).values()));
@@ -356,6 +381,8 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
     support: pairwise ? { rows_p_only: rowsPOnly, rows_q_only: rowsQOnly } : null,
     warnings,
     checks: evaluateChecks(request.checks, lookup, available),
+    kept,
+    rankValues: options.keepRankValues ? Float64Array.from((columns.get(rankBy) as DoubleColumn).values()) : null,
   };
 }
 

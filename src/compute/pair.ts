@@ -10,6 +10,7 @@ import { smooth } from '../measures/prepare.js';
 import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
 import { plural } from '../report/wording.js';
 import { evaluateChecks } from './checks.js';
+import { explainPair } from './explain.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
 
@@ -50,7 +51,7 @@ function examples(labels: string[] | null, p: Float64Array, q: Float64Array, pOn
   const shown: string[] = [];
   for (let i = 0; i < p.length && shown.length < 3; i++) {
     const hit = pOnly ? (p[i] as number) > 0 && q[i] === 0 : (q[i] as number) > 0 && p[i] === 0;
-    if (hit) shown.push(labels ? JSON.stringify(labels[i]) : `#${i + 1}`);
+    if (hit) shown.push(labels ? JSON.stringify(labels[i]) : `index ${i}`);
   }
   return shown.join(', ');
 }
@@ -117,7 +118,10 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
   const { measures, pOnly, qOnly } = measurePair(pProbs, qProbs, request.measureNames, request.base, logs);
   const support: SupportSummary = { categories: pProbs.length, p_only: pOnly, q_only: qOnly };
   const warnings = supportWarnings(support, request.measureNames, { p: names.p, q: q.raw.source }, { labels: aligned.labels, p: pProbs, q: qProbs }, request.smooth === 0);
+  const explain = request.explain ? explainPair(pProbs, qProbs, aligned.labels, request.base, request.explain.top, null) : undefined;
   return {
+    ...(explain ? { explain } : {}),
+    commandLine: request.commandLine,
     type: 'pair',
     ...base,
     inputs: [p.summary, q.summary],

@@ -43,4 +43,10 @@ export interface Request {
   checks: CheckSpec[];
   /** --targets FILE: one class per row (index or label), or null. */
   targets: string | null;
+  /** Per-category contributions (explain, or compare --report): how many to list, and which batch row. */
+  explain: { top: number; row: number | 'worst' } | null;
+  /** --report FILE.html, or null. */
+  report: string | null;
+  /** The command line as typed, for the HTML report. */
+  commandLine: string;
 }

@@ -9,6 +9,7 @@ import { readTargets } from '../io/targets.js';
 import type { RawBatch, RawDistribution, RawInput } from '../io/types.js';
 import type { KlResult } from '../report/schema.js';
 import { type BatchOptions, computeBatch } from './batch.js';
+import { explainBatchRow, explainPair } from './explain.js';
 import { computePair } from './pair.js';
 import type { InputRequest, Request } from './request.js';
 
@@ -67,13 +68,24 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
     });
   }
   const targets = request.targets === null ? null : { iterator: await readTargets(request.targets, provider), source: request.targets };
-  return computeBatch(
+  const wantsRow = request.explain !== null && request.pairwise && q !== null;
+  const batch = await computeBatch(
     request,
     {
       p: p.shape === 'batch' ? p : asBatch(p),
       q: q === null ? null : q.shape === 'batch' ? q : asBatch(q),
       targets,
     },
-    batchOptions,
+    {
+      ...batchOptions,
+      ...(wantsRow ? { keep: request.explain?.row ?? 'worst' } : {}),
+      keepRankValues: true,
+    },
   );
+  if (request.command === 'explain') return explainBatchRow(request, batch);
+  if (wantsRow && batch.kept && request.explain) {
+    batch.explain = explainPair(batch.kept.p, batch.kept.q, batch.kept.labels, request.base, request.explain.top, { index: batch.kept.index, reason: 'worst' });
+  }
+  batch.commandLine = request.commandLine;
+  return batch;
 }

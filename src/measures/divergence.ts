@@ -61,7 +61,7 @@ function phi(r: number): number {
  * (a quantised model against its base model). Near p = q it is evaluated as q·h(r),
  * r = (p − q)/q, where p − q is exact (Sterbenz) and h uses its series.
  */
-function klTerm(p: number, q: number): number {
+export function klTerm(p: number, q: number): number {
   if (p === 0) return q;
   if (q === 0) return Infinity;
   const ratio = p / q;

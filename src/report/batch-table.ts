@@ -3,6 +3,7 @@
  * scalars, the worst rows, and every row with --rows all.
  */
 import type { MeasureName } from '../measures/pair.js';
+import { histogram, markerLine } from './bars.js';
 import type { BatchResult, RowResult, SummaryStats } from './schema.js';
 import { newTable, renderChecks, renderInputs, renderWarnings, type TableOptions } from './table.js';
 import { expression, humanNumber, measureUnit } from './wording.js';
@@ -55,6 +56,34 @@ function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions
   return table.toString();
 }
 
+const HISTOGRAM_BINS = 48;
+
+/** A one-line histogram of the ranking measure per row, with percentile markers under it. */
+function histogramLines(result: BatchResult, chalk: TableOptions['chalk']): string[] {
+  const values = result.rankValues as Float64Array;
+  const stats = result.summary.get(result.worstBy) as SummaryStats;
+  const shape = histogram(values, HISTOGRAM_BINS);
+  const markers = markerLine(
+    [
+      { value: stats.median, symbol: 'm' },
+      { value: stats.p90, symbol: '9' },
+      { value: stats.p99, symbol: '!' },
+    ],
+    shape.low,
+    shape.high,
+    HISTOGRAM_BINS,
+  );
+  const unit = measureUnit(result.worstBy, result.unit);
+  const lead = `  ${humanNumber(shape.low)} `;
+  const indent = ' '.repeat(lead.length);
+  return [
+    chalk.bold(`${result.worstBy} per row`) + chalk.dim(` (${result.rowCount} rows${shape.infinite ? `, ${shape.infinite} infinite not drawn` : ''})`),
+    `${lead}${chalk.cyan(shape.bars)} ${humanNumber(shape.high)} ${unit}`,
+    `${indent}${markers}`,
+    chalk.dim(`${indent}m median ${humanNumber(stats.median)} · 9 p90 ${humanNumber(stats.p90)} · ! p99 ${humanNumber(stats.p99)}`),
+  ];
+}
+
 export function formatBatchTable(result: BatchResult, options: TableOptions): string {
   const { chalk } = options;
   const summary = newTable(
@@ -83,6 +112,7 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): st
     const shown = name.startsWith('perplexity') ? humanNumber(value) : `${humanNumber(value)}  (${Math.round(value * result.rowCount)} of ${result.rowCount})`;
     lines.push(`${chalk.bold(name)} = ${shown}  ${chalk.dim(SCALAR_TITLES.get(name) ?? '')}`);
   }
+  if (result.rankValues && result.rowCount > 1) lines.push(...histogramLines(result, chalk));
   if (result.rowsMode === 'all' && result.rows) {
     lines.push(chalk.bold(`All ${result.rowCount} rows (rows count from 0):`), rowsTable(result.rows, result, options));
   } else if (result.rowsMode === 'worst' && result.worst.length > 0) {

@@ -10,9 +10,16 @@ function measuresOf(result: PairResult): MeasureName[] {
   return result.measureNames.filter((name) => result.measures[name] !== undefined);
 }
 
-/** A header line of measure names and one line of full-precision values. */
+/** A header line of measure names and one line of full-precision values; for explain, one line per category. */
 export function formatCsv(result: KlResult): string {
   if (result.type === 'batch') return '';
+  if (result.command === 'explain' && result.explain) {
+    const lines = ['label,p,q,kl_forward,kl_reverse,share'];
+    for (const c of result.explain.contributions) {
+      lines.push([csvField(c.label), machineNumber(c.p), machineNumber(c.q), machineNumber(c.kl_forward), machineNumber(c.kl_reverse), c.share === null ? '' : machineNumber(c.share)].join(','));
+    }
+    return `${lines.join('\n')}\n`;
+  }
   const names = measuresOf(result);
   const values = names.map((name) => machineNumber(result.measures[name] as number));
   return `${names.join(',')}\n${values.join(',')}\n`;

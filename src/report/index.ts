@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { formatBatchTable } from './batch-table.js';
+import { formatExplainTable } from './explain-table.js';
 import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
 import { formatJson, formatJsonChunks } from './json.js';
 import type { KlResult, RowResult } from './schema.js';
@@ -35,7 +36,16 @@ export interface Formatter {
 }
 
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
-  ['table', { render: (result, context) => (result.type === 'pair' ? formatPairTable(result, context) : formatBatchTable(result, context)) }],
+  [
+    'table',
+    {
+      render: (result, context) => {
+        if (result.type === 'batch') return formatBatchTable(result, context);
+        if (result.command === 'explain' && result.explain) return formatExplainTable({ ...result, explain: result.explain }, context);
+        return formatPairTable(result, context);
+      },
+    },
+  ],
   ['json', { render: (result) => (result.type === 'batch' ? formatJsonChunks(result) : formatJson(result)) }],
   ['csv', { render: (result) => formatCsv(result), rows: { header: csvRowHeader, row: csvRow } }],
   ['value', { render: (result) => formatValue(result), rows: { header: () => '', row: valueRow } }],

@@ -32,7 +32,8 @@ function expressions(names: readonly MeasureName[], inputNames: Names): Partial<
 
 export function toJsonPairReport(result: PairResult): JsonPairReport {
   const names = result.measureNames.filter((name) => result.measures[name] !== undefined);
-  return {
+  const explained = result.command === 'explain' && result.explain ? result.explain : null;
+  const report: JsonPairReport = {
     schema_version: SCHEMA_VERSION,
     command: result.command,
     unit: result.unit,
@@ -44,6 +45,21 @@ export function toJsonPairReport(result: PairResult): JsonPairReport {
     warnings: result.warnings,
     checks: result.checks,
   };
+  if (explained) {
+    if (explained.row !== null && explained.rowReason !== null) {
+      report.explained_row = { index: explained.row, reason: explained.rowReason, row_count: result.rowCount ?? 0 };
+    }
+    report.categories = explained.categories;
+    report.contributions = explained.contributions.map((c) => ({
+      label: c.label,
+      p: c.p,
+      q: c.q,
+      kl_forward: jsonNumber(c.kl_forward),
+      kl_reverse: jsonNumber(c.kl_reverse),
+      share: c.share,
+    }));
+  }
+  return report;
 }
 
 export function toJsonRow(row: RowResult, measureNames: readonly MeasureName[]): JsonRow {

@@ -73,6 +73,11 @@ export interface PairResult {
   support: SupportSummary | null;
   warnings: Warning[];
   checks: CheckResult[];
+  /** Per-category contributions (explain; compare --report). */
+  explain?: ExplainData;
+  /** For explain on a batch: how many rows the batch had. */
+  rowCount?: number;
+  commandLine?: string;
 }
 
 /** Per-row values that need --targets: the target's NLL under each side and q(t) − p(t). */
@@ -130,6 +135,41 @@ export interface BatchResult {
   support: { rows_p_only: number; rows_q_only: number } | null;
   warnings: Warning[];
   checks: CheckResult[];
+  /** The row kept for explain/reports (aligned copies), or null. */
+  kept: { index: number; labels: string[] | null; p: Float64Array; q: Float64Array } | null;
+  /** Every row's value of `worstBy`, when a histogram was asked for. */
+  rankValues: Float64Array | null;
+  /** Per-category contributions of the kept row (compare --report). */
+  explain?: ExplainData;
+  commandLine?: string;
+}
+
+/** Per-category contributions: what `kl explain` shows and reports chart. */
+export interface ExplainData {
+  /** The batch row explained (0-based), or null for a single pair. */
+  row: number | null;
+  /** Why that row: 'worst' (largest D(P‖Q)) or 'chosen' (--row). */
+  rowReason: 'worst' | 'chosen' | null;
+  /** Categories on the aligned support. */
+  categories: number;
+  /** Sorted by |forward term|, largest first; at most --top of them. */
+  contributions: ExplainedCategory[];
+  /** Σ of every category's forward / reverse term (compensated), in the run's unit. */
+  forwardTotal: number;
+  reverseTotal: number;
+}
+
+export interface ExplainedCategory {
+  /** The category label, or its 0-based index as text for positional inputs. */
+  label: string;
+  p: number;
+  q: number;
+  /** p·log(p/q) in the run's unit. */
+  kl_forward: number;
+  /** q·log(q/p) in the run's unit. */
+  kl_reverse: number;
+  /** kl_forward / D(P‖Q); null when D(P‖Q) is 0 or infinite. */
+  share: number | null;
 }
 
 export type KlResult = PairResult | BatchResult;
@@ -153,6 +193,21 @@ export interface JsonPairReport {
   support: SupportSummary | null;
   warnings: Warning[];
   checks: CheckResult[];
+  /** kl explain only: the batch row explained ({index, reason: "worst"|"chosen", row_count}). */
+  explained_row?: { index: number; reason: 'worst' | 'chosen'; row_count: number };
+  /** kl explain only: categories on the aligned support. */
+  categories?: number;
+  /** kl explain only: the top categories by |p·log(p/q)|, largest first. */
+  contributions?: JsonContribution[];
+}
+
+export interface JsonContribution {
+  label: string;
+  p: number;
+  q: number;
+  kl_forward: JsonNumber;
+  kl_reverse: JsonNumber;
+  share: number | null;
 }
 
 export interface JsonRow {

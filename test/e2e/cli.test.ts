@@ -215,7 +215,7 @@ describe('the zero policy is visible', () => {
     expect(report.warnings.map((warning) => warning.code)).toEqual(['q-zero-where-p-positive']);
     const table = runKl(['forward', 'fixtures/zero_q_p.csv', 'fixtures/zero_q_q.csv']);
     expect(table.stdout).toContain('∞');
-    expect(table.stdout).toContain('warning: 1 category has q = 0 where p > 0 (#2)');
+    expect(table.stdout).toContain('warning: 1 category has q = 0 where p > 0 (index 1)');
     const value = runKl(['forward', 'fixtures/zero_q_p.csv', 'fixtures/zero_q_q.csv', '--format', 'value']);
     expect(value.stdout).toBe('Infinity\n');
     expect(value.stderr).toContain('kl: warning: 1 category has q = 0 where p > 0');

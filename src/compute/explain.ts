@@ -1,0 +1,77 @@
+/**
+ * Per-category contributions for `kl explain` and the HTML report.
+ */
+import { InputError } from '../errors.js';
+import { type LogBase, toBase } from '../measures/base.js';
+import { contributions } from '../measures/contributions.js';
+import { measurePair } from '../measures/pair.js';
+import type { BatchResult, ExplainData, ExplainedCategory, PairResult } from '../report/schema.js';
+import { supportWarnings } from './pair.js';
+import type { Request } from './request.js';
+
+/**
+ * The `top` categories by |p·log(p/q)|, largest first (ties keep support order), with
+ * totals over every category. `top` 0 means all.
+ */
+export function explainPair(
+  p: Float64Array,
+  q: Float64Array,
+  labels: string[] | null,
+  base: LogBase,
+  top: number,
+  row: { index: number; reason: 'worst' | 'chosen' } | null,
+): ExplainData {
+  const { terms, forwardTotal, reverseTotal } = contributions(p, q);
+  const order = [...terms].sort((a, b) => {
+    const difference = Math.abs(b.forward) - Math.abs(a.forward);
+    return difference === 0 || Number.isNaN(difference) ? (b.forward === Infinity ? 1 : 0) - (a.forward === Infinity ? 1 : 0) || a.index - b.index : difference;
+  });
+  const shown = top > 0 ? order.slice(0, top) : order;
+  const finiteTotal = Number.isFinite(forwardTotal) && forwardTotal !== 0;
+  const categories: ExplainedCategory[] = shown.map((term) => ({
+    label: labels ? (labels[term.index] as string) : String(term.index),
+    p: term.p,
+    q: term.q,
+    kl_forward: toBase(term.forward, base),
+    kl_reverse: toBase(term.reverse, base),
+    share: finiteTotal ? term.forward / forwardTotal : null,
+  }));
+  return {
+    row: row?.index ?? null,
+    rowReason: row?.reason ?? null,
+    categories: p.length,
+    contributions: categories,
+    forwardTotal: toBase(Math.max(0, forwardTotal), base),
+    reverseTotal: toBase(Math.max(0, reverseTotal), base),
+  };
+}
+
+/** `kl explain` on a batch: the measures and contributions of one row, as a pair result. */
+export function explainBatchRow(request: Request, batch: BatchResult): PairResult {
+  const kept = batch.kept;
+  const explain = request.explain;
+  if (!kept || !explain) throw new InputError('no-row', 'no row to explain');
+  const { measures, pOnly, qOnly } = measurePair(kept.p, kept.q, request.measureNames, request.base);
+  const support = { categories: kept.p.length, p_only: pOnly, q_only: qOnly };
+  const names = { p: batch.names.p, q: batch.names.q ?? 'Q' };
+  return {
+    type: 'pair',
+    command: request.command,
+    unit: batch.unit,
+    base: batch.base,
+    names: batch.names,
+    inputs: batch.inputs,
+    measureNames: [...request.measureNames],
+    measures,
+    primary: [...request.primary],
+    support,
+    warnings: supportWarnings(support, request.measureNames, names, { labels: kept.labels, p: kept.p, q: kept.q }, request.smooth === 0),
+    checks: [],
+    explain: explainPair(kept.p, kept.q, kept.labels, request.base, explain.top, {
+      index: kept.index,
+      reason: explain.row === 'worst' ? 'worst' : 'chosen',
+    }),
+    rowCount: batch.rowCount,
+    commandLine: request.commandLine,
+  };
+}

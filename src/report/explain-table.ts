@@ -1,0 +1,65 @@
+/**
+ * `kl explain` as a table: per category p and q with bars, both KL terms, the share of
+ * D(P‖Q) and a signed contribution bar.
+ */
+import type { ExplainData, PairResult } from './schema.js';
+import { bar } from './bars.js';
+import { newTable, renderInputs, renderWarnings, type TableOptions } from './table.js';
+import { expression, humanNumber, plural } from './wording.js';
+
+const BAR_WIDTH = 12;
+
+function shareText(share: number | null): string {
+  if (share === null) return '—';
+  return `${(share * 100).toFixed(Math.abs(share) < 0.1 ? 2 : 1)}%`;
+}
+
+export function formatExplainTable(result: PairResult & { explain: ExplainData }, options: TableOptions): string {
+  const { chalk } = options;
+  const { explain } = result;
+  const lines = [...renderInputs(result.inputs, chalk)];
+  if (explain.row !== null) {
+    const why = explain.rowReason === 'worst' ? `the row with the largest ${expression('kl_forward', { p: 'P', q: 'Q' })}` : 'chosen with --row';
+    lines.push(chalk.bold(`Row ${explain.row} of ${result.rowCount ?? '?'} (rows count from 0): ${why}`));
+  }
+  const forward = result.measures.kl_forward as number;
+  const reverse = result.measures.kl_reverse as number;
+  lines.push(
+    `${expression('kl_forward', result.names)} = ${humanNumber(forward)} ${result.unit}    ${expression('kl_reverse', result.names)} = ${humanNumber(reverse)} ${result.unit}`,
+  );
+  const maxProbability = Math.max(...explain.contributions.map((c) => Math.max(c.p, c.q)), Number.MIN_VALUE);
+  const finiteTerms = explain.contributions.map((c) => Math.abs(c.kl_forward)).filter(Number.isFinite);
+  const maxTerm = Math.max(...finiteTerms, Number.MIN_VALUE);
+  const table = newTable(
+    ['category', 'p', 'q', 'p ▆ vs q ▆', 'p·log(p/q)', 'q·log(q/p)', 'share', 'contribution to D(P‖Q)'],
+    chalk,
+    ['left', 'right', 'right', 'left', 'right', 'right', 'right', 'left'],
+  );
+  for (const c of explain.contributions) {
+    const pq = `${chalk.blue(bar(c.p / maxProbability, BAR_WIDTH))}\n${chalk.magenta(bar(c.q / maxProbability, BAR_WIDTH))}`;
+    const magnitude = c.kl_forward === Infinity ? 1 : Math.abs(c.kl_forward) / maxTerm;
+    const sign = c.kl_forward < 0 ? '−' : '+';
+    const contribution = `${sign}${bar(magnitude, BAR_WIDTH * 2).trimEnd()}`;
+    table.push([
+      JSON.stringify(c.label).slice(1, -1),
+      humanNumber(c.p),
+      humanNumber(c.q),
+      pq,
+      humanNumber(c.kl_forward),
+      humanNumber(c.kl_reverse),
+      shareText(c.share),
+      c.kl_forward < 0 ? chalk.green(contribution) : chalk.red(contribution),
+    ]);
+  }
+  lines.push(table.toString());
+  const hidden = explain.categories - explain.contributions.length;
+  lines.push(
+    chalk.dim(
+      `${plural(explain.contributions.length, 'category', 'categories')} of ${explain.categories} shown${hidden > 0 ? ` (--top 0 for all)` : ''}; ` +
+        `the terms of all ${explain.categories} sum to ${humanNumber(explain.forwardTotal)} ${result.unit} (forward) and ${humanNumber(explain.reverseTotal)} (reverse). ` +
+        'Negative terms are categories where q > p.',
+    ),
+  );
+  lines.push(...renderWarnings(result, chalk));
+  return `${lines.join('\n')}\n`;
+}
