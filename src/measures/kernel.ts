@@ -58,29 +58,6 @@ export interface KernelSums {
   qOnly: number;
 }
 
-/** Neumaier step, written out: returns the new sum and updates the compensation slot. */
-const compensation = new Float64Array(16);
-function add(slot: number, sum: number, value: number): number {
-  const total = sum + value;
-  if (Math.abs(sum) >= Math.abs(value)) compensation[slot] = (compensation[slot] as number) + (sum - total + value);
-  else compensation[slot] = (compensation[slot] as number) + (value - total + sum);
-  return total;
-}
-function finish(slot: number, sum: number): number {
-  return Number.isFinite(sum) ? sum + (compensation[slot] as number) : sum;
-}
-
-const E_P = 0;
-const E_Q = 1;
-const C_PQ = 2;
-const C_QP = 3;
-const G_PQ = 4;
-const G_QP = 5;
-const DIFF = 6;
-const JS = 7;
-const TV = 8;
-const HEL = 9;
-
 /**
  * `logP`/`logQ`, when given, are log pᵢ and log qᵢ as the caller already has them (from a
  * log-softmax): they replace the logarithms the kernel would otherwise take, and
@@ -88,7 +65,18 @@ const HEL = 9;
  * the difference does not cancel).
  */
 export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants, logP?: Float64Array, logQ?: Float64Array): KernelSums {
-  compensation.fill(0);
+  // Neumaier accumulators, written out as locals (a sum and its compensation each) so they
+  // stay in registers: this loop runs once per category per row.
+  let c_entropyP = 0;
+  let c_entropyQ = 0;
+  let c_crossPQ = 0;
+  let c_crossQP = 0;
+  let c_gPQ = 0;
+  let c_gQP = 0;
+  let c_diff = 0;
+  let c_js = 0;
+  let c_tv = 0;
+  let c_hel = 0;
   let entropyP = 0;
   let entropyQ = 0;
   let crossPQ = 0;
@@ -115,19 +103,25 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       const lp = pi > 0 ? (haveLogs ? (logP[i] as number) : Math.log(pi)) : 0;
       const lq = qi > 0 ? (haveLogs ? (logQ[i] as number) : Math.log(qi)) : 0;
       if (wants.entropy) {
-        if (pi > 0) entropyP = add(E_P, entropyP, -pi * lp);
-        if (qi > 0) entropyQ = add(E_Q, entropyQ, -qi * lq);
+        if (pi > 0) { const v_ = -pi * lp; const t_ = entropyP + v_; c_entropyP += Math.abs(entropyP) >= Math.abs(v_) ? entropyP - t_ + v_ : v_ - t_ + entropyP; entropyP = t_; }
+        if (qi > 0) { const v_ = -qi * lq; const t_ = entropyQ + v_; c_entropyQ += Math.abs(entropyQ) >= Math.abs(v_) ? entropyQ - t_ + v_ : v_ - t_ + entropyQ; entropyQ = t_; }
       }
       if (wants.cross) {
-        if (pi > 0) crossPQ = qi === 0 ? Infinity : add(C_PQ, crossPQ, -pi * lq);
-        if (qi > 0) crossQP = pi === 0 ? Infinity : add(C_QP, crossQP, -qi * lp);
+        if (pi > 0) {
+          if (qi === 0) crossPQ = Infinity;
+          else { const v_ = -pi * lq; const t_ = crossPQ + v_; c_crossPQ += Math.abs(crossPQ) >= Math.abs(v_) ? crossPQ - t_ + v_ : v_ - t_ + crossPQ; crossPQ = t_; }
+        }
+        if (qi > 0) {
+          if (pi === 0) crossQP = Infinity;
+          else { const v_ = -qi * lp; const t_ = crossQP + v_; c_crossQP += Math.abs(crossQP) >= Math.abs(v_) ? crossQP - t_ + v_ : v_ - t_ + crossQP; crossQP = t_; }
+        }
       }
     }
     if (pi === qi) continue;
-    if (wants.totalVariation) tv = add(TV, tv, Math.abs(pi - qi));
+    if (wants.totalVariation) { const v_ = Math.abs(pi - qi); const t_ = tv + v_; c_tv += Math.abs(tv) >= Math.abs(v_) ? tv - t_ + v_ : v_ - t_ + tv; tv = t_; }
     if (wants.hellinger) {
       const difference = (pi - qi) / (Math.sqrt(pi) + Math.sqrt(qi));
-      hel = add(HEL, hel, difference * difference);
+      { const v_ = difference * difference; const t_ = hel + v_; c_hel += Math.abs(hel) >= Math.abs(v_) ? hel - t_ + v_ : v_ - t_ + hel; hel = t_; }
     }
 
     // One logarithm of the ratio serves KL in both directions and JS.
@@ -136,15 +130,15 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       if (wants.kl) {
         // g(0, q) = q; g(p, 0) = ∞ (and symmetrically for the reverse).
         if (pi === 0) {
-          gPQ = add(G_PQ, gPQ, qi);
+          { const v_ = qi; const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
           gQP = Infinity;
         } else {
           gPQ = Infinity;
-          gQP = add(G_QP, gQP, pi);
+          { const v_ = pi; const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
         }
-        diff = add(DIFF, diff, pi - qi);
+        { const v_ = pi - qi; const t_ = diff + v_; c_diff += Math.abs(diff) >= Math.abs(v_) ? diff - t_ + v_ : v_ - t_ + diff; diff = t_; }
       }
-      if (wants.js) js = add(JS, js, (pi + qi) * 0.5 * LN2);
+      if (wants.js) { const v_ = (pi + qi) * 0.5 * LN2; const t_ = js + v_; c_js += Math.abs(js) >= Math.abs(v_) ? js - t_ + v_ : v_ - t_ + js; js = t_; }
       continue;
     }
     const ratio = pi / qi;
@@ -152,15 +146,15 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       if (ratio > 0.5 && ratio < 2) {
         const r = (pi - qi) / qi;
         const rReverse = (qi - pi) / pi;
-        if (Math.abs(r) < SERIES_THRESHOLD) gPQ = add(G_PQ, gPQ, qi * hSeries(r));
+        if (Math.abs(r) < SERIES_THRESHOLD) { const v_ = qi * hSeries(r); const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
         else {
           logRatio = Math.log1p(r);
-          gPQ = add(G_PQ, gPQ, qi * ((1 + r) * logRatio - r));
+          { const v_ = qi * ((1 + r) * logRatio - r); const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
         }
-        if (Math.abs(rReverse) < SERIES_THRESHOLD) gQP = add(G_QP, gQP, pi * hSeries(rReverse));
+        if (Math.abs(rReverse) < SERIES_THRESHOLD) { const v_ = pi * hSeries(rReverse); const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
         else {
           if (logRatio !== logRatio) logRatio = Math.log1p(r);
-          gQP = add(G_QP, gQP, -qi * logRatio - qi + pi);
+          { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
         }
       } else {
         logRatio = haveLogs
@@ -168,10 +162,10 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
           : ratio === Infinity || ratio < MIN_NORMAL
             ? Math.log(pi) - Math.log(qi)
             : Math.log(ratio);
-        gPQ = add(G_PQ, gPQ, pi * logRatio - pi + qi);
-        gQP = add(G_QP, gQP, -qi * logRatio - qi + pi);
+        { const v_ = pi * logRatio - pi + qi; const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
+        { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
       }
-      diff = add(DIFF, diff, pi - qi);
+      { const v_ = pi - qi; const t_ = diff + v_; c_diff += Math.abs(diff) >= Math.abs(v_) ? diff - t_ + v_ : v_ - t_ + diff; diff = t_; }
     }
     if (wants.js) {
       const total = pi + qi;
@@ -205,22 +199,23 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
         }
         phi = onePlus * up + oneMinus * down;
       }
-      js = add(JS, js, total * 0.25 * phi);
+      { const v_ = total * 0.25 * phi; const t_ = js + v_; c_js += Math.abs(js) >= Math.abs(v_) ? js - t_ + v_ : v_ - t_ + js; js = t_; }
     }
   }
-  const difference = finish(DIFF, diff);
-  const klPQ = gPQ === Infinity ? Infinity : Math.max(0, finish(G_PQ, gPQ) + difference);
-  const klQP = gQP === Infinity ? Infinity : Math.max(0, finish(G_QP, gQP) - difference);
+  const finish = (sum: number, compensation: number): number => (Number.isFinite(sum) ? sum + compensation : sum);
+  const difference = finish(diff, c_diff);
+  const klPQ = gPQ === Infinity ? Infinity : Math.max(0, finish(gPQ, c_gPQ) + difference);
+  const klQP = gQP === Infinity ? Infinity : Math.max(0, finish(gQP, c_gQP) - difference);
   return {
-    entropyP: Math.max(0, finish(E_P, entropyP)),
-    entropyQ: Math.max(0, finish(E_Q, entropyQ)),
-    crossPQ: crossPQ === Infinity ? Infinity : Math.max(0, finish(C_PQ, crossPQ)),
-    crossQP: crossQP === Infinity ? Infinity : Math.max(0, finish(C_QP, crossQP)),
+    entropyP: Math.max(0, finish(entropyP, c_entropyP)),
+    entropyQ: Math.max(0, finish(entropyQ, c_entropyQ)),
+    crossPQ: crossPQ === Infinity ? Infinity : Math.max(0, finish(crossPQ, c_crossPQ)),
+    crossQP: crossQP === Infinity ? Infinity : Math.max(0, finish(crossQP, c_crossQP)),
     klPQ,
     klQP,
-    js: Math.min(LN2, Math.max(0, finish(JS, js))),
-    totalVariation: Math.min(1, 0.5 * finish(TV, tv)),
-    hellinger: Math.sqrt(Math.min(1, Math.max(0, 0.5 * finish(HEL, hel)))),
+    js: Math.min(LN2, Math.max(0, finish(js, c_js))),
+    totalVariation: Math.min(1, 0.5 * finish(tv, c_tv)),
+    hellinger: Math.sqrt(Math.min(1, Math.max(0, 0.5 * finish(hel, c_hel)))),
     pOnly,
     qOnly,
   };
