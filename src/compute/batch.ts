@@ -177,34 +177,116 @@ function batchSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', row
   };
 }
 
-export async function computeBatch(request: Request, inputs: BatchInputs, options: BatchOptions): Promise<BatchResult> {
-  const { p, q, targets } = inputs;
-  const pairwise = request.pairwise && q !== null;
-  const aligner = new RowAligner(p, q);
-  const measureNames = pairwise ? request.measureNames : request.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && q));
-  const rankBy: MeasureName = (request.primary.find((name) => measureNames.includes(name)) ?? measureNames[0]) as MeasureName;
-  const summaryNames: string[] = [...measureNames, ...(targets ? ['nll_p', 'nll_q', 'delta_p'] : [])];
-  const columns = new Map<string, DoubleColumn>(summaryNames.map((name) => [name, new DoubleColumn()]));
-  const keptRows: RowResult[] | null = options.rows === 'all' ? [] : null;
-  const worst: RowResult[] = [];
-  let rowsPOnly = 0;
-  let rowsQOnly = 0;
-  let firstPOnlyRow = -1;
-  let firstQOnlyRow = -1;
-  let top1Agreements = 0;
-  let correctP = 0;
-  let correctQ = 0;
-  let pWidth = 0;
-  let qWidth = 0;
-  let kept: KeptRow | null = null;
-  let keptValue: number | undefined;
+/** What one row contributes to the batch: its result, its support flags and widths. */
+export interface RowOutcome {
+  row: RowResult;
+  pOnly: boolean;
+  qOnly: boolean;
+  pWidth: number;
+  qWidth: number;
+}
 
+/**
+ * Computes rows one at a time: prepare each side, align, smooth, measure, targets. Shared by
+ * the main thread and the batch worker (batch-worker.ts), so both compute rows identically.
+ */
+export class RowComputer {
+  readonly pairwise: boolean;
+  readonly measureNames: MeasureName[];
+  readonly rankBy: MeasureName;
+  private readonly aligner: RowAligner;
   // Row vectors live only until the row's numbers are taken, so each side reuses buffers.
-  const pScratch = new Scratch();
-  const qScratch = new Scratch();
+  private readonly pScratch = new Scratch();
+  private readonly qScratch = new Scratch();
+  /** The last row's aligned vectors (reused buffers: valid until the next compute). */
+  lastAligned: { labels: string[] | null; p: Float64Array; q: Float64Array } | null = null;
+
+  constructor(
+    private readonly request: Request,
+    private readonly p: RawBatch,
+    private readonly q: RawBatch | null,
+    private readonly targetsSource: string | null,
+  ) {
+    this.pairwise = request.pairwise && q !== null;
+    this.aligner = new RowAligner(p, q);
+    this.measureNames = this.pairwise ? request.measureNames : request.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && q));
+    this.rankBy = (request.primary.find((name) => this.measureNames.includes(name)) ?? this.measureNames[0]) as MeasureName;
+  }
+
+  compute(pRow: RawRow, qRow: RawRow | null, target: Target | null, index: number): RowOutcome {
+    const { request, p, q } = this;
+    const pPrepared = prepareOrThrow(pRow.values, request.p.kind, request.prepare, {
+      source: p.source,
+      labels: pRow.labels ?? p.columns,
+      lines: null,
+      rowLine: pRow.line,
+      row: index,
+    }, this.pScratch);
+    const pProbs = pPrepared.probs;
+    const outcome: RowOutcome = { row: { index, line: pRow.line, measures: {} }, pOnly: false, qOnly: false, pWidth: pRow.values.length, qWidth: 0 };
+    const row = outcome.row;
+    this.lastAligned = null;
+    if (!(qRow && q && request.q)) {
+      row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+      return outcome;
+    }
+    const qPrepared = prepareOrThrow(qRow.values, request.q.kind, request.prepare, {
+      source: q.source,
+      labels: qRow.labels ?? q.columns,
+      lines: null,
+      rowLine: qRow.line,
+      row: index,
+    }, this.qScratch);
+    const qProbs = qPrepared.probs;
+    outcome.qWidth = qRow.values.length;
+    if (!this.pairwise) {
+      row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+      row.measures.entropy_q = computeMeasures(qProbs, qProbs, ['entropy_p'], request.base).entropy_p as number;
+      return outcome;
+    }
+    const aligned = this.aligner.align(pRow, qRow, pProbs, qProbs, index);
+    const pAligned = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
+    const qAligned = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
+    // Log-probabilities from the log-softmax are reused when alignment and smoothing left
+    // the vectors untouched.
+    const logs =
+      pPrepared.logProbs && qPrepared.logProbs && pAligned === pProbs && qAligned === qProbs
+        ? { p: pPrepared.logProbs, q: qPrepared.logProbs }
+        : undefined;
+    const measured = measurePair(pAligned, qAligned, this.measureNames, request.base, logs);
+    row.measures = measured.measures;
+    outcome.pOnly = measured.pOnly > 0;
+    outcome.qOnly = measured.qOnly > 0;
+    this.lastAligned = { labels: aligned.labels, p: pAligned, q: qAligned };
+    const pTop = argmax(pAligned);
+    const qTop = argmax(qAligned);
+    row.top1_agree = pTop === qTop;
+    if (target && this.targetsSource !== null) {
+      const t = resolveTarget(target, aligned.labels, this.aligner, pAligned.length, index, this.targetsSource);
+      const pt = pAligned[t] as number;
+      const qt = qAligned[t] as number;
+      row.targets = {
+        target: target.value,
+        nll_p: toBase(-Math.log(pt), request.base),
+        nll_q: toBase(-Math.log(qt), request.base),
+        delta_p: qt - pt,
+        correct_p: pTop === t,
+        correct_q: qTop === t,
+      };
+    }
+    return outcome;
+  }
+}
+
+/**
+ * Pairs the rows of P, Q (and targets) and computes each: the row-count checks live here.
+ * `firstIndex` numbers the rows (a worker computing the second half starts there).
+ */
+export async function* computeRows(computer: RowComputer, inputs: BatchInputs, firstIndex = 0): AsyncGenerator<RowOutcome> {
+  const { p, q, targets } = inputs;
   const pRows = p.rows[Symbol.asyncIterator]();
   const qRows = q ? q.rows[Symbol.asyncIterator]() : null;
-  let index = 0;
+  let index = firstIndex;
   for (;;) {
     const [pNext, qNext, targetNext] = await Promise.all([
       pRows.next(),
@@ -225,97 +307,77 @@ export async function computeBatch(request: Request, inputs: BatchInputs, option
           location: { source: targets.source },
         });
       }
-      break;
+      return;
     }
     if (targets && (!targetNext || targetNext.done)) {
       throw new InputError('row-count-mismatch', `--targets ends after ${plural(index, 'row')}; the inputs have more`, {
         location: { source: targets.source },
       });
     }
-    const pRow = pNext.value as RawRow;
-    const qRow = qNext && !qNext.done ? (qNext.value as RawRow) : null;
-    const pPrepared = prepareOrThrow(pRow.values, request.p.kind, request.prepare, {
-      source: p.source,
-      labels: pRow.labels ?? p.columns,
-      lines: null,
-      rowLine: pRow.line,
-      row: index,
-    }, pScratch);
-    const pProbs = pPrepared.probs;
-    pWidth = pRow.values.length;
-    const row: RowResult = { index, line: pRow.line, measures: {} };
-    let measures: Measures;
+    const target = targetNext && !targetNext.done ? targetNext.value : null;
+    yield computer.compute(pNext.value as RawRow, qNext && !qNext.done ? (qNext.value as RawRow) : null, target, index);
+    index++;
+  }
+}
 
-    if (qRow && q && request.q) {
-      const qPrepared = prepareOrThrow(qRow.values, request.q.kind, request.prepare, {
-        source: q.source,
-        labels: qRow.labels ?? q.columns,
-        lines: null,
-        rowLine: qRow.line,
-        row: index,
-      }, qScratch);
-      const qProbs = qPrepared.probs;
-      qWidth = qRow.values.length;
-      if (pairwise) {
-        const aligned = aligner.align(pRow, qRow, pProbs, qProbs, index);
-        const pAligned = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
-        const qAligned = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
-        // Log-probabilities from the log-softmax are reused when alignment and smoothing left
-        // the vectors untouched.
-        const logs =
-          pPrepared.logProbs && qPrepared.logProbs && pAligned === pProbs && qAligned === qProbs
-            ? { p: pPrepared.logProbs, q: qPrepared.logProbs }
-            : undefined;
-        const measured = measurePair(pAligned, qAligned, measureNames, request.base, logs);
-        measures = measured.measures;
-        const keepThis =
-          options.keep === index ||
-          (options.keep === 'worst' && (kept === null || (measures[rankBy] as number) > (keptValue as number)));
-        if (keepThis) {
-          // Copies: the aligned vectors live in reused buffers.
-          kept = { index, labels: aligned.labels, p: Float64Array.from(pAligned), q: Float64Array.from(qAligned) };
-          keptValue = measures[rankBy] as number;
-        }
-        const mismatch = measured;
-        if (mismatch.pOnly > 0 && rowsPOnly++ === 0) firstPOnlyRow = index;
-        if (mismatch.qOnly > 0 && rowsQOnly++ === 0) firstQOnlyRow = index;
-        const pTop = argmax(pAligned);
-        const qTop = argmax(qAligned);
-        row.top1_agree = pTop === qTop;
-        if (row.top1_agree) top1Agreements++;
-        if (targets) {
-          const target = (targetNext as IteratorResult<Target>).value as Target;
-          const t = resolveTarget(target, aligned.labels, aligner, pAligned.length, index, targets.source);
-          const pt = pAligned[t] as number;
-          const qt = qAligned[t] as number;
-          const values: TargetValues = {
-            target: target.value,
-            nll_p: toBase(-Math.log(pt), request.base),
-            nll_q: toBase(-Math.log(qt), request.base),
-            delta_p: qt - pt,
-            correct_p: pTop === t,
-            correct_q: qTop === t,
-          };
-          if (values.correct_p) correctP++;
-          if (values.correct_q) correctQ++;
-          row.targets = values;
-          columns.get('nll_p')?.push(values.nll_p);
-          columns.get('nll_q')?.push(values.nll_q);
-          columns.get('delta_p')?.push(values.delta_p);
-        }
-      } else {
-        measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
-        measures.entropy_q = computeMeasures(qProbs, qProbs, ['entropy_p'], request.base).entropy_p as number;
-      }
-    } else {
-      measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+export async function computeBatch(
+  request: Request,
+  inputs: BatchInputs,
+  options: BatchOptions,
+  /** Rows computed elsewhere (a worker), in order, after the ones read from `inputs`. */
+  remote?: AsyncIterable<RowOutcome>,
+): Promise<BatchResult> {
+  const { p, q, targets } = inputs;
+  const computer = new RowComputer(request, p, q, targets?.source ?? null);
+  const { pairwise, measureNames, rankBy } = computer;
+  const summaryNames: string[] = [...measureNames, ...(targets ? ['nll_p', 'nll_q', 'delta_p'] : [])];
+  const columns = new Map<string, DoubleColumn>(summaryNames.map((name) => [name, new DoubleColumn()]));
+  const keptRows: RowResult[] | null = options.rows === 'all' ? [] : null;
+  const worst: RowResult[] = [];
+  let rowsPOnly = 0;
+  let rowsQOnly = 0;
+  let firstPOnlyRow = -1;
+  let firstQOnlyRow = -1;
+  let top1Agreements = 0;
+  let correctP = 0;
+  let correctQ = 0;
+  let pWidth = 0;
+  let qWidth = 0;
+  let kept: KeptRow | null = null;
+  let keptValue: number | undefined;
+  let index = 0;
+
+  const absorb = (outcome: RowOutcome): void => {
+    const { row } = outcome;
+    pWidth = outcome.pWidth;
+    qWidth = outcome.qWidth;
+    if (outcome.pOnly && rowsPOnly++ === 0) firstPOnlyRow = row.index;
+    if (outcome.qOnly && rowsQOnly++ === 0) firstQOnlyRow = row.index;
+    if (row.top1_agree) top1Agreements++;
+    if (row.targets) {
+      if (row.targets.correct_p) correctP++;
+      if (row.targets.correct_q) correctQ++;
+      columns.get('nll_p')?.push(row.targets.nll_p);
+      columns.get('nll_q')?.push(row.targets.nll_q);
+      columns.get('delta_p')?.push(row.targets.delta_p);
     }
-    row.measures = measures;
-    for (const name of measureNames) columns.get(name)?.push(measures[name] as number);
+    const aligned = computer.lastAligned;
+    const value = row.measures[rankBy] as number;
+    if (aligned && (options.keep === row.index || (options.keep === 'worst' && (kept === null || value > (keptValue as number))))) {
+      // Copies: the aligned vectors live in reused buffers.
+      kept = { index: row.index, labels: aligned.labels, p: Float64Array.from(aligned.p), q: Float64Array.from(aligned.q) };
+      keptValue = value;
+    }
+    for (const name of measureNames) columns.get(name)?.push(row.measures[name] as number);
     keptRows?.push(row);
     rememberWorst(worst, row, rankBy, options.worst);
     options.onRow?.(row);
     index++;
+  };
+  for await (const outcome of computeRows(computer, inputs)) absorb(outcome);
+  if (remote) {
+    computer.lastAligned = null;
+    for await (const outcome of remote) absorb(outcome);
   }
 
   if (index === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });
