@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { kl: 'src/cli/main.ts', 'csv-worker': 'src/io/csv-worker.ts' },
+  entryPoints: { kl: 'src/cli/main.ts', 'csv-worker': 'src/io/csv-worker.ts', 'batch-worker': 'src/compute/batch-worker.ts' },
   outdir: 'dist',
   bundle: true,
   format: 'esm',

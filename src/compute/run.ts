@@ -11,6 +11,7 @@ import type { KlResult } from '../report/schema.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explain.js';
 import { computePair } from './pair.js';
+import { planParallelNpy } from './parallel-npy.js';
 import type { InputRequest, Request } from './request.js';
 
 /**
@@ -53,6 +54,16 @@ async function rowCount(input: RawInput): Promise<number> {
 }
 
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
+  const parallel = await planParallelNpy(request);
+  if (parallel) {
+    try {
+      const batch = await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, { ...batchOptions, keepRankValues: true }, parallel.remote);
+      batch.commandLine = request.commandLine;
+      return batch;
+    } finally {
+      await parallel.remote.close();
+    }
+  }
   const provider = await stdinFor(request, stdin);
   const [p, q] = await Promise.all([
     read(request.p, request, provider),

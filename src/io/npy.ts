@@ -12,10 +12,11 @@
  * C-order data streams row by row with memory of one row; Fortran order is accepted for
  * 1-D and 2-D (the 2-D case must be read whole, since a row is scattered over the file).
  */
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { fileError } from './source.js';
-import type { RawInput, RawRow } from './types.js';
+import type { RawBatch, RawInput, RawRow } from './types.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
@@ -269,6 +270,54 @@ export async function readNpy(stream: Readable, source: string): Promise<RawInpu
     for await (const record of records(data, iterator, width * dtype.itemSize, rowCount, source)) {
       yield { values: decodeRow(record, dtype, width, index, source), labels: null, line: null };
       index++;
+    }
+  }
+  return { shape: 'batch', source, format: 'npy', columns: null, width, rows: rows() };
+}
+
+/** Reads and parses the header of an .npy file on disk (the first 64 KiB are plenty). */
+export async function readNpyHeaderFromFile(path: string, source: string): Promise<NpyHeader> {
+  const { open } = await import('node:fs/promises');
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(65536);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    const header = parseNpyHeader(head.subarray(0, bytesRead), source);
+    if (!header) throw headerError(source, 'the file ends inside the header');
+    return header;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The row count and width of a C-order array of two or more dimensions, or null. */
+export function npyMatrixShape(header: NpyHeader): { rows: number; width: number; rowBytes: number } | null {
+  if (header.fortranOrder || header.shape.length < 2) return null;
+  const width = header.shape[header.shape.length - 1] as number;
+  const rows = header.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  return { rows, width, rowBytes: width * header.dtype.itemSize };
+}
+
+/**
+ * Rows [startRow, endRow) of a C-order .npy file as a batch, read from their byte offset:
+ * lets two threads work on the two halves of one file. Row numbers in messages are absolute.
+ */
+export function npyRowRange(path: string, source: string, header: NpyHeader, startRow: number, endRow: number): RawBatch {
+  const shape = npyMatrixShape(header);
+  if (!shape) throw new Error('internal error: npyRowRange needs a C-order matrix');
+  const { width, rowBytes } = shape;
+  async function* rows(): AsyncGenerator<RawRow> {
+    const start = header.dataOffset + startRow * rowBytes;
+    const stream = createReadStream(path, { start, end: start + (endRow - startRow) * rowBytes - 1, highWaterMark: 1 << 16 });
+    const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    let index = startRow;
+    try {
+      for await (const record of records(new Uint8Array(0), iterator, rowBytes, endRow - startRow, source)) {
+        yield { values: decodeRow(record, header.dtype, width, index, source), labels: null, line: null };
+        index++;
+      }
+    } finally {
+      stream.destroy();
     }
   }
   return { shape: 'batch', source, format: 'npy', columns: null, width, rows: rows() };
