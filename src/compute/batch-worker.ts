@@ -4,7 +4,7 @@
  * with the same RowComputer. Outcomes go back in order, in blocks, under flow control.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { KlError } from '../errors.js';
+import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
 import { npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import { RowComputer, type RowOutcome, computeRows } from './batch.js';
 import type { Request } from './request.js';
@@ -21,7 +21,7 @@ export interface BatchWorkerData {
 export type BatchWorkerMessage =
   | { type: 'outcomes'; outcomes: RowOutcome[] }
   | { type: 'done' }
-  | { type: 'error'; code: string; message: string; hint: string | undefined; exitCode: number };
+  | WorkerErrorMessage;
 
 const BLOCK = 32;
 
@@ -29,13 +29,7 @@ async function main(): Promise<void> {
   const port = parentPort;
   if (!port) return;
   const data = workerData as BatchWorkerData;
-  let credits = data.credits;
-  let wake: (() => void) | null = null;
-  port.on('message', () => {
-    credits++;
-    wake?.();
-    wake = null;
-  });
+  const credits = new Credits(port, data.credits);
   try {
     const [pHeader, qHeader] = await Promise.all([readNpyHeaderFromFile(data.p.path, data.p.source), readNpyHeaderFromFile(data.q.path, data.q.source)]);
     const p = npyRowRange(data.p.path, data.p.source, pHeader, data.start, data.end);
@@ -44,8 +38,7 @@ async function main(): Promise<void> {
     let block: RowOutcome[] = [];
     const flush = async (): Promise<void> => {
       if (block.length === 0) return;
-      while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-      credits--;
+      await credits.take();
       port.postMessage({ type: 'outcomes', outcomes: block } satisfies BatchWorkerMessage);
       block = [];
     };
@@ -56,14 +49,7 @@ async function main(): Promise<void> {
     await flush();
     port.postMessage({ type: 'done' } satisfies BatchWorkerMessage);
   } catch (error) {
-    const known = error instanceof KlError;
-    port.postMessage({
-      type: 'error',
-      code: known ? error.code : 'internal',
-      message: error instanceof Error ? error.message : String(error),
-      hint: known ? error.hint : undefined,
-      exitCode: known ? error.exitCode : 2,
-    } satisfies BatchWorkerMessage);
+    port.postMessage(errorMessage(error) satisfies BatchWorkerMessage);
   }
 }
 

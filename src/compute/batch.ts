@@ -8,7 +8,7 @@ import { alignByLabel } from '../io/align.js';
 import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
 import { toBase } from '../measures/base.js';
-import { computeMeasures, type MeasureName, type Measures, measurePair } from '../measures/pair.js';
+import { computeMeasures, type MeasureName, measurePair } from '../measures/pair.js';
 import { Scratch, smooth } from '../measures/prepare.js';
 import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
 import {
@@ -18,7 +18,6 @@ import {
   type InputSummary,
   type RowResult,
   type SummaryStats,
-  type TargetValues,
   type Warning,
 } from '../report/schema.js';
 import { plural } from '../report/wording.js';

@@ -2,7 +2,6 @@
  * One pair of distributions: read → prepare each side → align → smooth → measure.
  * Returns a PairResult; never prints.
  */
-import { InputError } from '../errors.js';
 import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
 import { computeMeasures, type MeasureName, measurePair } from '../measures/pair.js';

@@ -9,7 +9,7 @@
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { KlError } from '../errors.js';
+import { errorFromMessage } from '../worker-protocol.js';
 import { formatFromExtension } from '../io/detect.js';
 import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import { isStdin } from '../io/source.js';
@@ -69,7 +69,7 @@ export class RemoteRows implements AsyncIterable<RowOutcome> {
       const message = this.queue.shift() as BatchWorkerMessage;
       if (message.type === 'done') return;
       if (message.type === 'error') {
-        throw new KlError(message.code, message.message, { exitCode: message.exitCode, ...(message.hint === undefined ? {} : { hint: message.hint }) });
+        throw errorFromMessage(message);
       }
       this.worker.postMessage('credit');
       yield* message.outcomes;

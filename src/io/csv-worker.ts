@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { KlError } from '../errors.js';
+import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
 import { type FastBatchContext, fastRows } from './fast-csv.js';
 
 export interface CsvWorkerData {
@@ -22,19 +22,13 @@ export interface CsvWorkerData {
 export type CsvWorkerMessage =
   | { type: 'rows'; width: number; values: Float64Array; lines: Int32Array }
   | { type: 'done' }
-  | { type: 'error'; code: string; message: string; hint: string | undefined; exitCode: number };
+  | WorkerErrorMessage;
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) return;
   const data = workerData as CsvWorkerData;
-  let credits = data.credits;
-  let wake: (() => void) | null = null;
-  port.on('message', () => {
-    credits++;
-    wake?.();
-    wake = null;
-  });
+  const credits = new Credits(port, data.credits);
   const stream = createReadStream(data.path, { start: data.start, highWaterMark: 1 << 16 });
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const width = data.context.width;
@@ -43,8 +37,7 @@ async function main(): Promise<void> {
   let count = 0;
   const flush = async (): Promise<void> => {
     if (count === 0) return;
-    while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
-    credits--;
+    await credits.take();
     const message: CsvWorkerMessage = { type: 'rows', width, values: values.subarray(0, count * width), lines: lines.subarray(0, count) };
     port.postMessage(message, [values.buffer, lines.buffer]);
     values = new Float64Array(width * data.rowsPerBlock);
@@ -61,14 +54,7 @@ async function main(): Promise<void> {
     await flush();
     port.postMessage({ type: 'done' } satisfies CsvWorkerMessage);
   } catch (error) {
-    const known = error instanceof KlError;
-    port.postMessage({
-      type: 'error',
-      code: known ? error.code : 'internal',
-      message: error instanceof Error ? error.message : String(error),
-      hint: known ? error.hint : undefined,
-      exitCode: known ? error.exitCode : 2,
-    } satisfies CsvWorkerMessage);
+    port.postMessage(errorMessage(error) satisfies CsvWorkerMessage);
   } finally {
     stream.destroy();
   }

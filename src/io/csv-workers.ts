@@ -2,7 +2,7 @@
  * Main-thread side of csv-worker.ts: a RawBatch whose rows arrive from a worker thread.
  */
 import { Worker } from 'node:worker_threads';
-import { KlError } from '../errors.js';
+import { errorFromMessage } from '../worker-protocol.js';
 import type { CsvWorkerData, CsvWorkerMessage } from './csv-worker.js';
 import type { FastBatchContext } from './fast-csv.js';
 import type { RawBatch, RawRow } from './types.js';
@@ -41,7 +41,7 @@ async function* workerRows(path: string, start: number, context: FastBatchContex
       const message = queue.shift() as CsvWorkerMessage;
       if (message.type === 'done') return;
       if (message.type === 'error') {
-        throw new KlError(message.code, message.message, { exitCode: message.exitCode, ...(message.hint === undefined ? {} : { hint: message.hint }) });
+        throw errorFromMessage(message);
       }
       const { width, values, lines } = message;
       for (let r = 0; r < lines.length; r++) {
