@@ -69,7 +69,6 @@ export function addSharedOptions(command: Command): Command {
     .option('--targets <file>', 'batch: one target class per row (0-based index or label) for NLL, perplexity, Δp, accuracy')
     .option('--rows <mode>', 'batch rows to print: all|worst|none (default: worst for table, all for json)')
     .option('--worst <n>', 'batch: how many worst rows to list', '5')
-    .option('--report <file.html>', 'compare/explain: also write a self-contained HTML report with charts')
     .option('--color', 'colour the table even when stdout is not a terminal')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)');
 }
@@ -139,6 +138,11 @@ export interface ParsedCommandLine {
 }
 
 /** Builds the typed request for a measure command from its arguments and options. */
+/** --report, on the commands that have charts to show (compare, explain). */
+export function addReportOption(command: Command): Command {
+  return command.option('--report <file.html>', 'also write a self-contained HTML report with charts');
+}
+
 /** Options only `kl explain` has. */
 export function addExplainOptions(command: Command): Command {
   return command

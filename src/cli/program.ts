@@ -13,7 +13,7 @@ import { machineNumber } from '../report/wording.js';
 import { colorEnabled, makeChalk } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
-import { type RawOptions, addExplainOptions, addSharedOptions, buildRequest } from './options.js';
+import { type RawOptions, addExplainOptions, addReportOption, addSharedOptions, buildRequest } from './options.js';
 import { renderHtml } from '../report/html.js';
 
 export interface TextSink {
@@ -130,6 +130,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
       })
       .addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n${EPILOG}`);
     addSharedOptions(command);
+    if (spec.name === 'compare' || spec.name === 'explain') addReportOption(command);
     if (spec.name === 'explain') addExplainOptions(command);
     command.action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
       setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io, argv));

@@ -154,7 +154,7 @@ function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: num
 }
 
 /**
- * Yields fixed-size records from a byte stream, starting at `skip` bytes into `first`.
+ * Yields fixed-size records from a byte stream: the bytes in `first`, then the chunks of `rest`.
  * Memory stays at one record plus one chunk.
  */
 async function* records(
