@@ -1,23 +1,51 @@
 #!/usr/bin/env node
-// Bundles the CLI into dist/ with esbuild: one module graph to load instead of ~40 files,
-// which is most of kl's start-up time. The CSV worker is a second entry beside it
-// (dist/csv-worker.js, found relative to dist/kl.js). Type checking is tsc's job.
-import { readFileSync, rmSync } from 'node:fs';
+// Builds dist/ with esbuild:
+// - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
+// - dist/kl.js: a small loader that runs it through V8's code cache, dist/kl.cache,
+//   produced here by one representative run (scripts/loader.mjs says why);
+// - dist/csv-worker.js, dist/batch-worker.js: the worker threads (ESM).
+// Type checking is tsc's job (npm run typecheck).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { kl: 'src/cli/main.ts', 'csv-worker': 'src/io/csv-worker.ts', 'batch-worker': 'src/compute/batch-worker.ts' },
-  outdir: 'dist',
+const root = new URL('../', import.meta.url);
+const version = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version;
+rmSync(new URL('dist', root), { recursive: true, force: true });
+mkdirSync(new URL('dist', root));
+const common = {
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   minifySyntax: true,
   minifyWhitespace: true,
-  sourcemap: false,
-  // CommonJS dependencies (cli-table3) call require(); give the ESM bundle one.
-  banner: { js: "import { createRequire as __klRequire } from 'node:module'; const require = __klRequire(import.meta.url);" },
-  define: { KL_VERSION: JSON.stringify(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version) },
+  define: { KL_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/kl.cjs',
+  format: 'cjs',
+  // import() of built-in modules (loaded lazily) becomes require(): vm.Script, which runs
+  // the cached bundle, has no dynamic-import hook.
+  supported: { 'dynamic-import': false },
+  // Workers are found next to the bundle: import.meta.url stands for this file's URL.
+  define: { ...common.define, 'import.meta.url': '__klUrl' },
+  banner: { js: "var __klUrl = require('node:url').pathToFileURL(__filename).href;" },
 });
+await build({
+  ...common,
+  entryPoints: { 'csv-worker': 'src/io/csv-worker.ts', 'batch-worker': 'src/compute/batch-worker.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  // CommonJS dependencies call require(); give the ESM workers one.
+  banner: { js: "import { createRequire as __klRequire } from 'node:module'; const require = __klRequire(import.meta.url);" },
+});
+copyFileSync(new URL('scripts/loader.mjs', root), new URL('dist/kl.js', root));
+const warm = spawnSync(process.execPath, ['dist/kl.js', 'compare', 'fixtures/p.csv', 'fixtures/q.csv'], {
+  cwd: root,
+  env: { ...process.env, KL_WRITE_CODE_CACHE: '1', NO_COLOR: '1' },
+  stdio: 'ignore',
+});
+if (warm.status !== 0) throw new Error(`the warm-up run for the code cache failed (exit ${warm.status})`);

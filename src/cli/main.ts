@@ -18,11 +18,13 @@ process.on('SIGINT', () => {
   process.exit(EXIT_INTERRUPTED);
 });
 
-const exitCode = await runCli(process.argv.slice(2), {
+// No top-level await: the bundle is CommonJS so that it can load from V8's code cache.
+void runCli(process.argv.slice(2), {
   stdin: () => process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   stdoutIsTTY: process.stdout.isTTY === true,
+}).then((exitCode) => {
+  process.exitCode = exitCode;
 });
-process.exitCode = exitCode;

@@ -7,8 +7,7 @@
  * which also produces every error message.
  */
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { errorFromMessage } from '../worker-protocol.js';
 import { formatFromExtension } from '../io/detect.js';
 import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
@@ -48,8 +47,14 @@ export class RemoteRows implements AsyncIterable<RowOutcome> {
   private waiting: (() => void) | null = null;
   private failure: Error | null = null;
 
-  constructor(data: BatchWorkerData) {
-    this.worker = new Worker(new URL('./batch-worker.js', import.meta.url), { workerData: data });
+  /** worker_threads is loaded only when a worker is needed: it costs start-up time. */
+  static async start(data: BatchWorkerData): Promise<RemoteRows> {
+    const { Worker } = await import('node:worker_threads');
+    return new RemoteRows(new Worker(new URL('./batch-worker.js', import.meta.url), { workerData: data }));
+  }
+
+  private constructor(worker: Worker) {
+    this.worker = worker;
     this.worker.on('message', (message: BatchWorkerMessage) => {
       this.queue.push(message);
       this.waiting?.();
@@ -83,15 +88,17 @@ export class RemoteRows implements AsyncIterable<RowOutcome> {
 
 export async function planParallelNpy(request: Request): Promise<ParallelPlan | null> {
   const q = request.q;
-  if (!q || request.targets !== null || request.explain !== null || request.p.read.fastPath === false || availableParallelism() < 2) return null;
+  if (!q || request.targets !== null || request.explain !== null || request.p.read.fastPath === false) return null;
   for (const input of [request.p, q]) {
     if (isStdin(input.path) || (request.inputFormat ?? formatFromExtension(input.path)) !== 'npy') return null;
   }
   const [pMatrix, qMatrix] = await Promise.all([completeMatrix(request.p.path, request.p.displayName), completeMatrix(q.path, q.displayName)]);
   if (!pMatrix || !qMatrix || pMatrix.rows !== qMatrix.rows || pMatrix.width !== qMatrix.width || pMatrix.rows < 2) return null;
   if (pMatrix.bytes + qMatrix.bytes < MIN_BYTES) return null;
+  const { availableParallelism } = await import('node:os');
+  if (availableParallelism() < 2) return null;
   const half = Math.ceil(pMatrix.rows / 2);
-  const remote = new RemoteRows({
+  const remote = await RemoteRows.start({
     request,
     p: { path: request.p.path, source: request.p.displayName },
     q: { path: q.path, source: q.displayName },

@@ -1,7 +1,6 @@
 /**
  * Main-thread side of csv-worker.ts: a RawBatch whose rows arrive from a worker thread.
  */
-import { Worker } from 'node:worker_threads';
 import { errorFromMessage } from '../worker-protocol.js';
 import type { CsvWorkerData, CsvWorkerMessage } from './csv-worker.js';
 import type { FastBatchContext } from './fast-csv.js';
@@ -17,6 +16,8 @@ async function* workerRows(path: string, start: number, context: FastBatchContex
   const data: CsvWorkerData = { path, start, context, rowsPerBlock: ROWS_PER_BLOCK, credits: CREDITS };
   // A small young generation: the parser's blocks are short-lived, and heap headroom per
   // thread shows up in peak RSS.
+  // Loaded here, not at start-up: only big files need it.
+  const { Worker } = await import('node:worker_threads');
   const worker = new Worker(new URL('./csv-worker.js', import.meta.url), {
     workerData: data,
     resourceLimits: { maxYoungGenerationSizeMb: 4 },

@@ -8,7 +8,6 @@
  * JSONL/NDJSON: one such array or object per line; a single line is one distribution,
  * several lines are a batch. Blank lines are skipped.
  */
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
@@ -120,6 +119,7 @@ export async function readJson(stream: Readable, source: string, format: InputFo
 
 /** Streams JSONL rows; each non-blank line must be one row. */
 async function* jsonlRows(stream: Readable, source: string): AsyncGenerator<RawRow> {
+  const { createInterface } = await import('node:readline'); // only JSONL needs it
   const lines = createInterface({ input: validatedUtf8(stream, source), crlfDelay: Infinity });
   let lineNumber = 0;
   for await (const rawLine of lines) {

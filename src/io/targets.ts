@@ -10,7 +10,6 @@ import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js'
 import { type JsonValue, JsonSyntaxError, jsonTypeName, parseJson } from './json-parse.js';
 import { readNpy } from './npy.js';
 import { type StdinProvider, decodeUtf8, isStdin, openInput, readAllBytes, validatedUtf8 } from './source.js';
-import { createInterface } from 'node:readline';
 
 export interface Target {
   /** An integer index, or a label. */
@@ -52,6 +51,7 @@ async function* delimitedTargets(path: string, stdin: StdinProvider, delimiter: 
 }
 
 async function* jsonlTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
+  const { createInterface } = await import('node:readline'); // only JSONL needs it
   const lines = createInterface({ input: validatedUtf8(await openInput(path, stdin), source), crlfDelay: Infinity });
   let lineNumber = 0;
   for await (const line of lines) {
