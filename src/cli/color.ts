@@ -2,7 +2,6 @@
  * Whether to colour: --color/--no-color win, then FORCE_COLOR, then NO_COLOR
  * (https://no-color.org), then whether stdout is a terminal.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 
 export function colorEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
   if (flag !== undefined) return flag;
@@ -10,8 +9,4 @@ export function colorEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv, 
   if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   return isTTY;
-}
-
-export function makeChalk(enabled: boolean): ChalkInstance {
-  return new Chalk({ level: enabled ? 1 : 0 });
 }

@@ -10,11 +10,10 @@ import type { StdinProvider } from '../io/source.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
 import type { RowResult } from '../report/schema.js';
 import { machineNumber } from '../report/wording.js';
-import { colorEnabled, makeChalk } from './color.js';
+import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
 import { type RawOptions, addExplainOptions, addReportOption, addSharedOptions, buildRequest } from './options.js';
-import { renderHtml } from '../report/html.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -81,9 +80,8 @@ async function runMeasureCommand(
     : undefined;
   const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}) });
   // The report first: if it cannot be written, the run fails before printing anything.
-  if (request.report !== null) writeReport(request.report, renderHtml(result));
-  const chalk = makeChalk(colorEnabled(color, io.env, io.stdoutIsTTY) && format === 'table');
-  const rendered = formatter.render(result, { chalk });
+  if (request.report !== null) writeReport(request.report, (await import('../report/html.js')).renderHtml(result));
+  const rendered = await formatter.render(result, { color: colorEnabled(color, io.env, io.stdoutIsTTY) });
   if (typeof rendered === 'string') io.stdout.write(rendered);
   else for (const chunk of rendered) io.stdout.write(chunk);
   if (!FORMATS_WITH_WARNINGS.has(format)) {

@@ -2,13 +2,9 @@
  * Formatters by name. Each is a pure function of the result, so output is easy to test
  * and every format sees the same numbers.
  */
-import type { ChalkInstance } from 'chalk';
-import { formatBatchTable } from './batch-table.js';
-import { formatExplainTable } from './explain-table.js';
 import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
 import { formatJson, formatJsonChunks } from './json.js';
 import type { KlResult, RowResult } from './schema.js';
-import { formatPairTable } from './table.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -18,7 +14,8 @@ export function isOutputFormat(name: string): name is OutputFormat {
 }
 
 export interface FormatContext {
-  chalk: ChalkInstance;
+  /** Colour the output (tables only): decided by the CLI from flags, env and TTY. */
+  color: boolean;
 }
 
 export interface Formatter {
@@ -27,7 +24,7 @@ export interface Formatter {
    * It may come in chunks (big JSON), all produced after every row is computed, so an
    * error can never leave half a document on stdout.
    */
-  render(result: KlResult, context: FormatContext): string | Iterable<string>;
+  render(result: KlResult, context: FormatContext): string | Iterable<string> | Promise<string>;
   /** Streaming formats print batch rows as they are computed: a header, then a line per row. */
   rows?: {
     header(shape: RowStreamShape, first: RowResult): string;
@@ -36,16 +33,8 @@ export interface Formatter {
 }
 
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
-  [
-    'table',
-    {
-      render: (result, context) => {
-        if (result.type === 'batch') return formatBatchTable(result, context);
-        if (result.command === 'explain' && result.explain) return formatExplainTable({ ...result, explain: result.explain }, context);
-        return formatPairTable(result, context);
-      },
-    },
-  ],
+  // Loaded on demand: chalk and cli-table3 cost start-up time that json/csv/value never need.
+  ['table', { render: async (result, context) => (await import('./tables.js')).renderTable(result, context.color) }],
   ['json', { render: (result) => (result.type === 'batch' ? formatJsonChunks(result) : formatJson(result)) }],
   ['csv', { render: (result) => formatCsv(result), rows: { header: csvRowHeader, row: csvRow } }],
   ['value', { render: (result) => formatValue(result), rows: { header: () => '', row: valueRow } }],
