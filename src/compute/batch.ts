@@ -212,15 +212,19 @@ export class RowComputer {
     this.rankBy = (request.primary.find((name) => this.measureNames.includes(name)) ?? this.measureNames[0]) as MeasureName;
   }
 
+  private prepare(row: RawRow, batch: RawBatch, input: InputRequest, scratch: Scratch, index: number) {
+    return prepareOrThrow(
+      row.values,
+      input.kind,
+      this.request.prepare,
+      { source: batch.source, labels: row.labels ?? batch.columns, lines: null, rowLine: row.line, row: index },
+      scratch,
+    );
+  }
+
   compute(pRow: RawRow, qRow: RawRow | null, target: Target | null, index: number): RowOutcome {
     const { request, p, q } = this;
-    const pPrepared = prepareOrThrow(pRow.values, request.p.kind, request.prepare, {
-      source: p.source,
-      labels: pRow.labels ?? p.columns,
-      lines: null,
-      rowLine: pRow.line,
-      row: index,
-    }, this.pScratch);
+    const pPrepared = this.prepare(pRow, p, request.p, this.pScratch, index);
     const pProbs = pPrepared.probs;
     const outcome: RowOutcome = { row: { index, line: pRow.line, measures: {} }, pOnly: false, qOnly: false, pWidth: pRow.values.length, qWidth: 0 };
     const row = outcome.row;
@@ -229,13 +233,7 @@ export class RowComputer {
       row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
       return outcome;
     }
-    const qPrepared = prepareOrThrow(qRow.values, request.q.kind, request.prepare, {
-      source: q.source,
-      labels: qRow.labels ?? q.columns,
-      lines: null,
-      rowLine: qRow.line,
-      row: index,
-    }, this.qScratch);
+    const qPrepared = this.prepare(qRow, q, request.q, this.qScratch, index);
     const qProbs = qPrepared.probs;
     outcome.qWidth = qRow.values.length;
     if (!this.pairwise) {

@@ -200,23 +200,3 @@ export function hellinger(p: Float64Array, q: Float64Array): number {
   }
   return Math.sqrt(Math.min(1, Math.max(0, 0.5 * sum.value())));
 }
-
-/** Categories where one side has mass and the other has none: the zero policy made visible. */
-export interface SupportMismatch {
-  /** Categories with p > 0 and q = 0: each makes D_KL(P‖Q) and H(P,Q) infinite. */
-  pOnly: number;
-  /** Categories with q > 0 and p = 0: each makes D_KL(Q‖P) and H(Q,P) infinite. */
-  qOnly: number;
-}
-
-export function supportMismatch(p: Float64Array, q: Float64Array): SupportMismatch {
-  let pOnly = 0;
-  let qOnly = 0;
-  for (let i = 0; i < p.length; i++) {
-    const pi = p[i] as number;
-    const qi = q[i] as number;
-    if (pi > 0 && qi === 0) pOnly++;
-    else if (qi > 0 && pi === 0) qOnly++;
-  }
-  return { pOnly, qOnly };
-}

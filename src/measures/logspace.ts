@@ -28,38 +28,6 @@ export function logSumExp(values: ArrayLike<number>): number {
 }
 
 /**
- * Stable log-softmax of `values / temperature`, written into `out` (default: a new array).
- *
- * log pᵢ = (xᵢ/T − m) − log Σⱼ exp(xⱼ/T − m), m = maxⱼ xⱼ/T. −Infinity entries give
- * log pᵢ = −Infinity (probability exactly 0). If every entry is −Infinity the result
- * is all NaN and `logSoftmax` returns `null` so the caller can report zero mass.
- */
-export function logSoftmax(
-  values: ArrayLike<number>,
-  temperature = 1,
-  out: Float64Array = new Float64Array(values.length),
-): Float64Array | null {
-  const n = values.length;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const scaled = (values[i] as number) / temperature;
-    out[i] = scaled;
-    if (scaled > max) max = scaled;
-  }
-  if (max === -Infinity) return null;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const shifted = (out[i] as number) - max;
-    out[i] = shifted;
-    sum += Math.exp(shifted);
-  }
-  // sum ∈ [1, n]: the max term contributes exactly 1, so the log is well conditioned.
-  const logSum = Math.log(sum);
-  for (let i = 0; i < n; i++) out[i] = (out[i] as number) - logSum;
-  return out;
-}
-
-/**
  * Softmax of `values / temperature` as both probabilities and log-probabilities, with one
  * exponential per value: pᵢ = exp(xᵢ/T − m) / s and log pᵢ = (xᵢ/T − m) − log s, where
  * m = max and s = Σⱼ exp(xⱼ/T − m) ∈ [1, n]. Returns null when every value is −Infinity.

@@ -8,10 +8,9 @@ import {
   jsDistance,
   jsDivergence,
   klDivergence,
-  supportMismatch,
   totalVariation,
 } from '../../src/measures/divergence.js';
-import { MEASURE_NAMES, computeMeasures } from '../../src/measures/pair.js';
+import { MEASURE_NAMES, computeMeasures, measurePair } from '../../src/measures/pair.js';
 import { loadJson, parseReference, relativeError } from '../helpers/reference.js';
 
 interface ReferenceCase {
@@ -67,7 +66,8 @@ describe('zero policy', () => {
     expect(jsDistance(f64([1, 0]), f64([0, 1]))).toBe(Math.sqrt(Math.LN2));
   });
   it('counts the categories that make each direction infinite', () => {
-    expect(supportMismatch(f64([0.5, 0.5, 0, 0]), f64([0.5, 0, 0.5, 0]))).toEqual({ pOnly: 1, qOnly: 1 });
+    const { pOnly, qOnly } = measurePair(f64([0.5, 0.5, 0, 0]), f64([0.5, 0, 0.5, 0]), ['kl_forward'], NATS);
+    expect({ pOnly, qOnly }).toEqual({ pOnly: 1, qOnly: 1 });
   });
 });
 
