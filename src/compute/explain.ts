@@ -72,6 +72,7 @@ export function explainBatchRow(request: Request, batch: BatchResult): PairResul
       reason: explain.row === 'worst' ? 'worst' : 'chosen',
     }),
     rowCount: batch.rowCount,
+    batch,
     commandLine: request.commandLine,
   };
 }

@@ -151,7 +151,7 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2430;margin:2rem auto;max-width:820px;padding:0 1rem}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #dde2ea;padding-bottom:.2rem}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}pre{background:#f4f6f9;padding:.6rem .8rem;white-space:pre-wrap;word-break:break-all;border-radius:4px}
-table{border-collapse:collapse;margin:.5rem 0;font-size:12.5px}th,td{padding:.2rem .45rem;border-bottom:1px solid #e6e9ef;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
+table{border-collapse:collapse;margin:.5rem 0;font-size:12.5px;display:block;overflow-x:auto;max-width:100%}th,td{padding:.2rem .45rem;border-bottom:1px solid #e6e9ef;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .warning{color:#8a5a00;background:#fff6e0;padding:.4rem .6rem;border-radius:4px}
 svg text{font:11px system-ui,sans-serif;fill:#1d2430}.axis,.tick{stroke:#556070;stroke-width:1}.tick-label{fill:#556070}.axis-title{font-weight:600}
 .bar.p{fill:#2f6fdb}.bar.q{fill:#c2389b}.bar.positive{fill:#d9534f}.bar.negative{fill:#3c9a5f}.bar.infinite{fill:#7a1f1f}.bar.hist{fill:#4a7fb5}
@@ -195,7 +195,13 @@ export function renderHtml(result: KlResult): string {
     if (scalars) sections.push(`<table><tbody>${scalars}</tbody></table>`);
     sections.push(`<h2>Distribution of ${escapeHtml(result.worstBy)} across rows</h2>`, histogramChart(result));
   } else {
-    sections.push(`<h2>Measures (unit: ${escapeHtml(result.unit)})</h2>`, measuresTable(result));
+    const title = result.explain?.row != null ? ` of row ${result.explain.row}` : '';
+    sections.push(`<h2>Measures${escapeHtml(title)} (unit: ${escapeHtml(result.unit)})</h2>`, measuresTable(result));
+    if (result.batch) {
+      // kl explain on a batch: the row in the context of all rows.
+      sections.push(`<h2>Measures over all ${result.batch.rowCount} rows</h2>`, measuresTable(result.batch));
+      sections.push(`<h2>Distribution of ${escapeHtml(result.batch.worstBy)} across rows</h2>`, histogramChart(result.batch));
+    }
   }
   const explain = result.explain;
   if (explain) {

@@ -77,6 +77,8 @@ export interface PairResult {
   explain?: ExplainData;
   /** For explain on a batch: how many rows the batch had. */
   rowCount?: number;
+  /** For explain on a batch: the whole batch's result, for the report's histogram and percentiles. */
+  batch?: BatchResult;
   commandLine?: string;
 }
 

@@ -84,6 +84,7 @@ describe('--report FILE.html', () => {
       ['pair', ['compare', 'fixtures/p.csv', 'fixtures/q.csv']],
       ['batch', ['compare', ...LOGITS]],
       ['explain', ['explain', 'fixtures/labels_p.json', 'fixtures/labels_q.json']],
+      ['explain-batch', ['explain', ...LOGITS]],
     ] as const) {
       const path = join(dir, `${name}.html`);
       const result = runKl([...args, '--report', path]);
@@ -93,7 +94,7 @@ describe('--report FILE.html', () => {
       expect(html).not.toMatch(/<script|https?:\/\/|<link /i);
       expect(html).toContain('data-chart="probabilities"');
       expect(html).toContain('data-chart="contributions"');
-      expect(html.includes('data-chart="histogram"')).toBe(name === 'batch');
+      expect(html.includes('data-chart="histogram"')).toBe(name === 'batch' || name === 'explain-batch');
       expect(html).toContain(`kl ${args.join(' ')} --report`);
     }
   });
