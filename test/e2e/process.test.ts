@@ -45,7 +45,8 @@ describe('pipes and signals', () => {
     // A batch that never ends: rows keep coming on stdin until we interrupt.
     child.stdin.write('a,b,c\n');
     for (let i = 0; i < 1000; i++) child.stdin.write('0.25,0.25,0.5\n');
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Long enough for kl to be running its batch even on a slow, loaded CI machine.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
     expect(code).toBe(130);
