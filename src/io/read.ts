@@ -29,16 +29,25 @@ async function fileSize(path: string): Promise<number> {
   return (await stat(path)).size;
 }
 
-/** Pulls the first chunk to sniff it, then hands back a stream that still starts at byte 0. */
-async function peekStream(stream: Readable): Promise<{ head: Buffer; stream: Readable }> {
-  const iterator = stream[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value as Buffer);
-  async function* replay(): AsyncGenerator<Buffer> {
+interface Peeked {
+  /** The first chunk (empty for an empty input). */
+  head: Buffer;
+  /** The chunks after it. */
+  rest: AsyncIterator<Buffer>;
+  /** A stream of the whole input again, from byte 0 (use it or `rest`, not both). */
+  replay(): Readable;
+}
+
+/** Pulls the first chunk, to sniff the format or choose a reader, without losing it. */
+async function peek(stream: Readable): Promise<Peeked> {
+  const rest = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await rest.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
+  async function* all(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value as Buffer;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
   }
-  return { head, stream: Readable.from(replay(), { objectMode: false }) };
+  return { head, rest, replay: () => Readable.from(all(), { objectMode: false }) };
 }
 
 /**
@@ -54,17 +63,7 @@ async function tryFastBatch(
 ): Promise<{ input: RawInput | null; stream: Readable }> {
   const { options } = request;
   if (options.fastPath === false || options.column !== undefined || options.labelColumn !== undefined) return { input: null, stream };
-  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const firstChunk = await iterator.next();
-  const head: Buffer = firstChunk.done ? Buffer.alloc(0) : firstChunk.value;
-  const replay = (): Readable =>
-    Readable.from(
-      (async function* () {
-        if (head.length > 0) yield head;
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-      })(),
-      { objectMode: false },
-    );
+  const { head, rest: iterator, replay } = await peek(stream);
   if (!fastPathEligible(head)) return { input: null, stream: replay() };
   const delimiter = format === 'csv' ? ',' : '\t';
   // The first three complete lines decide the layout, exactly as for csv-parse records.
@@ -101,11 +100,11 @@ export async function readInput(request: ReadRequest, stdin: StdinProvider): Pro
   let stream = await openInput(request.path, stdin);
   let format = request.format ?? (isStdin(request.path) ? undefined : formatFromExtension(request.path));
   if (!format) {
-    const peeked = await peekStream(stream);
+    const peeked = await peek(stream);
     if (peeked.head.length === 0) {
       throw new InputError('empty-input', 'is empty', { location: { source: request.displayName } });
     }
-    stream = peeked.stream;
+    stream = peeked.replay();
     format = sniffFormat(peeked.head);
   }
   const source = request.displayName;
