@@ -19,10 +19,11 @@ import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
 import { describeCellProblem, looksNumeric, parseCell } from './numbers.js';
-import { validatedUtf8 } from './source.js';
+import { decodeUtf8, validatedUtf8 } from './source.js';
 import type { ColumnRef, RawInput, RawRow, ReadOptions } from './types.js';
 
 export interface CsvRecord {
@@ -63,6 +64,21 @@ export async function* readDelimitedRecords(
   } finally {
     await Promise.race([feeding, once(parser, 'close').catch(() => undefined)]);
   }
+}
+
+/**
+ * The same records from an input that is already whole in memory (a small file): csv-parse's
+ * synchronous API, without the stream machinery that dominates the start-up of tiny runs.
+ */
+export async function* delimitedRecordsFromBytes(bytes: Uint8Array, delimiter: string, source: string): AsyncGenerator<CsvRecord> {
+  const text = decodeUtf8(bytes, source);
+  let items: { record: string[]; info: { lines: number } }[];
+  try {
+    items = parseSync(text, { delimiter, bom: true, info: true, skip_empty_lines: true }) as unknown as typeof items;
+  } catch (error) {
+    throw wrapCsvError(error, source, 0);
+  }
+  for (const item of items) yield { cells: item.record, line: item.info.lines };
 }
 
 export function isNumericCell(cell: string): boolean {

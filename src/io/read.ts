@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { checkDuplicateLabels, decideHeader, isNumericCell, readDelimited, readDelimitedRecords } from './delimited.js';
+import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, isNumericCell, readDelimited, readDelimitedRecords } from './delimited.js';
 import { WORKER_MIN_BYTES, workerBatch } from './csv-workers.js';
 import { fastBatch, fastPathEligible } from './fast-csv.js';
 import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
@@ -118,8 +118,24 @@ export async function readInput(request: ReadRequest, stdin: StdinProvider): Pro
     case 'tsv': {
       const fast = await tryFastBatch(stream, format, request);
       if (fast.input) return { input: fast.input, format };
-      stream = fast.stream;
-      const records = readDelimitedRecords(stream, format === 'csv' ? ',' : '\t', source);
+      const delimiter = format === 'csv' ? ',' : '\t';
+      // A small input that arrived in one chunk is parsed in one call; larger ones stream.
+      const peeked = await peek(fast.stream);
+      const second = await peeked.rest.next();
+      const records = second.done
+        ? delimitedRecordsFromBytes(peeked.head, delimiter, source)
+        : readDelimitedRecords(
+            Readable.from(
+              (async function* () {
+                yield peeked.head;
+                yield second.value;
+                for (let next = await peeked.rest.next(); !next.done; next = await peeked.rest.next()) yield next.value;
+              })(),
+              { objectMode: false },
+            ),
+            delimiter,
+            source,
+          );
       const input = await readDelimited(records, request.options, { source, format, columnFlag: request.columnFlag });
       return { input, format };
     }
