@@ -115,17 +115,12 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
 
   for (const spec of COMMANDS) {
     const command = new Command(spec.name)
+      // The program's exit override, output routing and suggestions apply to every command.
+      .copyInheritedSettings(program)
       .summary(spec.summary)
       .description(`${spec.summary}\n\n${spec.description}`)
       .argument('<P>', 'first distribution (file path, or - for stdin)')
-      .argument(spec.pairwise ? '[Q]' : '[Q]', spec.pairwise ? 'second distribution (omit with --p-col/--q-col)' : 'optional second distribution')
-      .exitOverride()
-      .showSuggestionAfterError(true)
-      .configureOutput({
-        writeOut: (text) => io.stdout.write(text),
-        writeErr: (text) => io.stderr.write(text),
-        outputError: (text, write) => write(oneLine(text)),
-      })
+      .argument('[Q]', spec.pairwise ? 'second distribution (omit with --p-col/--q-col)' : 'optional second distribution')
       .addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n${EPILOG}`);
     addSharedOptions(command);
     if (spec.name === 'compare' || spec.name === 'explain') addReportOption(command);

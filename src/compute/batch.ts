@@ -8,8 +8,8 @@ import { alignByLabel } from '../io/align.js';
 import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
 import { toBase } from '../measures/base.js';
-import { computeMeasures, type MeasureName, measurePair } from '../measures/pair.js';
-import { Scratch, smooth } from '../measures/prepare.js';
+import { computeMeasures, type MeasureName } from '../measures/pair.js';
+import { Scratch } from '../measures/prepare.js';
 import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
 import {
   BATCH_SCALARS,
@@ -22,6 +22,7 @@ import {
 } from '../report/schema.js';
 import { plural } from '../report/wording.js';
 import { evaluateChecks } from './checks.js';
+import { measureAligned } from './pair.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
 
@@ -40,8 +41,6 @@ export interface BatchOptions {
   worst: number;
   /** Keep a copy of this row's aligned P and Q (a 0-based index, or the worst by the ranking measure). */
   keep?: number | 'worst';
-  /** Keep every row's value of the ranking measure (for histograms). */
-  keepRankValues?: boolean;
   /** Called with each row as soon as it is computed (CSV and value output stream these). */
   onRow?: (row: RowResult) => void;
 }
@@ -242,15 +241,9 @@ export class RowComputer {
       return outcome;
     }
     const aligned = this.aligner.align(pRow, qRow, pProbs, qProbs, index);
-    const pAligned = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
-    const qAligned = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
-    // Log-probabilities from the log-softmax are reused when alignment and smoothing left
-    // the vectors untouched.
-    const logs =
-      pPrepared.logProbs && qPrepared.logProbs && pAligned === pProbs && qAligned === qProbs
-        ? { p: pPrepared.logProbs, q: qPrepared.logProbs }
-        : undefined;
-    const measured = measurePair(pAligned, qAligned, this.measureNames, request.base, logs);
+    const measured = measureAligned(aligned, pPrepared, qPrepared, this.measureNames, request);
+    const pAligned = measured.p;
+    const qAligned = measured.q;
     row.measures = measured.measures;
     outcome.pOnly = measured.pOnly > 0;
     outcome.qOnly = measured.qOnly > 0;
@@ -441,7 +434,9 @@ export async function computeBatch(
     warnings,
     checks: evaluateChecks(request.checks, lookup, available),
     kept,
-    rankValues: options.keepRankValues ? Float64Array.from((columns.get(rankBy) as DoubleColumn).values()) : null,
+    // The column the statistics were taken from; nothing writes to it any more.
+    rankValues: (columns.get(rankBy) as DoubleColumn).values(),
+    commandLine: request.commandLine,
   };
 }
 

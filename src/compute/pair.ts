@@ -4,7 +4,7 @@
  */
 import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
-import { computeMeasures, type MeasureName, measurePair } from '../measures/pair.js';
+import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/pair.js';
 import { smooth } from '../measures/prepare.js';
 import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
 import { plural } from '../report/wording.js';
@@ -81,6 +81,30 @@ export function supportWarnings(
   return warnings;
 }
 
+/** One side after --kind conversion: probabilities, and log-probabilities when a log-softmax gave them. */
+interface SideProbabilities {
+  probs: Float64Array;
+  logProbs?: Float64Array | undefined;
+}
+
+/**
+ * Smooths (with --smooth) and measures an aligned pair: shared by single pairs and batch rows.
+ * The log-softmax's log-probabilities are reused only when alignment and smoothing left the
+ * vectors untouched, since they describe those exact vectors.
+ */
+export function measureAligned(
+  aligned: { p: Float64Array; q: Float64Array },
+  p: SideProbabilities,
+  q: SideProbabilities,
+  names: readonly MeasureName[],
+  request: Pick<Request, 'smooth' | 'base'>,
+): MeasuredPair & { p: Float64Array; q: Float64Array } {
+  const pProbs = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
+  const qProbs = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
+  const logs = p.logProbs && q.logProbs && pProbs === p.probs && qProbs === q.probs ? { p: p.logProbs, q: q.logProbs } : undefined;
+  return { ...measurePair(pProbs, qProbs, names, request.base, logs), p: pProbs, q: qProbs };
+}
+
 export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDistribution | null): PairResult {
   const p = prepareSide(pRaw, request.p, 'p', request);
   const q = qRaw && request.q ? prepareSide(qRaw, request.q, 'q', request) : null;
@@ -111,10 +135,7 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
     { role: 'P', source: p.raw.source, probs: p.probs, labels: p.raw.labels },
     { role: 'Q', source: q.raw.source, probs: q.probs, labels: q.raw.labels },
   );
-  const pProbs = request.smooth > 0 ? smooth(aligned.p, request.smooth) : aligned.p;
-  const qProbs = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
-  const logs = p.logProbs && q.logProbs && pProbs === p.probs && qProbs === q.probs ? { p: p.logProbs, q: q.logProbs } : undefined;
-  const { measures, pOnly, qOnly } = measurePair(pProbs, qProbs, request.measureNames, request.base, logs);
+  const { measures, pOnly, qOnly, p: pProbs, q: qProbs } = measureAligned(aligned, p, q, request.measureNames, request);
   const support: SupportSummary = { categories: pProbs.length, p_only: pOnly, q_only: qOnly };
   const warnings = supportWarnings(support, request.measureNames, { p: names.p, q: q.raw.source }, { labels: aligned.labels, p: pProbs, q: qProbs }, request.smooth === 0);
   const explain = request.explain ? explainPair(pProbs, qProbs, aligned.labels, request.base, request.explain.top, null) : undefined;

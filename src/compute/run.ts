@@ -57,9 +57,7 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
   const parallel = await planParallelNpy(request);
   if (parallel) {
     try {
-      const batch = await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, { ...batchOptions, keepRankValues: true }, parallel.remote);
-      batch.commandLine = request.commandLine;
-      return batch;
+      return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, batchOptions, parallel.remote);
     } finally {
       await parallel.remote.close();
     }
@@ -87,16 +85,11 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
       q: q === null ? null : q.shape === 'batch' ? q : asBatch(q),
       targets,
     },
-    {
-      ...batchOptions,
-      ...(wantsRow ? { keep: request.explain?.row ?? 'worst' } : {}),
-      keepRankValues: true,
-    },
+    { ...batchOptions, ...(wantsRow ? { keep: request.explain?.row ?? 'worst' } : {}) },
   );
   if (request.command === 'explain') return explainBatchRow(request, batch);
   if (wantsRow && batch.kept && request.explain) {
     batch.explain = explainPair(batch.kept.p, batch.kept.q, batch.kept.labels, request.base, request.explain.top, { index: batch.kept.index, reason: 'worst' });
   }
-  batch.commandLine = request.commandLine;
   return batch;
 }

@@ -3,7 +3,7 @@
  */
 import { errorFromMessage } from '../worker-protocol.js';
 import type { CsvWorkerData, CsvWorkerMessage } from './csv-worker.js';
-import type { FastBatchContext } from './fast-csv.js';
+import { type FastBatchContext, batchOf } from './fast-csv.js';
 import type { RawBatch, RawRow } from './types.js';
 
 /** Below this size a worker's start-up (tens of milliseconds) costs more than it saves. */
@@ -57,12 +57,5 @@ async function* workerRows(path: string, start: number, context: FastBatchContex
 
 /** A numeric batch parsed by a worker thread from byte `start` of `path`. */
 export function workerBatch(path: string, start: number, context: FastBatchContext): RawBatch {
-  return {
-    shape: 'batch',
-    source: context.source,
-    format: context.format,
-    columns: context.columns,
-    width: context.width,
-    rows: workerRows(path, start, context),
-  };
+  return batchOf(context, workerRows(path, start, context));
 }

@@ -251,13 +251,11 @@ async function* generalRows(head: Uint8Array, rest: AsyncIterator<Buffer>, conte
   }
 }
 
+/** The batch a fast-path context describes, with its rows from wherever they are parsed. */
+export function batchOf(context: FastBatchContext, rows: AsyncIterable<RawRow>): RawBatch {
+  return { shape: 'batch', source: context.source, format: context.format, columns: context.columns, width: context.width, rows };
+}
+
 export function fastBatch(first: Uint8Array, rest: AsyncIterator<Buffer>, context: FastBatchContext): RawBatch {
-  return {
-    shape: 'batch',
-    source: context.source,
-    format: context.format,
-    columns: context.columns,
-    width: context.width,
-    rows: fastRows(first, rest, context),
-  };
+  return batchOf(context, fastRows(first, rest, context));
 }

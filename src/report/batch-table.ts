@@ -60,7 +60,7 @@ const HISTOGRAM_BINS = 48;
 
 /** A one-line histogram of the ranking measure per row, with percentile markers under it. */
 function histogramLines(result: BatchResult, chalk: TableOptions['chalk']): string[] {
-  const values = result.rankValues as Float64Array;
+  const values = result.rankValues;
   const stats = result.summary.get(result.worstBy) as SummaryStats;
   const shape = histogram(values, HISTOGRAM_BINS);
   const markers = markerLine(
@@ -112,7 +112,7 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): st
     const shown = name.startsWith('perplexity') ? humanNumber(value) : `${humanNumber(value)}  (${Math.round(value * result.rowCount)} of ${result.rowCount})`;
     lines.push(`${chalk.bold(name)} = ${shown}  ${chalk.dim(SCALAR_TITLES.get(name) ?? '')}`);
   }
-  if (result.rankValues && result.rowCount > 1) lines.push(...histogramLines(result, chalk));
+  if (result.rowCount > 1) lines.push(...histogramLines(result, chalk));
   if (result.rowsMode === 'all' && result.rows) {
     lines.push(chalk.bold(`All ${result.rowCount} rows (rows count from 0):`), rowsTable(result.rows, result, options));
   } else if (result.rowsMode === 'worst' && result.worst.length > 0) {

@@ -139,8 +139,8 @@ export interface BatchResult {
   checks: CheckResult[];
   /** The row kept for explain/reports (aligned copies), or null. */
   kept: { index: number; labels: string[] | null; p: Float64Array; q: Float64Array } | null;
-  /** Every row's value of `worstBy`, when a histogram was asked for. */
-  rankValues: Float64Array | null;
+  /** Every row's value of `worstBy` (for the histograms). */
+  rankValues: Float64Array;
   /** Per-category contributions of the kept row (compare --report). */
   explain?: ExplainData;
   commandLine?: string;
