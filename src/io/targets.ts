@@ -105,10 +105,13 @@ export async function readTargets(path: string, stdin: StdinProvider, override?:
   const source = isStdin(path) ? 'stdin' : path;
   let format = override ?? (isStdin(path) ? undefined : formatFromExtension(path));
   if (!format) {
-    // Peek through a separate open: targets files are small, and stdin is refused below.
+    // Stdin cannot be opened twice (once to sniff, once to read).
     if (isStdin(path)) throw new InputError('targets-stdin', '--targets cannot read stdin; give a file', { location: { source } });
-    const head = await readAllBytes(await openInput(path, stdin), source);
-    format = sniffFormat(head.subarray(0, 4096));
+    // Only the first chunk is needed to sniff; the reader below opens the file again.
+    const stream = await openInput(path, stdin);
+    const first = await stream[Symbol.asyncIterator]().next();
+    stream.destroy();
+    format = sniffFormat(first.done ? Buffer.alloc(0) : (first.value as Buffer));
   }
   switch (format) {
     case 'csv':

@@ -80,6 +80,9 @@ describe('batch of .npy logits (2 × 6 × 16 float32, folded to 12 rows)', () =>
   it('targets as a CSV with a header give the same numbers', () => {
     const fromCsv = runJson<BatchReport>(['forward', ...LOGITS, '--targets', 'fixtures/batch/targets.csv']);
     expect(fromCsv.summary['perplexity_q']).toBe(report.summary['perplexity_q']);
+    // An unknown extension is sniffed from the first bytes.
+    const sniffed = runJson<BatchReport>(['forward', ...LOGITS, '--targets', 'fixtures/batch/targets.txt']);
+    expect(sniffed.summary['perplexity_q']).toBe(report.summary['perplexity_q']);
   });
 
   it('lists the worst rows by the command measure', () => {
