@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import '../dist/kl.js';
+require('../dist/main.cjs');

@@ -1,18 +1,54 @@
 #!/usr/bin/env node
 // Builds dist/ with esbuild:
 // - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
-// - dist/kl.js: a small loader that runs it through V8's code cache, dist/kl.cache,
-//   produced here by one representative run (scripts/loader.mjs says why);
+// - dist/main.cjs: a small loader that runs it through V8's code cache, dist/kl.cache,
+//   produced here by one representative run (scripts/loader.cjs says why);
 // - dist/csv-worker.js, dist/batch-worker.js: the worker threads (ESM).
 // Type checking is tsc's job (npm run typecheck).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = new URL('../', import.meta.url);
 const version = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version;
 rmSync(new URL('dist', root), { recursive: true, force: true });
 mkdirSync(new URL('dist', root));
+/**
+ * Stand-ins for two modules that dependencies require, each only when the named
+ * dependency asks (the stand-in itself still gets the real module):
+ * - commander requires child_process at load time, for executable subcommands that kl
+ *   never uses; loading it (with net and dgram behind it) costs ~2 ms of every run, so
+ *   commander gets a proxy that loads the real module on first use;
+ * - cli-table3 measures cells with string-width; src/report/string-width.ts gives the same
+ *   widths with a fast path for plain ASCII (~2.5 ms of every table).
+ */
+const SUBSTITUTES = [
+  {
+    module: 'node:child_process',
+    importer: /[\\/]node_modules[\\/]commander[\\/]/,
+    contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
+  },
+  {
+    module: 'string-width',
+    importer: /[\\/]node_modules[\\/]cli-table3[\\/]/,
+    contents: `module.exports = require(${JSON.stringify(fileURLToPath(new URL('src/report/string-width.ts', root)))}).stringWidth;`,
+  },
+];
+const substitutes = {
+  name: 'substitutes',
+  setup(build) {
+    build.onResolve({ filter: /^(node:child_process|string-width)$/ }, (args) => {
+      const index = SUBSTITUTES.findIndex((entry) => entry.module === args.path && entry.importer.test(args.importer));
+      return index < 0 ? undefined : { path: String(index), namespace: 'substitute' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'substitute' }, (args) => ({
+      contents: SUBSTITUTES[Number(args.path)].contents,
+      loader: 'js',
+      resolveDir: fileURLToPath(root),
+    }));
+  },
+};
 const common = {
   bundle: true,
   platform: 'node',
@@ -27,6 +63,7 @@ await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/kl.cjs',
   format: 'cjs',
+  plugins: [substitutes],
   // import() of built-in modules (loaded lazily) becomes require(): vm.Script, which runs
   // the cached bundle, has no dynamic-import hook.
   supported: { 'dynamic-import': false },
@@ -42,8 +79,8 @@ await build({
   // CommonJS dependencies call require(); give the ESM workers one.
   banner: { js: "import { createRequire as __klRequire } from 'node:module'; const require = __klRequire(import.meta.url);" },
 });
-copyFileSync(new URL('scripts/loader.mjs', root), new URL('dist/kl.js', root));
-const warm = spawnSync(process.execPath, ['dist/kl.js', 'compare', 'fixtures/p.csv', 'fixtures/q.csv'], {
+copyFileSync(new URL('scripts/loader.cjs', root), new URL('dist/main.cjs', root));
+const warm = spawnSync(process.execPath, ['dist/main.cjs', 'compare', 'fixtures/p.csv', 'fixtures/q.csv'], {
   cwd: root,
   env: { ...process.env, KL_WRITE_CODE_CACHE: '1', NO_COLOR: '1' },
   stdio: 'ignore',

@@ -3,10 +3,10 @@
  * (https://no-color.org), then whether stdout is a terminal.
  */
 
-export function colorEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+export function colorEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: () => boolean): boolean {
   if (flag !== undefined) return flag;
   const force = env['FORCE_COLOR'];
   if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
-  return isTTY;
+  return isTTY();
 }

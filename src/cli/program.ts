@@ -24,7 +24,8 @@ export interface CliIo {
   stdout: TextSink;
   stderr: TextSink;
   env: NodeJS.ProcessEnv;
-  stdoutIsTTY: boolean;
+  /** Whether stdout is a terminal; asked only when no flag or variable decides the colour. */
+  stdoutIsTTY: () => boolean;
 }
 
 /** Set by the bundler (scripts/build.mjs) from package.json. */
@@ -113,6 +114,11 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
     })
     .addHelpText('after', EPILOG);
 
+  // Commander dispatches to the first operand that names a command, so when argv names
+  // some, the others never parse anything: their ~25 options each are left out (a
+  // millisecond of every run). With none named (`kl --help`, a typo), all are complete.
+  const named = COMMANDS.filter((spec) => argv.includes(spec.name));
+  const complete = named.length > 0 ? new Set(named) : new Set(COMMANDS);
   for (const spec of COMMANDS) {
     const command = new Command(spec.name)
       // The program's exit override, output routing and suggestions apply to every command.
@@ -122,9 +128,11 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
       .argument('<P>', 'first distribution (file path, or - for stdin)')
       .argument('[Q]', spec.pairwise ? 'second distribution (omit with --p-col/--q-col)' : 'optional second distribution')
       .addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n${EPILOG}`);
-    addSharedOptions(command);
-    if (spec.name === 'compare' || spec.name === 'explain') addReportOption(command);
-    if (spec.name === 'explain') addExplainOptions(command);
+    if (complete.has(spec)) {
+      addSharedOptions(command);
+      if (spec.name === 'compare' || spec.name === 'explain') addReportOption(command);
+      if (spec.name === 'explain') addExplainOptions(command);
+    }
     command.action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
       setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io, argv));
     });

@@ -6,7 +6,7 @@
  * row to keep for explain/report; anything else takes the ordinary single-thread path,
  * which also produces every error message.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { errorFromMessage } from '../worker-protocol.js';
 import { formatFromExtension } from '../io/detect.js';
@@ -31,7 +31,7 @@ async function completeMatrix(path: string, source: string): Promise<{ header: N
     const header = await readNpyHeaderFromFile(path, source);
     const shape = npyMatrixShape(header);
     if (!shape) return null;
-    const bytes = (await stat(path)).size;
+    const bytes = statSync(path).size;
     // Only files whose size is exactly what the header says; others get the careful path.
     if (bytes !== header.dataOffset + shape.rows * shape.rowBytes) return null;
     return { header, rows: shape.rows, width: shape.width, bytes };

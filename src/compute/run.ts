@@ -1,7 +1,6 @@
 /**
  * From a typed request to a result: read both inputs, then compute a pair or a batch.
  */
-import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { readInput } from '../io/read.js';
 import { type StdinProvider, isStdin, readAllBytes } from '../io/source.js';
@@ -21,6 +20,7 @@ import type { InputRequest, Request } from './request.js';
 async function stdinFor(request: Request, stdin: StdinProvider): Promise<StdinProvider> {
   if (!(request.q && isStdin(request.p.path) && isStdin(request.q.path))) return stdin;
   const bytes = await readAllBytes(stdin(), 'stdin');
+  const { Readable } = await import('node:stream');
   return () => Readable.from([bytes]);
 }
 

@@ -15,15 +15,11 @@
  * numeric. Labels are kept exactly as written (no trimming: " the" and "the" are
  * different tokens); numeric cells may be padded with spaces.
  */
-import { once } from 'node:events';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
+import { CsvError, parse as parseSync } from 'csv-parse/sync';
 import { InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
 import { describeCellProblem, looksNumeric, parseCell } from './numbers.js';
-import { decodeUtf8, validatedUtf8 } from './source.js';
+import { decodeUtf8 } from './source.js';
 import type { ColumnRef, RawInput, RawRow, ReadOptions } from './types.js';
 
 export interface CsvRecord {
@@ -32,7 +28,8 @@ export interface CsvRecord {
   line: number;
 }
 
-function wrapCsvError(error: unknown, source: string, lineOffset: number): unknown {
+/** csv-parse's errors as InputErrors naming the file and line. */
+export function wrapCsvError(error: unknown, source: string, lineOffset: number): unknown {
   if (error instanceof CsvError) {
     const line = typeof error['lines'] === 'number' ? (error['lines'] as number) + lineOffset : undefined;
     const message = error.message.replace(/ on line \d+$/, '').replace(/^Invalid Record Length: /, 'inconsistent number of fields: ');
@@ -44,31 +41,10 @@ function wrapCsvError(error: unknown, source: string, lineOffset: number): unkno
   return error;
 }
 
-/** Streams the records of delimited text. csv-parse errors become InputErrors naming the file and line. */
-export async function* readDelimitedRecords(
-  stream: Readable,
-  delimiter: string,
-  source: string,
-  lineOffset = 0,
-): AsyncGenerator<CsvRecord> {
-  const parser = parse({ delimiter, bom: true, info: true, skip_empty_lines: true });
-  const feeding = pipeline(validatedUtf8(stream, source), parser).catch((error: unknown) => {
-    parser.destroy(error instanceof Error ? error : new Error(String(error)));
-  });
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      yield { cells: item.record, line: item.info.lines + lineOffset };
-    }
-  } catch (error) {
-    throw wrapCsvError(error, source, lineOffset);
-  } finally {
-    await Promise.race([feeding, once(parser, 'close').catch(() => undefined)]);
-  }
-}
-
 /**
- * The same records from an input that is already whole in memory (a small file): csv-parse's
+ * The records of an input that is already whole in memory (a small file): csv-parse's
  * synchronous API, without the stream machinery that dominates the start-up of tiny runs.
+ * Larger inputs stream through readDelimitedRecords (streams.ts), with the same options.
  */
 export async function* delimitedRecordsFromBytes(bytes: Uint8Array, delimiter: string, source: string): AsyncGenerator<CsvRecord> {
   const text = decodeUtf8(bytes, source);

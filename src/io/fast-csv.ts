@@ -14,9 +14,7 @@
  * the scanner does not handle hands the rest of the input, from that line on, to
  * csv-parse.
  */
-import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { readDelimitedRecords } from './delimited.js';
 import type { InputFormat } from './detect.js';
 import { describeCellProblem, parseCell } from './numbers.js';
 import type { RawBatch, RawRow } from './types.js';
@@ -234,7 +232,8 @@ async function* generalRows(head: Uint8Array, rest: AsyncIterator<Buffer>, conte
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
   }
   const delimiter = String.fromCharCode(context.delimiter);
-  for await (const record of readDelimitedRecords(Readable.from(replay()), delimiter, context.source, firstLine - 1)) {
+  const { readDelimitedRecords } = await import('./streams.js');
+  for await (const record of readDelimitedRecords(replay(), delimiter, context.source, firstLine - 1)) {
     if (record.cells.length !== context.width) throw widthError(context.source, record.line, context.width, record.cells.length);
     const values = new Float64Array(context.width);
     for (let j = 0; j < context.width; j++) {

@@ -8,11 +8,10 @@
  * JSONL/NDJSON: one such array or object per line; a single line is one distribution,
  * several lines are a batch. Blank lines are skipped.
  */
-import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
 import { type JsonValue, JsonSyntaxError, jsonTypeName, parseJson } from './json-parse.js';
-import { decodeUtf8, readAllBytes, validatedUtf8 } from './source.js';
+import { decodeUtf8 } from './source.js';
 import type { RawInput, RawRow } from './types.js';
 
 interface Located {
@@ -76,8 +75,9 @@ function rejectNonFinite(values: Float64Array, labels: string[] | null, where: L
   }
 }
 
-export async function readJson(stream: Readable, source: string, format: InputFormat): Promise<RawInput> {
-  const text = decodeUtf8(await readAllBytes(stream, source), source);
+/** A JSON document, whole: JSON cannot be parsed before its end anyway. */
+export async function readJson(bytes: Uint8Array, source: string, format: InputFormat): Promise<RawInput> {
+  const text = decodeUtf8(bytes, source);
   if (text.trim() === '') throw new InputError('empty-input', 'is empty', { location: { source } });
   let document: JsonValue;
   try {
@@ -118,11 +118,10 @@ export async function readJson(stream: Readable, source: string, format: InputFo
 }
 
 /** Streams JSONL rows; each non-blank line must be one row. */
-async function* jsonlRows(stream: Readable, source: string): AsyncGenerator<RawRow> {
-  const { createInterface } = await import('node:readline'); // only JSONL needs it
-  const lines = createInterface({ input: validatedUtf8(stream, source), crlfDelay: Infinity });
+async function* jsonlRows(chunks: AsyncIterable<Uint8Array>, source: string): AsyncGenerator<RawRow> {
+  const { utf8Lines } = await import('./streams.js');
   let lineNumber = 0;
-  for await (const rawLine of lines) {
+  for await (const rawLine of utf8Lines(chunks, source)) {
     lineNumber++;
     const line = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
     if (line.trim() === '') continue;
@@ -140,8 +139,8 @@ async function* jsonlRows(stream: Readable, source: string): AsyncGenerator<RawR
   }
 }
 
-export async function readJsonl(stream: Readable, source: string, format: InputFormat): Promise<RawInput> {
-  const rows = jsonlRows(stream, source);
+export async function readJsonl(chunks: AsyncIterable<Uint8Array>, source: string, format: InputFormat): Promise<RawInput> {
+  const rows = jsonlRows(chunks, source);
   const first = await rows.next();
   if (first.done) throw new InputError('empty-input', 'is empty: no rows', { location: { source } });
   const second = await rows.next();

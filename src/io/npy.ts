@@ -13,7 +13,6 @@
  * 1-D and 2-D (the 2-D case must be read whole, since a row is scattered over the file).
  */
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 import { fileError } from './source.js';
 import type { RawBatch, RawInput, RawRow } from './types.js';
@@ -159,7 +158,7 @@ function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: num
  */
 async function* records(
   first: Uint8Array,
-  rest: AsyncIterator<Buffer>,
+  rest: AsyncIterator<Uint8Array>,
   recordBytes: number,
   count: number,
   source: string,
@@ -185,7 +184,7 @@ async function* records(
         produced++;
       }
     }
-    let next: IteratorResult<Buffer>;
+    let next: IteratorResult<Uint8Array>;
     try {
       next = await rest.next();
     } catch (error) {
@@ -202,12 +201,12 @@ async function* records(
   }
 }
 
-export async function readNpy(stream: Readable, source: string): Promise<RawInput> {
-  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+export async function readNpy(chunks: AsyncIterable<Uint8Array>, source: string): Promise<RawInput> {
+  const iterator = chunks[Symbol.asyncIterator]();
   let head = new Uint8Array(0);
   let header: NpyHeader | null = null;
   while (!header) {
-    let next: IteratorResult<Buffer>;
+    let next: IteratorResult<Uint8Array>;
     try {
       next = await iterator.next();
     } catch (error) {

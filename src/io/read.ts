@@ -2,16 +2,14 @@
  * Reads one input (file or stdin) into a RawInput, choosing the reader by
  * --input-format, then the extension, then by sniffing the first bytes.
  */
-import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, isNumericCell, readDelimited, readDelimitedRecords } from './delimited.js';
+import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, isNumericCell, readDelimited } from './delimited.js';
 import { WORKER_MIN_BYTES, workerBatch } from './csv-workers.js';
 import { fastBatch, fastPathEligible } from './fast-csv.js';
 import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
 import { readJson, readJsonl } from './json-input.js';
 import { readNpy } from './npy.js';
-import { type StdinProvider, isStdin, openInput } from './source.js';
+import { type OpenedInput, type StdinProvider, isStdin, openAndPeek, readAllBytes } from './source.js';
 import type { RawInput, ReadOptions } from './types.js';
 
 export interface ReadRequest {
@@ -25,46 +23,17 @@ export interface ReadRequest {
   columnFlag: string;
 }
 
-async function fileSize(path: string): Promise<number> {
-  return (await stat(path)).size;
-}
-
-interface Peeked {
-  /** The first chunk (empty for an empty input). */
-  head: Buffer;
-  /** The chunks after it. */
-  rest: AsyncIterator<Buffer>;
-  /** A stream of the whole input again, from byte 0 (use it or `rest`, not both). */
-  replay(): Readable;
-}
-
-/** Pulls the first chunk, to sniff the format or choose a reader, without losing it. */
-async function peek(stream: Readable): Promise<Peeked> {
-  const rest = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await rest.next();
-  const head: Buffer = first.done ? Buffer.alloc(0) : Buffer.from(first.value);
-  async function* all(): AsyncGenerator<Buffer> {
-    if (head.length > 0) yield head;
-    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
-  }
-  return { head, rest, replay: () => Readable.from(all(), { objectMode: false }) };
-}
-
 /**
  * Takes the byte-scanning fast path (fast-csv.ts) when the input is a plain numeric batch:
  * no quotes, BOM or CRs in the first chunk, a header or not, no label column, no column
- * selection, at least two numeric columns and two data rows. Otherwise hands back a
- * stream that still starts at byte 0, for csv-parse.
+ * selection, at least two numeric columns and two data rows. Otherwise returns null, and
+ * the input is still unread past its first chunk, for csv-parse.
  */
-async function tryFastBatch(
-  stream: Readable,
-  format: 'csv' | 'tsv',
-  request: ReadRequest,
-): Promise<{ input: RawInput | null; stream: Readable }> {
+function tryFastBatch(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadRequest): RawInput | null {
   const { options } = request;
-  if (options.fastPath === false || options.column !== undefined || options.labelColumn !== undefined) return { input: null, stream };
-  const { head, rest: iterator, replay } = await peek(stream);
-  if (!fastPathEligible(head)) return { input: null, stream: replay() };
+  if (options.fastPath === false || options.column !== undefined || options.labelColumn !== undefined) return null;
+  const { head } = opened;
+  if (!fastPathEligible(head)) return null;
   const delimiter = format === 'csv' ? ',' : '\t';
   // The first three complete lines decide the layout, exactly as for csv-parse records.
   const lines: { cells: string[]; end: number }[] = [];
@@ -76,38 +45,53 @@ async function tryFastBatch(
     start = end + 1;
   }
   const [first, second, third] = lines;
-  if (!first || !second || !third) return { input: null, stream: replay() };
+  if (!first || !second || !third) return null;
   const hasHeader = decideHeader(first, second, options.header);
   const firstData = hasHeader ? second : first;
   const secondData = hasHeader ? third : second;
   const width = firstData.cells.length;
   const numeric = (cells: string[]) => cells.every((cell) => isNumericCell(cell));
-  if (width < 2 || !numeric(firstData.cells) || !numeric(secondData.cells)) return { input: null, stream: replay() };
+  if (width < 2 || !numeric(firstData.cells) || !numeric(secondData.cells)) return null;
   const columns = hasHeader ? first.cells : null;
   if (columns) checkDuplicateLabels(columns, null, request.displayName, 'column name');
-  if (columns && columns.length !== width) return { input: null, stream: replay() };
+  if (columns && columns.length !== width) return null;
   const dataStart = hasHeader ? first.end + 1 : 0;
   const context = { source: request.displayName, format, delimiter: delimiter.charCodeAt(0), columns, width, firstLine: hasHeader ? 2 : 1 };
-  if (!isStdin(request.path) && (await fileSize(request.path)) >= WORKER_MIN_BYTES) {
+  if (opened.fileSize !== null && opened.fileSize >= WORKER_MIN_BYTES) {
     // Big file: parse it on a worker thread (P and Q in parallel); it re-reads from dataStart.
-    stream.destroy();
-    return { input: workerBatch(request.path, dataStart, context), stream };
+    opened.close();
+    return workerBatch(request.path, dataStart, context);
   }
-  return { input: fastBatch(head.subarray(dataStart), iterator, context), stream };
+  return fastBatch(head.subarray(dataStart), opened.rest, context);
+}
+
+/** csv-parse on an input that is not a plain numeric batch. */
+async function readGeneralDelimited(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadRequest): Promise<RawInput> {
+  const source = request.displayName;
+  const delimiter = format === 'csv' ? ',' : '\t';
+  // An input that ends within its first chunk is parsed in one call; larger ones stream.
+  const second = opened.whole ? null : await opened.rest.next();
+  if (second === null || second.done) {
+    return readDelimited(delimitedRecordsFromBytes(opened.head, delimiter, source), request.options, { source, format, columnFlag: request.columnFlag });
+  }
+  async function* chunks(first: Buffer, secondChunk: Buffer): AsyncGenerator<Buffer> {
+    yield first;
+    yield secondChunk;
+    for (let next = await opened.rest.next(); !next.done; next = await opened.rest.next()) yield next.value;
+  }
+  const { readDelimitedRecords } = await import('./streams.js');
+  const records = readDelimitedRecords(chunks(opened.head, second.value), delimiter, source);
+  return readDelimited(records, request.options, { source, format, columnFlag: request.columnFlag });
 }
 
 export async function readInput(request: ReadRequest, stdin: StdinProvider): Promise<{ input: RawInput; format: InputFormat }> {
-  let stream = await openInput(request.path, stdin);
+  const opened = await openAndPeek(request.path, stdin);
+  const source = request.displayName;
   let format = request.format ?? (isStdin(request.path) ? undefined : formatFromExtension(request.path));
   if (!format) {
-    const peeked = await peek(stream);
-    if (peeked.head.length === 0) {
-      throw new InputError('empty-input', 'is empty', { location: { source: request.displayName } });
-    }
-    stream = peeked.replay();
-    format = sniffFormat(peeked.head);
+    if (opened.head.length === 0) throw new InputError('empty-input', 'is empty', { location: { source } });
+    format = sniffFormat(opened.head);
   }
-  const source = request.displayName;
   if (format !== 'csv' && format !== 'tsv' && (request.options.column !== undefined || request.options.labelColumn !== undefined)) {
     throw new InputError('columns-need-delimited', `${request.columnFlag} and --label-col work only with CSV/TSV input, not ${format}`, {
       location: { source },
@@ -115,35 +99,13 @@ export async function readInput(request: ReadRequest, stdin: StdinProvider): Pro
   }
   switch (format) {
     case 'csv':
-    case 'tsv': {
-      const fast = await tryFastBatch(stream, format, request);
-      if (fast.input) return { input: fast.input, format };
-      const delimiter = format === 'csv' ? ',' : '\t';
-      // A small input that arrived in one chunk is parsed in one call; larger ones stream.
-      const peeked = await peek(fast.stream);
-      const second = await peeked.rest.next();
-      const records = second.done
-        ? delimitedRecordsFromBytes(peeked.head, delimiter, source)
-        : readDelimitedRecords(
-            Readable.from(
-              (async function* () {
-                yield peeked.head;
-                yield second.value;
-                for (let next = await peeked.rest.next(); !next.done; next = await peeked.rest.next()) yield next.value;
-              })(),
-              { objectMode: false },
-            ),
-            delimiter,
-            source,
-          );
-      const input = await readDelimited(records, request.options, { source, format, columnFlag: request.columnFlag });
-      return { input, format };
-    }
+    case 'tsv':
+      return { input: tryFastBatch(opened, format, request) ?? (await readGeneralDelimited(opened, format, request)), format };
     case 'json':
-      return { input: await readJson(stream, source, format), format };
+      return { input: await readJson(opened.whole ? opened.head : await readAllBytes(opened.chunks(), source), source, format), format };
     case 'jsonl':
-      return { input: await readJsonl(stream, source, format), format };
+      return { input: await readJsonl(opened.chunks(), source, format), format };
     case 'npy':
-      return { input: await readNpy(stream, source), format };
+      return { input: await readNpy(opened.chunks(), source), format };
   }
 }

@@ -5,11 +5,11 @@
  * against its categories.
  */
 import { InputError } from '../errors.js';
-import { type CsvRecord, readDelimitedRecords } from './delimited.js';
+import type { CsvRecord } from './delimited.js';
 import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
 import { type JsonValue, JsonSyntaxError, jsonTypeName, parseJson } from './json-parse.js';
 import { readNpy } from './npy.js';
-import { type StdinProvider, decodeUtf8, isStdin, openInput, readAllBytes, validatedUtf8 } from './source.js';
+import { type StdinProvider, decodeUtf8, isStdin, openInput, readAllBytes } from './source.js';
 
 export interface Target {
   /** An integer index, or a label. */
@@ -29,7 +29,8 @@ function targetValue(value: JsonValue, source: string, where: string, line: numb
 const INTEGER = /^[+-]?\d+$/;
 
 async function* delimitedTargets(path: string, stdin: StdinProvider, delimiter: string, source: string): AsyncGenerator<Target> {
-  const records = readDelimitedRecords(await openInput(path, stdin), delimiter, source);
+  const { readDelimitedRecords } = await import('./streams.js');
+  const records = readDelimitedRecords(openInput(path, stdin), delimiter, source);
   const toTarget = (record: CsvRecord): Target => {
     if (record.cells.length !== 1) {
       throw new InputError('bad-target', `expected one target per line, found ${record.cells.length} fields`, {
@@ -51,10 +52,9 @@ async function* delimitedTargets(path: string, stdin: StdinProvider, delimiter: 
 }
 
 async function* jsonlTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
-  const { createInterface } = await import('node:readline'); // only JSONL needs it
-  const lines = createInterface({ input: validatedUtf8(await openInput(path, stdin), source), crlfDelay: Infinity });
+  const { utf8Lines } = await import('./streams.js');
   let lineNumber = 0;
-  for await (const line of lines) {
+  for await (const line of utf8Lines(openInput(path, stdin), source)) {
     lineNumber++;
     if (line.trim() === '') continue;
     let value: JsonValue;
@@ -71,7 +71,7 @@ async function* jsonlTargets(path: string, stdin: StdinProvider, source: string)
 }
 
 async function* jsonTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
-  const text = decodeUtf8(await readAllBytes(await openInput(path, stdin), source), source);
+  const text = decodeUtf8(await readAllBytes(openInput(path, stdin), source), source);
   let document: JsonValue;
   try {
     document = parseJson(text);
@@ -88,7 +88,7 @@ async function* jsonTargets(path: string, stdin: StdinProvider, source: string):
 }
 
 async function* npyTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
-  const input = await readNpy(await openInput(path, stdin), source);
+  const input = await readNpy(openInput(path, stdin), source);
   if (input.shape !== 'distribution') {
     throw new InputError('bad-target', 'targets must be a 1-D array (one class index per row)', { location: { source } });
   }
@@ -108,7 +108,7 @@ export async function readTargets(path: string, stdin: StdinProvider, override?:
     // Stdin cannot be opened twice (once to sniff, once to read).
     if (isStdin(path)) throw new InputError('targets-stdin', '--targets cannot read stdin; give a file', { location: { source } });
     // Only the first chunk is needed to sniff; the reader below opens the file again.
-    const stream = await openInput(path, stdin);
+    const stream = openInput(path, stdin);
     const first = await stream[Symbol.asyncIterator]().next();
     stream.destroy();
     format = sniffFormat(first.done ? Buffer.alloc(0) : (first.value as Buffer));

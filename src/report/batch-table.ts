@@ -42,12 +42,12 @@ function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions
   const hasTop1 = rows.some((row) => row.top1_agree !== undefined);
   const hasTargets = rows.some((row) => row.targets !== undefined);
   const head = ['row', ...(hasLines ? ['line'] : []), ...measures, ...(hasTop1 ? ['top-1 agrees'] : []), ...(hasTargets ? ['target', 'nll_p', 'nll_q', 'delta_p'] : [])];
-  const table = newTable(head, options.chalk, head.map((_, i) => (i === 0 ? 'right' : 'right')));
+  const table = newTable(head, options.paint, head.map((_, i) => (i === 0 ? 'right' : 'right')));
   for (const row of rows) {
     const cells = [String(row.index)];
     if (hasLines) cells.push(row.line === null ? '' : String(row.line));
     for (const name of measures) cells.push(humanNumber(row.measures[name] as number));
-    if (hasTop1) cells.push(row.top1_agree ? 'yes' : options.chalk.yellow('no'));
+    if (hasTop1) cells.push(row.top1_agree ? 'yes' : options.paint.yellow('no'));
     if (hasTargets && row.targets) {
       cells.push(String(row.targets.target), humanNumber(row.targets.nll_p), humanNumber(row.targets.nll_q), humanNumber(row.targets.delta_p));
     }
@@ -59,7 +59,7 @@ function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions
 const HISTOGRAM_BINS = 48;
 
 /** A one-line histogram of the ranking measure per row, with percentile markers under it. */
-function histogramLines(result: BatchResult, chalk: TableOptions['chalk']): string[] {
+function histogramLines(result: BatchResult, paint: TableOptions['paint']): string[] {
   const values = result.rankValues;
   const stats = result.summary.get(result.worstBy) as SummaryStats;
   const shape = histogram(values, HISTOGRAM_BINS);
@@ -77,18 +77,18 @@ function histogramLines(result: BatchResult, chalk: TableOptions['chalk']): stri
   const lead = `  ${humanNumber(shape.low)} `;
   const indent = ' '.repeat(lead.length);
   return [
-    chalk.bold(`${result.worstBy} per row`) + chalk.dim(` (${result.rowCount} rows${shape.infinite ? `, ${shape.infinite} infinite not drawn` : ''})`),
-    `${lead}${chalk.cyan(shape.bars)} ${humanNumber(shape.high)} ${unit}`,
+    paint.bold(`${result.worstBy} per row`) + paint.dim(` (${result.rowCount} rows${shape.infinite ? `, ${shape.infinite} infinite not drawn` : ''})`),
+    `${lead}${paint.cyan(shape.bars)} ${humanNumber(shape.high)} ${unit}`,
     `${indent}${markers}`,
-    chalk.dim(`${indent}m median ${humanNumber(stats.median)} · 9 p90 ${humanNumber(stats.p90)} · ! p99 ${humanNumber(stats.p99)}`),
+    paint.dim(`${indent}m median ${humanNumber(stats.median)} · 9 p90 ${humanNumber(stats.p90)} · ! p99 ${humanNumber(stats.p99)}`),
   ];
 }
 
 export function formatBatchTable(result: BatchResult, options: TableOptions): string {
-  const { chalk } = options;
+  const { paint } = options;
   const summary = newTable(
     ['measure', 'computed', 'mean ± stderr', 'median', 'p90', 'p95', 'p99', 'min', 'max (row)', 'unit'],
-    chalk,
+    paint,
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   );
   for (const name of result.summaryNames) {
@@ -107,18 +107,18 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): st
       unit,
     ]);
   }
-  const lines = [...renderInputs(result.inputs, chalk), summary.toString()];
+  const lines = [...renderInputs(result.inputs, paint), summary.toString()];
   for (const [name, value] of result.scalars) {
     const shown = name.startsWith('perplexity') ? humanNumber(value) : `${humanNumber(value)}  (${Math.round(value * result.rowCount)} of ${result.rowCount})`;
-    lines.push(`${chalk.bold(name)} = ${shown}  ${chalk.dim(SCALAR_TITLES.get(name) ?? '')}`);
+    lines.push(`${paint.bold(name)} = ${shown}  ${paint.dim(SCALAR_TITLES.get(name) ?? '')}`);
   }
-  if (result.rowCount > 1) lines.push(...histogramLines(result, chalk));
+  if (result.rowCount > 1) lines.push(...histogramLines(result, paint));
   if (result.rowsMode === 'all' && result.rows) {
-    lines.push(chalk.bold(`All ${result.rowCount} rows (rows count from 0):`), rowsTable(result.rows, result, options));
+    lines.push(paint.bold(`All ${result.rowCount} rows (rows count from 0):`), rowsTable(result.rows, result, options));
   } else if (result.rowsMode === 'worst' && result.worst.length > 0) {
-    lines.push(chalk.bold(`Worst ${result.worst.length} of ${result.rowCount} rows by ${result.worstBy} (rows count from 0; --rows all lists every row):`));
+    lines.push(paint.bold(`Worst ${result.worst.length} of ${result.rowCount} rows by ${result.worstBy} (rows count from 0; --rows all lists every row):`));
     lines.push(rowsTable(result.worst, result, options));
   }
-  lines.push(...renderWarnings(result, chalk), ...renderChecks(result, chalk));
+  lines.push(...renderWarnings(result, paint), ...renderChecks(result, paint));
   return `${lines.join('\n')}\n`;
 }

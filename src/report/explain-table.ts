@@ -15,12 +15,12 @@ function shareText(share: number | null): string {
 }
 
 export function formatExplainTable(result: PairResult & { explain: ExplainData }, options: TableOptions): string {
-  const { chalk } = options;
+  const { paint } = options;
   const { explain } = result;
-  const lines = [...renderInputs(result.inputs, chalk)];
+  const lines = [...renderInputs(result.inputs, paint)];
   if (explain.row !== null) {
     const why = explain.rowReason === 'worst' ? `the row with the largest ${expression('kl_forward', { p: 'P', q: 'Q' })}` : 'chosen with --row';
-    lines.push(chalk.bold(`Row ${explain.row} of ${result.rowCount ?? '?'} (rows count from 0): ${why}`));
+    lines.push(paint.bold(`Row ${explain.row} of ${result.rowCount ?? '?'} (rows count from 0): ${why}`));
   }
   const forward = result.measures.kl_forward as number;
   const reverse = result.measures.kl_reverse as number;
@@ -32,11 +32,11 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
   const maxTerm = Math.max(...finiteTerms, Number.MIN_VALUE);
   const table = newTable(
     ['category', 'p', 'q', 'p ▆ vs q ▆', 'p·log(p/q)', 'q·log(q/p)', 'share', 'contribution to D(P‖Q)'],
-    chalk,
+    paint,
     ['left', 'right', 'right', 'left', 'right', 'right', 'right', 'left'],
   );
   for (const c of explain.contributions) {
-    const pq = `${chalk.blue(bar(c.p / maxProbability, BAR_WIDTH))}\n${chalk.magenta(bar(c.q / maxProbability, BAR_WIDTH))}`;
+    const pq = `${paint.blue(bar(c.p / maxProbability, BAR_WIDTH))}\n${paint.magenta(bar(c.q / maxProbability, BAR_WIDTH))}`;
     const magnitude = c.kl_forward === Infinity ? 1 : Math.abs(c.kl_forward) / maxTerm;
     const sign = c.kl_forward < 0 ? '−' : '+';
     const contribution = `${sign}${bar(magnitude, BAR_WIDTH * 2).trimEnd()}`;
@@ -48,18 +48,18 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
       humanNumber(c.kl_forward),
       humanNumber(c.kl_reverse),
       shareText(c.share),
-      c.kl_forward < 0 ? chalk.green(contribution) : chalk.red(contribution),
+      c.kl_forward < 0 ? paint.green(contribution) : paint.red(contribution),
     ]);
   }
   lines.push(table.toString());
   const hidden = explain.categories - explain.contributions.length;
   lines.push(
-    chalk.dim(
+    paint.dim(
       `${plural(explain.contributions.length, 'category', 'categories')} of ${explain.categories} shown${hidden > 0 ? ` (--top 0 for all)` : ''}; ` +
         `the terms of all ${explain.categories} sum to ${humanNumber(explain.forwardTotal)} ${result.unit} (forward) and ${humanNumber(explain.reverseTotal)} (reverse). ` +
         'Negative terms are categories where q > p.',
     ),
   );
-  lines.push(...renderWarnings(result, chalk));
+  lines.push(...renderWarnings(result, paint));
   return `${lines.join('\n')}\n`;
 }

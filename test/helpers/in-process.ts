@@ -16,7 +16,7 @@ export async function runInProcess(args: string[], input: Uint8Array = new Uint8
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     env: { NO_COLOR: '1', ...env },
-    stdoutIsTTY: false,
+    stdoutIsTTY: () => false,
   };
   const status = await runCli(args, io);
   return { status, stdout, stderr };

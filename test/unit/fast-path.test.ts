@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KlError } from '../../src/errors.js';
-import { readDelimited, readDelimitedRecords } from '../../src/io/delimited.js';
+import { readDelimited } from '../../src/io/delimited.js';
+import { readDelimitedRecords } from '../../src/io/streams.js';
 import { fastBatch, fastNumber, fastPathEligible } from '../../src/io/fast-csv.js';
 import { asBatch, collectRows, streamOf } from '../helpers/streams.js';
 

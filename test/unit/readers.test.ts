@@ -1,11 +1,14 @@
+import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { KlError } from '../../src/errors.js';
 import { alignPair } from '../../src/io/align.js';
-import { readDelimited, readDelimitedRecords } from '../../src/io/delimited.js';
+import { readDelimited } from '../../src/io/delimited.js';
+import { readDelimitedRecords } from '../../src/io/streams.js';
 import { sniffFormat } from '../../src/io/detect.js';
 import { readJson, readJsonl } from '../../src/io/json-input.js';
 import { parseJson } from '../../src/io/json-parse.js';
 import { parseCell } from '../../src/io/numbers.js';
+import { readInput } from '../../src/io/read.js';
 import type { ReadOptions } from '../../src/io/types.js';
 import { asBatch, asDistribution, collectRows, streamOf } from '../helpers/streams.js';
 
@@ -139,16 +142,16 @@ describe('CSV errors name the file and line', () => {
 
 describe('JSON', () => {
   it('an array of numbers is a positional distribution', async () => {
-    const input = asDistribution(await readJson(streamOf('[0.25, 0.75]'), 'in.json', 'json'));
+    const input = asDistribution(await readJson(Buffer.from('[0.25, 0.75]'), 'in.json', 'json'));
     expect(Array.from(input.values)).toEqual([0.25, 0.75]);
     expect(input.labels).toBeNull();
   });
   it('an object is a labelled distribution, in document order, for any key', async () => {
-    const input = asDistribution(await readJson(streamOf('{"__proto__": 0.5, "constructor": 0.25, "": 0.25}'), 'in.json', 'json'));
+    const input = asDistribution(await readJson(Buffer.from('{"__proto__": 0.5, "constructor": 0.25, "": 0.25}'), 'in.json', 'json'));
     expect(input.labels).toEqual(['__proto__', 'constructor', '']);
   });
   it('an array of arrays or objects is a batch', async () => {
-    const rows = await collectRows(asBatch(await readJson(streamOf('[[0.5,0.5],{"a":1}]'), 'in.json', 'json')));
+    const rows = await collectRows(asBatch(await readJson(Buffer.from('[[0.5,0.5],{"a":1}]'), 'in.json', 'json')));
     expect(rows[1]?.labels).toEqual(['a']);
   });
   it.each([
@@ -163,12 +166,12 @@ describe('JSON', () => {
     ['   ', 'is empty'],
     [`${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'nested deeper than 64'],
   ])('%j → %s', async (text, fragment) => {
-    const error = await errorOf(readJson(streamOf(text), 'in.json', 'json'));
+    const error = await errorOf(readJson(Buffer.from(text), 'in.json', 'json'));
     expect(error.message).toContain(fragment);
     expect(error.message).toContain('in.json');
   });
   it('reports line and column of a syntax error', async () => {
-    const error = await errorOf(readJson(streamOf('[\n0.5,\n0.5,,\n]'), 'in.json', 'json'));
+    const error = await errorOf(readJson(Buffer.from('[\n0.5,\n0.5,,\n]'), 'in.json', 'json'));
     expect(error.message).toMatch(/in\.json:3:5/);
   });
   it('the parser keeps -Infinity (log 0) for log kinds', () => {
@@ -186,6 +189,23 @@ describe('JSONL', () => {
   it('names the line of a bad row', async () => {
     const error = await errorOf(collectRows(asBatch(await readJsonl(streamOf('[0.5,0.5]\n[0.1,0.9]\n[0.1,"x"]\n'), 'in.jsonl', 'jsonl'))));
     expect(error.message).toContain('in.jsonl:3');
+  });
+  it('stopping at a bad row leaves no stray error from the unread rest (invalid UTF-8 there)', async () => {
+    // Found by the fuzzer: the UTF-8 check of the unread tail used to fail after the
+    // reader had stopped, as an uncaught exception that would crash the process.
+    const stray: unknown[] = [];
+    const onUncaught = (error: unknown): void => void stray.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const stdin = (): Readable => streamOf(Buffer.from('0.5\nNaN\xd1', 'latin1'));
+      const request = { path: '-', displayName: 'stdin', format: 'jsonl' as const, options: { header: 'auto' as const }, columnFlag: '--p-col' };
+      const error = await errorOf(readInput(request, stdin));
+      expect(error.message).toContain('stdin:1: $: expected an array or an object, found a number');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(stray).toEqual([]);
   });
 });
 

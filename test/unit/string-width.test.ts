@@ -1,0 +1,37 @@
+/**
+ * The bundle gives cli-table3 src/report/string-width.ts in place of string-width; table
+ * layout depends on both agreeing on every string.
+ */
+import fc from 'fast-check';
+import realStringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { stringWidth } from '../../src/report/string-width.js';
+
+describe('stringWidth (string-width with a printable-ASCII fast path)', () => {
+  it.each([
+    ['', 0],
+    ['kl_forward', 10],
+    ['D(p.csv ‖ q.csv)', 16],
+    ['√(½·Σ(√p − √q)²)', 16],
+    ['token 猫', 8],
+    ['👍🏽 ok', 5],
+    ['\u001b[1mbold\u001b[22m', 4],
+    ['tab\there', 7],
+    ['del\u007f', 3],
+    ['e\u0301', 1],
+  ])('%j is %d columns wide, as string-width says', (text, width) => {
+    expect(stringWidth(text)).toBe(width);
+    expect(realStringWidth(text)).toBe(width);
+  });
+
+  it('agrees with string-width on printable ASCII, any ASCII, and any Unicode', () => {
+    const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)) });
+    const anyAscii = fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)) });
+    fc.assert(
+      fc.property(fc.oneof(printable, anyAscii, fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), (text) => {
+        expect(stringWidth(text)).toBe(realStringWidth(text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
