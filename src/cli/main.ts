@@ -23,11 +23,13 @@ function pause(ms: number): void {
 function descriptorSink(fd: number, onClosed: () => void): TextSink {
   return {
     write(text: string) {
-      const bytes = Buffer.from(text, 'utf8');
+      const total = Buffer.byteLength(text, 'utf8');
+      let bytes: Buffer | undefined;
       let offset = 0;
-      while (offset < bytes.length) {
+      while (offset < total) {
         try {
-          offset += writeSync(fd, bytes, offset);
+          // A string needs no Buffer; only a partial write (a full non-blocking pipe) does.
+          offset += bytes === undefined ? writeSync(fd, text) : writeSync(fd, bytes, offset);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
           // A non-blocking pipe (set so by whoever shares it) that is full: wait for the reader.
@@ -35,6 +37,7 @@ function descriptorSink(fd: number, onClosed: () => void): TextSink {
           else if (code === 'EPIPE') return onClosed();
           else throw error;
         }
+        if (offset < total) bytes ??= Buffer.from(text, 'utf8');
       }
     },
   };

@@ -35,16 +35,15 @@ export function fastPathEligible(head: Uint8Array): boolean {
   return true;
 }
 
-/** Where the last `scanNumber` call stopped. */
-let cursor = 0;
-
 /**
- * Scans a decimal numeral starting at `start` and stops at the first byte that cannot
- * continue it, leaving that index in `cursor`. Returns NaN when the numeral needs the general
- * parser (too many digits, a big exponent, no digits): NaN is never a valid cell value, so it
- * is a safe signal.
+ * Scans a decimal numeral starting at `start`, stores its value in `out[slot]` and returns
+ * the index of the first byte that cannot continue it. Stores NaN when the numeral needs
+ * the general parser (too many digits, a big exponent, no digits): NaN is never a valid
+ * cell value, so it is a safe signal. The value goes into the array rather than being
+ * returned because a double returned from a call that is not inlined is boxed: one heap
+ * allocation per cell, which made up most of the garbage of a big batch.
  */
-function scanNumber(bytes: Uint8Array, start: number, end: number): number {
+function scanNumber(bytes: Uint8Array, start: number, end: number, out: Float64Array, slot: number): number {
   let i = start;
   let negative = false;
   let byte = bytes[i] as number;
@@ -74,8 +73,10 @@ function scanNumber(bytes: Uint8Array, start: number, end: number): number {
       exponent--;
     }
   }
-  cursor = i;
-  if (!sawDigit || significant > 15 || mantissa >= MAX_EXACT) return NaN;
+  if (!sawDigit || significant > 15 || mantissa >= MAX_EXACT) {
+    out[slot] = NaN;
+    return i;
+  }
   if (i < end && (bytes[i] === 101 || bytes[i] === 69)) {
     i++;
     let exponentSign = 1;
@@ -91,22 +92,29 @@ function scanNumber(bytes: Uint8Array, start: number, end: number): number {
       if (explicit < 100000) explicit = explicit * 10 + digit;
       exponentDigits++;
     }
-    cursor = i;
-    if (exponentDigits === 0) return NaN;
+    if (exponentDigits === 0) {
+      out[slot] = NaN;
+      return i;
+    }
     exponent += exponentSign * explicit;
   }
-  let value: number;
-  if (mantissa === 0) value = 0;
-  else if (exponent >= 0 && exponent <= 22) value = mantissa * (POW10[exponent] as number);
-  else if (exponent < 0 && exponent >= -22) value = mantissa / (POW10[-exponent] as number);
-  else return NaN;
-  return negative ? -value : value;
+  if (mantissa !== 0 && (exponent > 22 || exponent < -22)) {
+    out[slot] = NaN;
+    return i;
+  }
+  // No NaN among these branches: a variable that may hold the NaN constant is kept boxed
+  // by the optimizing compiler, which then allocates a heap number for every cell.
+  const magnitude = mantissa === 0 ? 0 : exponent >= 0 ? mantissa * (POW10[exponent] as number) : mantissa / (POW10[-exponent] as number);
+  out[slot] = negative ? -magnitude : magnitude;
+  return i;
 }
+
+const single = new Float64Array(1);
 
 /** bytes[start, end) as a number via the fast path, or NaN when the cell needs the general parser. */
 export function fastNumber(bytes: Uint8Array, start: number, end: number): number {
-  const value = scanNumber(bytes, start, end);
-  return cursor === end ? value : NaN;
+  const stop = scanNumber(bytes, start, end, single, 0);
+  return stop === end ? (single[0] as number) : NaN;
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
@@ -166,13 +174,13 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
       // One pass: scan a number, expect a delimiter or the end of the line after it.
       for (;;) {
         const cellStart = position;
-        let value = scanNumber(buffer, cellStart, lineEnd);
-        let cellEnd = cursor;
+        if (column >= width) throw widthError(source, line, width, countFields(buffer, lineStart, lineEnd, delimiter));
+        let cellEnd = scanNumber(buffer, cellStart, lineEnd, values, column);
         if (cellEnd !== lineEnd && buffer[cellEnd] !== delimiter) {
-          value = NaN;
+          values[column] = NaN;
           while (cellEnd < lineEnd && buffer[cellEnd] !== delimiter) cellEnd++;
         }
-        if (column >= width) throw widthError(source, line, width, countFields(buffer, lineStart, lineEnd, delimiter));
+        const value = values[column] as number;
         if (value !== value) {
           const text = latin1(buffer, cellStart, cellEnd);
           const parsed = parseCell(text.trim());
@@ -181,9 +189,9 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
             const where = header === undefined ? `column ${column + 1}` : `column ${column + 1} (${JSON.stringify(header)})`;
             throw new InputError('bad-number', `${where}: ${describeCellProblem(text.trim(), parsed.reason)}`, { location: { source, line } });
           }
-          value = parsed.value;
+          values[column] = parsed.value;
         }
-        values[column++] = value;
+        column++;
         if (cellEnd >= lineEnd) break;
         position = cellEnd + 1;
       }

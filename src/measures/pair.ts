@@ -48,14 +48,15 @@ export function measurePair(
   base: LogBase,
   logs?: { p: Float64Array; q: Float64Array },
 ): MeasuredPair {
-  const wanted = new Set(names);
+  // At most eleven names: includes() is as quick as a Set and allocates nothing per row.
+  const wanted = (name: MeasureName): boolean => names.includes(name);
   const sums = pairKernel(p, q, {
-    entropy: wanted.has('entropy_p') || wanted.has('entropy_q'),
-    cross: wanted.has('cross_entropy_pq') || wanted.has('cross_entropy_qp'),
-    kl: wanted.has('kl_forward') || wanted.has('kl_reverse') || wanted.has('jeffreys'),
-    js: wanted.has('js_divergence') || wanted.has('js_distance'),
-    totalVariation: wanted.has('total_variation'),
-    hellinger: wanted.has('hellinger'),
+    entropy: wanted('entropy_p') || wanted('entropy_q'),
+    cross: wanted('cross_entropy_pq') || wanted('cross_entropy_qp'),
+    kl: wanted('kl_forward') || wanted('kl_reverse') || wanted('jeffreys'),
+    js: wanted('js_divergence') || wanted('js_distance'),
+    totalVariation: wanted('total_variation'),
+    hellinger: wanted('hellinger'),
   }, logs?.p, logs?.q);
   const measures: Measures = {};
   for (const name of names) {

@@ -51,14 +51,18 @@ export function csvRowHeader(shape: RowStreamShape, row: RowResult): string {
   return `${['index', ...names, ...(row.targets ? TARGET_COLUMNS : [])].join(',')}\n`;
 }
 
+/** One line per row, built by appending: a big batch prints millions of these. */
 export function csvRow(shape: RowStreamShape, row: RowResult): string {
-  const names = shape.measureNames.filter((name) => row.measures[name] !== undefined);
-  const fields = [String(row.index), ...names.map((name) => machineNumber(row.measures[name] as number))];
-  if (row.targets) {
-    const t = row.targets;
-    fields.push(csvField(String(t.target)), machineNumber(t.nll_p), machineNumber(t.nll_q), machineNumber(t.delta_p), String(t.correct_p), String(t.correct_q));
+  let line = String(row.index);
+  for (const name of shape.measureNames) {
+    const value = row.measures[name];
+    if (value !== undefined) line += `,${machineNumber(value)}`;
   }
-  return `${fields.join(',')}\n`;
+  const t = row.targets;
+  if (t) {
+    line += `,${csvField(String(t.target))},${machineNumber(t.nll_p)},${machineNumber(t.nll_q)},${machineNumber(t.delta_p)},${t.correct_p},${t.correct_q}`;
+  }
+  return `${line}\n`;
 }
 
 export function valueRow(shape: RowStreamShape, row: RowResult): string {
