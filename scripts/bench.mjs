@@ -10,14 +10,15 @@
  *   startup  `kl compare` on two 2-line files against `node -e 0`
  *   memory   peak RSS of a CSV batch at 1× and 10× the rows (CSV output)
  *
- * Data is generated deterministically under a temp dir (removed afterwards). Cases run
+ * Data is generated deterministically under a temp dir (removed afterwards; KL_BENCH_DATA=DIR
+ * keeps it in DIR and reuses it on the next run). Cases run
  * alternately, several times each; medians are reported. Peak RSS comes from the process
  * itself (kl: a preloaded probe; the peers: getrusage), so no external `time` is needed.
  * When python3 with numpy and scipy is missing, the peers are skipped with a note.
  * Timing never runs inside `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = fileURLToPath(new URL('./bench/rss-probe.mjs', import.meta.url));
 const PEERS = fileURLToPath(new URL('./bench/', import.meta.url));
 const KL = join(ROOT, 'bin', 'kl.js');
+
+/** KL_BENCH_DATA=DIR keeps the generated data there and reuses it (while tuning). */
+const keepData = process.env.KL_BENCH_DATA;
 
 /** Deterministic xorshift32 in [0, 1), so every run benches the same bytes. */
 function generator(seed) {
@@ -54,6 +58,7 @@ function formatG9(value) {
 }
 
 function writeCsvBatch(path, rows, columns, seed) {
+  if (keepData && existsSync(path)) return;
   const random = generator(seed);
   const fd = openSync(path, 'w');
   const row = new Float64Array(columns);
@@ -74,6 +79,7 @@ function writeCsvBatch(path, rows, columns, seed) {
 }
 
 function writeNpyLogits(path, rows, columns, seed) {
+  if (keepData && existsSync(path)) return;
   const random = generator(seed);
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${columns}), }`;
   header = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
@@ -255,14 +261,15 @@ async function main() {
   const names = wanted.length ? wanted : [...SECTIONS.keys()];
   for (const name of names) if (!SECTIONS.has(name)) throw new Error(`unknown section ${name}; choose ${[...SECTIONS.keys()].join(', ')}`);
   const peers = pythonPeers();
-  const dir = mkdtempSync(join(tmpdir(), 'kl-bench-'));
+  const dir = keepData ? keepData : mkdtempSync(join(tmpdir(), 'kl-bench-'));
+  if (keepData) mkdirSync(dir, { recursive: true });
   console.log(`# kl bench — ${new Date().toISOString().slice(0, 10)}`);
   console.log(`node ${process.version}; ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
   console.log(peers ? `peers: python3 with numpy ${peers.replace(' ', ', scipy ')}` : 'peers: skipped (python3 with numpy and scipy not found)');
   try {
     for (const name of names) await SECTIONS.get(name)(dir, peers);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keepData) rmSync(dir, { recursive: true, force: true });
   }
 }
 
