@@ -276,6 +276,24 @@ export async function* computeRows(computer: RowComputer, inputs: BatchInputs, f
   const { p, q, targets } = inputs;
   const pRows = p.rows[Symbol.asyncIterator]();
   const qRows = q ? q.rows[Symbol.asyncIterator]() : null;
+  try {
+    yield* pairRows(computer, inputs, pRows, qRows, firstIndex);
+  } finally {
+    // Stop the readers, and the worker threads behind some of them, however the rows ended:
+    // an error in Q must not leave P's parser running with nobody to read it. (Settled, so
+    // that a reader failing to stop cannot hide the error that stopped the rows.)
+    await Promise.allSettled([pRows.return?.(undefined), qRows?.return?.(undefined), targets?.iterator.return?.(undefined)]);
+  }
+}
+
+async function* pairRows(
+  computer: RowComputer,
+  inputs: BatchInputs,
+  pRows: AsyncIterator<RawRow>,
+  qRows: AsyncIterator<RawRow> | null,
+  firstIndex: number,
+): AsyncGenerator<RowOutcome> {
+  const { p, q, targets } = inputs;
   let index = firstIndex;
   for (;;) {
     const [pNext, qNext, targetNext] = await Promise.all([

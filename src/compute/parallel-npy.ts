@@ -7,23 +7,22 @@
  * which also produces every error message.
  */
 import { statSync } from 'node:fs';
-import type { Worker } from 'node:worker_threads';
-import { errorFromMessage } from '../worker-protocol.js';
 import { formatFromExtension } from '../io/detect.js';
 import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import { isStdin } from '../io/source.js';
 import type { RawBatch } from '../io/types.js';
-import type { RowOutcome } from './batch.js';
-import type { BatchWorkerData, BatchWorkerMessage } from './batch-worker.js';
+import { RemoteRows, type WorkerRows } from './remote-rows.js';
 import type { Request } from './request.js';
 
 /** Below this much data a worker's start-up costs more than the second core gives. */
 const MIN_BYTES = 64 << 20;
 
 export interface ParallelPlan {
+  /** The rows the main thread computes itself (none, when workers take them all). */
   p: RawBatch;
   q: RawBatch;
-  remote: RemoteRows;
+  /** The rest, computed by workers, in order after those. */
+  remote: WorkerRows;
 }
 
 async function completeMatrix(path: string, source: string): Promise<{ header: NpyHeader; rows: number; width: number; bytes: number } | null> {
@@ -37,52 +36,6 @@ async function completeMatrix(path: string, source: string): Promise<{ header: N
     return { header, rows: shape.rows, width: shape.width, bytes };
   } catch {
     return null;
-  }
-}
-
-/** The rows another thread computes, as an async iterable of outcomes in order. */
-export class RemoteRows implements AsyncIterable<RowOutcome> {
-  private readonly worker: Worker;
-  private readonly queue: BatchWorkerMessage[] = [];
-  private waiting: (() => void) | null = null;
-  private failure: Error | null = null;
-
-  /** worker_threads is loaded only when a worker is needed: it costs start-up time. */
-  static async start(data: BatchWorkerData): Promise<RemoteRows> {
-    const { Worker } = await import('node:worker_threads');
-    return new RemoteRows(new Worker(new URL('./batch-worker.js', import.meta.url), { workerData: data }));
-  }
-
-  private constructor(worker: Worker) {
-    this.worker = worker;
-    this.worker.on('message', (message: BatchWorkerMessage) => {
-      this.queue.push(message);
-      this.waiting?.();
-      this.waiting = null;
-    });
-    this.worker.on('error', (error) => {
-      this.failure = error;
-      this.waiting?.();
-      this.waiting = null;
-    });
-  }
-
-  async *[Symbol.asyncIterator](): AsyncGenerator<RowOutcome> {
-    for (;;) {
-      while (this.queue.length === 0 && !this.failure) await new Promise<void>((resolve) => (this.waiting = resolve));
-      if (this.failure) throw this.failure;
-      const message = this.queue.shift() as BatchWorkerMessage;
-      if (message.type === 'done') return;
-      if (message.type === 'error') {
-        throw errorFromMessage(message);
-      }
-      this.worker.postMessage('credit');
-      yield* message.outcomes;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
   }
 }
 
@@ -100,10 +53,9 @@ export async function planParallelNpy(request: Request): Promise<ParallelPlan | 
   const half = Math.ceil(pMatrix.rows / 2);
   const remote = await RemoteRows.start({
     request,
-    p: { path: request.p.path, source: request.p.displayName },
-    q: { path: q.path, source: q.displayName },
-    start: half,
-    end: pMatrix.rows,
+    p: { format: 'npy', path: request.p.path, source: request.p.displayName, start: half, end: pMatrix.rows },
+    q: { format: 'npy', path: q.path, source: q.displayName, start: half, end: pMatrix.rows },
+    firstIndex: half,
     // The main thread reads the worker's rows only after its own half, so the worker must
     // never wait: outcomes are a few hundred bytes per row, so all of them may queue.
     credits: Number.MAX_SAFE_INTEGER,

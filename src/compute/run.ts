@@ -10,6 +10,7 @@ import type { KlResult } from '../report/schema.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explain.js';
 import { computePair } from './pair.js';
+import { planParallelCsv } from './parallel-csv.js';
 import { planParallelNpy } from './parallel-npy.js';
 import type { InputRequest, Request } from './request.js';
 
@@ -54,7 +55,7 @@ async function rowCount(input: RawInput): Promise<number> {
 }
 
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
-  const parallel = await planParallelNpy(request);
+  const parallel = (await planParallelNpy(request)) ?? (await planParallelCsv(request));
   if (parallel) {
     try {
       return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, batchOptions, parallel.remote);

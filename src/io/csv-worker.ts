@@ -6,10 +6,10 @@
  * Flow control: the worker posts at most `credits` blocks ahead of the consumer; each block
  * the main thread takes returns one credit. Memory stays at a few blocks per side.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
 import { type FastBatchContext, fastRows } from './fast-csv.js';
+import { fileChunks } from './file-chunks.js';
 
 export interface CsvWorkerData {
   path: string;
@@ -24,39 +24,12 @@ export type CsvWorkerMessage =
   | { type: 'done' }
   | WorkerErrorMessage;
 
-const CHUNK_BYTES = 1 << 16;
-
-/**
- * The file's bytes from `start`, read synchronously into two alternating arrays: a worker
- * has nothing else to do while it waits for the disk, and an fs stream costs ~150 ms of
- * allocation and event-loop hops per 140 MB, and tens of MB of peak RSS in chunks that
- * only a later garbage collection frees. A chunk stays valid until the one after next is
- * read, as fastRows allows.
- */
-async function* chunksFrom(path: string, start: number): AsyncGenerator<Buffer> {
-  const fd = openSync(path, 'r');
-  try {
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let spare = Buffer.allocUnsafe(CHUNK_BYTES);
-    let position = start;
-    for (;;) {
-      [buffer, spare] = [spare, buffer];
-      const read = readSync(fd, buffer, 0, CHUNK_BYTES, position);
-      if (read === 0) return;
-      position += read;
-      yield buffer.subarray(0, read);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) return;
   const data = workerData as CsvWorkerData;
   const credits = new Credits(port, data.credits);
-  const iterator = chunksFrom(data.path, data.start);
+  const iterator = fileChunks(data.path, data.start);
   const width = data.context.width;
   let values = new Float64Array(width * data.rowsPerBlock);
   let lines = new Int32Array(data.rowsPerBlock);
@@ -81,6 +54,8 @@ async function main(): Promise<void> {
     await flush();
     port.postMessage({ type: 'done' } satisfies CsvWorkerMessage);
   } catch (error) {
+    // The rows before the error go out first: the sequential path has printed them too.
+    await flush();
     port.postMessage(errorMessage(error) satisfies CsvWorkerMessage);
   } finally {
     await iterator.return(undefined);

@@ -5,7 +5,7 @@
 import { InputError } from '../errors.js';
 import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, isNumericCell, readDelimited } from './delimited.js';
 import { WORKER_MIN_BYTES, workerBatch } from './csv-workers.js';
-import { fastBatch, fastPathEligible } from './fast-csv.js';
+import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.js';
 import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
 import { readJson, readJsonl } from './json-input.js';
 import { readNpy } from './npy.js';
@@ -23,25 +23,31 @@ export interface ReadRequest {
   columnFlag: string;
 }
 
+/** Where a plain numeric batch's data starts, and how to scan it (see fastLayout). */
+export interface FastLayout {
+  context: FastBatchContext;
+  /** Byte offset of the first data line (after the header, if any). */
+  dataStart: number;
+}
+
 /**
- * Takes the byte-scanning fast path (fast-csv.ts) when the input is a plain numeric batch:
- * no quotes, BOM or CRs in the first chunk, a header or not, no label column, no column
- * selection, at least two numeric columns and two data rows. Otherwise returns null, and
- * the input is still unread past its first chunk, for csv-parse.
+ * Decides from an input's first chunk whether the byte-scanning fast path (fast-csv.ts)
+ * takes it: a plain numeric batch with no quotes, BOM or CRs in the first chunk, a header
+ * or not, no label column, no column selection, at least two numeric columns and two data
+ * rows. The first three complete lines decide the layout, exactly as for csv-parse records.
  */
-function tryFastBatch(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadRequest): RawInput | null {
+export function fastLayout(head: Uint8Array, format: 'csv' | 'tsv', request: ReadRequest): FastLayout | null {
   const { options } = request;
   if (options.fastPath === false || options.column !== undefined || options.labelColumn !== undefined) return null;
-  const { head } = opened;
   if (!fastPathEligible(head)) return null;
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const delimiter = format === 'csv' ? ',' : '\t';
-  // The first three complete lines decide the layout, exactly as for csv-parse records.
   const lines: { cells: string[]; end: number }[] = [];
   let start = 0;
   while (lines.length < 3) {
-    const end = head.indexOf(10, start);
+    const end = text.indexOf(10, start);
     if (end < 0) break;
-    if (end > start) lines.push({ cells: head.toString('latin1', start, end).split(delimiter), end });
+    if (end > start) lines.push({ cells: text.toString('latin1', start, end).split(delimiter), end });
     start = end + 1;
   }
   const [first, second, third] = lines;
@@ -55,14 +61,26 @@ function tryFastBatch(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadR
   const columns = hasHeader ? first.cells : null;
   if (columns) checkDuplicateLabels(columns, null, request.displayName, 'column name');
   if (columns && columns.length !== width) return null;
-  const dataStart = hasHeader ? first.end + 1 : 0;
-  const context = { source: request.displayName, format, delimiter: delimiter.charCodeAt(0), columns, width, firstLine: hasHeader ? 2 : 1 };
+  return {
+    context: { source: request.displayName, format, delimiter: delimiter.charCodeAt(0), columns, width, firstLine: hasHeader ? 2 : 1 },
+    dataStart: hasHeader ? first.end + 1 : 0,
+  };
+}
+
+/**
+ * The fast path for a plain numeric batch (fastLayout), or null: the input is then still
+ * unread past its first chunk, for csv-parse.
+ */
+function tryFastBatch(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadRequest): RawInput | null {
+  const layout = fastLayout(opened.head, format, request);
+  if (!layout) return null;
+  const { context, dataStart } = layout;
   if (opened.fileSize !== null && opened.fileSize >= WORKER_MIN_BYTES) {
     // Big file: parse it on a worker thread (P and Q in parallel); it re-reads from dataStart.
     opened.close();
     return workerBatch(request.path, dataStart, context);
   }
-  return fastBatch(head.subarray(dataStart), opened.rest, context);
+  return fastBatch(opened.head.subarray(dataStart), opened.rest, context);
 }
 
 /** csv-parse on an input that is not a plain numeric batch. */

@@ -1,7 +1,8 @@
 /**
  * The two-thread paths must give byte-identical output to the single-thread general path:
- * big .npy batches (rows split between the main thread and a worker) and big numeric CSVs
- * (parsed on worker threads). KL_NO_FAST_PATH=1 forces the general path.
+ * big .npy batches (rows split between the main thread and a worker), big numeric CSVs
+ * (rows split between two workers), and big CSVs the split refuses (one parsing worker per
+ * file). KL_NO_FAST_PATH=1 forces the general path.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,22 +48,82 @@ describe('parallel paths = general path', () => {
     }
   });
 
-  it('two 67 MB numeric CSVs parsed on worker threads gives identical output', () => {
-    const p = join(dir, 'p.csv');
-    const q = join(dir, 'q.csv');
-    for (const [path, seed] of [
-      [p, 3],
-      [q, 4],
-    ] as const) {
-      const next = random(seed);
-      const lines: string[] = [];
-      for (let r = 0; r < 8000; r++) lines.push(Array.from({ length: 700 }, () => (next() + 1e-3).toPrecision(9)).join(','));
-      writeFileSync(path, `${lines.join('\n')}\n`);
+  // Two files of ~34 MB: together past the 64 MiB from which the parallel CSV paths start.
+  const WIDTH = 800;
+  const header = Array.from({ length: WIDTH }, (_, j) => `c${j}`).join(',');
+  function csvLines(rows: number, seed: number): string[] {
+    const next = random(seed);
+    return Array.from({ length: rows }, () => Array.from({ length: WIDTH }, () => (next() + 1e-3).toPrecision(9)).join(','));
+  }
+  const pLines = csvLines(3500, 3);
+  const qLines = csvLines(3500, 4);
+  function csvFile(name: string, lines: string[]): string {
+    const path = join(dir, name);
+    writeFileSync(path, `${header}\n${lines.join('\n')}\n`);
+    return path;
+  }
+  /** The same run on the parallel path and on the general single-thread path. */
+  function both(args: string[]): [ReturnType<typeof runKl>, ReturnType<typeof runKl>] {
+    return [runKl(args), runKl(args, { env: { KL_NO_FAST_PATH: '1' } })];
+  }
+
+  it('two big CSVs split between two workers (empty lines, a header) give identical JSON and CSV', () => {
+    // Empty lines in both halves shift line numbers but not rows.
+    const p = csvFile('p.csv', [...pLines.slice(0, 100), '', ...pLines.slice(100, 3000), '', ...pLines.slice(3000)]);
+    const q = csvFile('q.csv', qLines);
+    for (const format of ['json', 'csv']) {
+      const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', format]);
+      expect(parallel.status).toBe(0);
+      expect(parallel.stdout.length).toBeGreaterThan(100_000);
+      expect(parallel.stdout).toBe(general.stdout);
     }
-    const args = ['compare', p, q, '--kind', 'counts', '--format', 'json'];
-    const parallel = runKl(args);
-    const general = runKl(args, { env: { KL_NO_FAST_PATH: '1' } });
+  });
+
+  it('a bad cell in the second half: the same rows streamed, the same error with its line, exit 2', () => {
+    const bad = [...qLines];
+    bad[3000] = bad[3000]!.replace(/,[^,]*,/, ',x,');
+    const p = csvFile('p-plain.csv', pLines);
+    const q = csvFile('q-bad.csv', bad);
+    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'csv']);
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toBe(`kl: error: ${q}:3002: column 2 ("c1"): value "x" is not a number\n`);
+    expect(parallel.stdout.trimEnd().split('\n')).toHaveLength(3001);
+    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
+  });
+
+  it('one more row in Q: the same row-count error as the sequential path', () => {
+    const p = csvFile('p-count.csv', pLines);
+    const q = csvFile('q-long.csv', [...qLines, qLines[0]!]);
+    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'json']);
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toBe(`kl: error: P (${p}) has 3500 rows but Q (${q}) has 3501 rows\n`);
+    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
+  });
+
+  it('a quote before the middle: one worker per file, csv-parse from that line on, identical output', () => {
+    // Past the first 64 KiB chunk, so the fast path starts, but before the split.
+    const quoted = [...pLines];
+    quoted[500] = quoted[500]!.replace(/^[^,]*/, (cell) => `"${cell}"`);
+    const p = csvFile('p-quoted.csv', quoted);
+    const q = csvFile('q-plain.csv', qLines);
+    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'json']);
     expect(parallel.status).toBe(0);
     expect(parallel.stdout).toBe(general.stdout);
+  });
+
+  it('files over 64 MiB each that the split refuses: one parsing worker per file; an error keeps the rows before it', () => {
+    // A quote in P before its middle refuses the split; a bad cell in Q's last rows tests
+    // that the rows parsed before it, in a block not yet full, still come out.
+    const bigP = [...pLines, ...pLines];
+    bigP[500] = bigP[500]!.replace(/^[^,]*/, (cell) => `"${cell}"`);
+    const bigQ = [...qLines, ...qLines];
+    bigQ[6990] = bigQ[6990]!.replace(/,[^,]*,/, ',x,');
+    const p = csvFile('p-big.csv', bigP);
+    const q = csvFile('q-big.csv', bigQ);
+    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'csv']);
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toBe(`kl: error: ${q}:6992: column 2 ("c1"): value "x" is not a number\n`);
+    expect(parallel.stdout.trimEnd().split('\n')).toHaveLength(6991);
+    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
   });
 });

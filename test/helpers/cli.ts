@@ -17,6 +17,8 @@ export function runKl(args: string[], options: { input?: string | Buffer; env?: 
     env,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
+    // A kl that never exits (a worker left running) fails the test instead of hanging it.
+    timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
