@@ -203,8 +203,11 @@ async function npySection(dir, peers) {
     notes.push(`peak RSS kl / peer: ${(results[0].rssMiB / results[1].rssMiB).toFixed(3)}`);
   } else notes.push('peer skipped: python3 with numpy and scipy not found');
   printTable('2. Big .npy logits', results, notes);
-  rmSync(ref);
-  rmSync(candidate);
+  if (!keepData) {
+    // 2 GB: not left lying around until the end of the run.
+    rmSync(ref);
+    rmSync(candidate);
+  }
 }
 
 async function startupSection(dir) {

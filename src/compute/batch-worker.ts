@@ -36,7 +36,7 @@ export type BatchWorkerMessage =
 const BLOCK = 32;
 
 async function rowsOf(range: RowRange): Promise<RawBatch> {
-  if (range.format === 'npy') return npyRowRange(range.path, range.source, await readNpyHeaderFromFile(range.path, range.source), range.start, range.end);
+  if (range.format === 'npy') return npyRowRange(range.path, range.source, await readNpyHeaderFromFile(range.path, range.source), range.start, range.end, true);
   // RowComputer takes each row's numbers at once, so the parser may reuse its row array.
   return batchOf(range.context, fastRows(new Uint8Array(0), fileChunks(range.path, range.start, range.end), range.context, true));
 }

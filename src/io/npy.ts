@@ -13,6 +13,7 @@
  * 1-D and 2-D (the 2-D case must be read whole, since a row is scattered over the file).
  */
 import { createReadStream } from 'node:fs';
+import { fileChunks } from './file-chunks.js';
 import { InputError } from '../errors.js';
 import { fileError } from './source.js';
 import type { RawBatch, RawInput, RawRow } from './types.js';
@@ -129,8 +130,7 @@ function nonFiniteError(source: string, row: number, column: number, value: numb
 
 const NATIVE_LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: number, source: string): Float64Array {
-  const out = new Float64Array(width);
+function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: number, source: string, out = new Float64Array(width)): Float64Array {
   // Native-order float32/float64 in an aligned buffer: a typed-array view and one bulk copy.
   if (dtype.isFloat && dtype.itemSize >= 4 && dtype.littleEndian === NATIVE_LITTLE_ENDIAN && bytes.byteOffset % dtype.itemSize === 0) {
     const view = dtype.itemSize === 4 ? new Float32Array(bytes.buffer, bytes.byteOffset, width) : new Float64Array(bytes.buffer, bytes.byteOffset, width);
@@ -154,7 +154,9 @@ function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: num
 
 /**
  * Yields fixed-size records from a byte stream: the bytes in `first`, then the chunks of `rest`.
- * Memory stays at one record plus one chunk.
+ * Memory stays at one record plus one chunk: every record is written into the same array,
+ * valid until the next one is asked for (a 32000-wide float32 row is 128 KB, and a fresh
+ * array per row was gigabytes of allocation on a big batch).
  */
 async function* records(
   first: Uint8Array,
@@ -163,7 +165,7 @@ async function* records(
   count: number,
   source: string,
 ): AsyncGenerator<Uint8Array> {
-  let record = new Uint8Array(recordBytes);
+  const record = new Uint8Array(recordBytes);
   let filled = 0;
   let produced = 0;
   let chunk: Uint8Array | undefined = first;
@@ -179,7 +181,6 @@ async function* records(
       offset += take;
       if (filled === recordBytes) {
         yield record;
-        record = new Uint8Array(recordBytes);
         filled = 0;
         produced++;
       }
@@ -301,22 +302,30 @@ export function npyMatrixShape(header: NpyHeader): { rows: number; width: number
  * Rows [startRow, endRow) of a C-order .npy file as a batch, read from their byte offset:
  * lets two threads work on the two halves of one file. Row numbers in messages are absolute.
  */
-export function npyRowRange(path: string, source: string, header: NpyHeader, startRow: number, endRow: number): RawBatch {
+/**
+ * Rows [startRow, endRow) of a C-order matrix on disk, for the two-thread path: each row's
+ * values are written into one array, valid until the next row is asked for (its consumer,
+ * RowComputer, takes them at once). A worker thread reads synchronously (`synchronous`);
+ * the main thread streams, to stay responsive to Ctrl-C.
+ */
+export function npyRowRange(path: string, source: string, header: NpyHeader, startRow: number, endRow: number, synchronous = false): RawBatch {
   const shape = npyMatrixShape(header);
   if (!shape) throw new Error('internal error: npyRowRange needs a C-order matrix');
   const { width, rowBytes } = shape;
   async function* rows(): AsyncGenerator<RawRow> {
     const start = header.dataOffset + startRow * rowBytes;
-    const stream = createReadStream(path, { start, end: start + (endRow - startRow) * rowBytes - 1, highWaterMark: 1 << 16 });
-    const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const end = start + (endRow - startRow) * rowBytes;
+    const chunks = synchronous ? fileChunks(path, start, end) : createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 16 });
+    const iterator = chunks[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    const values = new Float64Array(width);
     let index = startRow;
     try {
       for await (const record of records(new Uint8Array(0), iterator, rowBytes, endRow - startRow, source)) {
-        yield { values: decodeRow(record, header.dtype, width, index, source), labels: null, line: null };
+        yield { values: decodeRow(record, header.dtype, width, index, source, values), labels: null, line: null };
         index++;
       }
     } finally {
-      stream.destroy();
+      await iterator.return?.(undefined);
     }
   }
   return { shape: 'batch', source, format: 'npy', columns: null, width, rows: rows() };
