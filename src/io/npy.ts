@@ -315,7 +315,9 @@ export function npyRowRange(path: string, source: string, header: NpyHeader, sta
   async function* rows(): AsyncGenerator<RawRow> {
     const start = header.dataOffset + startRow * rowBytes;
     const end = start + (endRow - startRow) * rowBytes;
-    const chunks = synchronous ? fileChunks(path, start, end) : createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 16 });
+    // 1 MiB chunks: records() copies each at once, so big chunks cost no RSS, and 16× fewer
+    // stream reads save ~0.1 s of a 512 MB half.
+    const chunks = synchronous ? fileChunks(path, start, end) : createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 });
     const iterator = chunks[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
     const values = new Float64Array(width);
     let index = startRow;
