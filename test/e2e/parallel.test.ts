@@ -66,6 +66,17 @@ describe('parallel paths = general path', () => {
   function both(args: string[]): [ReturnType<typeof runKl>, ReturnType<typeof runKl>] {
     return [runKl(args), runKl(args, { env: { KL_NO_FAST_PATH: '1' } })];
   }
+  const withBadCell = (lines: string[], row: number): string[] => lines.map((line, i) => (i === row ? line.replace(/,[^,]*,/, ',x,') : line));
+  const withQuote = (lines: string[], row: number): string[] => lines.map((line, i) => (i === row ? line.replace(/^[^,]*/, (cell) => `"${cell}"`) : line));
+  /** Q's row `row` has a bad cell: the rows before it printed, its line named, exit 2, as on the general path. */
+  function expectSameFailure(p: string, q: string, row: number): void {
+    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'csv']);
+    expect(parallel.status).toBe(2);
+    // A header line, and lines count from 1.
+    expect(parallel.stderr).toBe(`kl: error: ${q}:${row + 2}: column 2 ("c1"): value "x" is not a number\n`);
+    expect(parallel.stdout.trimEnd().split('\n')).toHaveLength(row + 1);
+    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
+  }
 
   it('two big CSVs split between two workers (empty lines, a header) give identical JSON and CSV', () => {
     // Empty lines in both halves shift line numbers but not rows.
@@ -80,15 +91,7 @@ describe('parallel paths = general path', () => {
   });
 
   it('a bad cell in the second half: the same rows streamed, the same error with its line, exit 2', () => {
-    const bad = [...qLines];
-    bad[3000] = bad[3000]!.replace(/,[^,]*,/, ',x,');
-    const p = csvFile('p-plain.csv', pLines);
-    const q = csvFile('q-bad.csv', bad);
-    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'csv']);
-    expect(parallel.status).toBe(2);
-    expect(parallel.stderr).toBe(`kl: error: ${q}:3002: column 2 ("c1"): value "x" is not a number\n`);
-    expect(parallel.stdout.trimEnd().split('\n')).toHaveLength(3001);
-    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
+    expectSameFailure(csvFile('p-plain.csv', pLines), csvFile('q-bad.csv', withBadCell(qLines, 3000)), 3000);
   });
 
   it('one more row in Q: the same row-count error as the sequential path', () => {
@@ -102,9 +105,7 @@ describe('parallel paths = general path', () => {
 
   it('a quote before the middle: one worker per file, csv-parse from that line on, identical output', () => {
     // Past the first 64 KiB chunk, so the fast path starts, but before the split.
-    const quoted = [...pLines];
-    quoted[500] = quoted[500]!.replace(/^[^,]*/, (cell) => `"${cell}"`);
-    const p = csvFile('p-quoted.csv', quoted);
+    const p = csvFile('p-quoted.csv', withQuote(pLines, 500));
     const q = csvFile('q-plain.csv', qLines);
     const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'json']);
     expect(parallel.status).toBe(0);
@@ -114,16 +115,7 @@ describe('parallel paths = general path', () => {
   it('files over 64 MiB each that the split refuses: one parsing worker per file; an error keeps the rows before it', () => {
     // A quote in P before its middle refuses the split; a bad cell in Q's last rows tests
     // that the rows parsed before it, in a block not yet full, still come out.
-    const bigP = [...pLines, ...pLines];
-    bigP[500] = bigP[500]!.replace(/^[^,]*/, (cell) => `"${cell}"`);
-    const bigQ = [...qLines, ...qLines];
-    bigQ[6990] = bigQ[6990]!.replace(/,[^,]*,/, ',x,');
-    const p = csvFile('p-big.csv', bigP);
-    const q = csvFile('q-big.csv', bigQ);
-    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'csv']);
-    expect(parallel.status).toBe(2);
-    expect(parallel.stderr).toBe(`kl: error: ${q}:6992: column 2 ("c1"): value "x" is not a number\n`);
-    expect(parallel.stdout.trimEnd().split('\n')).toHaveLength(6991);
-    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
+    const p = csvFile('p-big.csv', withQuote([...pLines, ...pLines], 500));
+    expectSameFailure(p, csvFile('q-big.csv', withBadCell([...qLines, ...qLines], 6990)), 6990);
   });
 });
