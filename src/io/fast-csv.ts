@@ -23,7 +23,6 @@ const NEWLINE = 10;
 const QUOTE = 34;
 const CR = 13;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-const MAX_EXACT = 2 ** 53;
 
 /** True when the first bytes look like plain delimited numbers the scanner can take. */
 export function fastPathEligible(head: Uint8Array): boolean {
@@ -52,28 +51,28 @@ function scanNumber(bytes: Uint8Array, start: number, end: number, out: Float64A
     i++;
   }
   let mantissa = 0;
-  let significant = 0;
   let exponent = 0;
-  let sawDigit = false;
+  const integerStart = i;
   for (; i < end; i++) {
     const digit = (bytes[i] as number) - 48;
-    if (digit < 0 || digit > 9) break;
-    sawDigit = true;
-    if (mantissa !== 0 || digit !== 0) significant++;
+    if (digit >>> 0 > 9) break;
     mantissa = mantissa * 10 + digit;
   }
+  let digits = i - integerStart;
   if (i < end && bytes[i] === 46) {
     i++;
+    const fractionStart = i;
     for (; i < end; i++) {
       const digit = (bytes[i] as number) - 48;
-      if (digit < 0 || digit > 9) break;
-      sawDigit = true;
-      if (mantissa !== 0 || digit !== 0) significant++;
+      if (digit >>> 0 > 9) break;
       mantissa = mantissa * 10 + digit;
-      exponent--;
     }
+    exponent = fractionStart - i;
+    digits += i - fractionStart;
   }
-  if (!sawDigit || significant > 15 || mantissa >= MAX_EXACT) {
+  // More than 15 significant digits is exactly mantissa ≥ 1e15: leading zeros add nothing
+  // to it, each significant digit multiplies it by ten, and it is exact below 2^53.
+  if (digits === 0 || mantissa >= 1e15) {
     out[slot] = NaN;
     return i;
   }
