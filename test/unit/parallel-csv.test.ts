@@ -66,11 +66,19 @@ describe('planCsvSplit', () => {
   });
 
   it('allows a quote well after the split: the second worker hands those lines to csv-parse, as the sequential path does', () => {
-    // 2.4 MB: the split is near 1.2 MB, and the scan for unsafe bytes reads 1 MiB blocks.
-    const lines = rows(120_000);
-    lines.splice(119_999, 1, '"0.25",0.25,0.25,0.25');
-    const q = file('late-quote.csv', `${lines.join('\n')}\n`);
-    expect(split(file('p120k.csv', `${rows(120_000).join('\n')}\n`), q)?.row).toBe(60_000);
+    // 4 MB: the split is near 2 MB, and the scan for unsafe bytes reads 1 MiB blocks.
+    const wide = Array.from({ length: 20_000 }, () => Array(40).fill('0.025').join(','));
+    const quoted = [...wide];
+    quoted[19_999] = `"0.025",${Array(39).fill('0.025').join(',')}`;
+    const q = file('late-quote.csv', `${quoted.join('\n')}\n`);
+    expect(split(file('p20k.csv', `${wide.join('\n')}\n`), q)?.row).toBe(10_000);
+  });
+
+  it('leaves batches whose halves exceed the row limit to the per-file path (memory stays flat)', () => {
+    const p = file('p120k.csv', `${rows(120_000).join('\n')}\n`);
+    const { request } = buildRequest(compare, p, p, { format: 'json' });
+    expect(planCsvSplit(request, 0)).toBeNull();
+    expect(planCsvSplit(request, 0, 60_000)?.row).toBe(60_000);
   });
 
   it('leaves Q with too few rows, stdin, one-column files, non-numeric rows and --targets to the ordinary path', () => {
