@@ -6,7 +6,7 @@
  * computes every row while two workers parse.
  *
  * Used only when it is safe and worth it: two regular files, plain numeric batches by the
- * fast path's rules (fastLayout), at least MIN_BYTES but at most MAX_HALF_ROWS rows per
+ * fast path's rules (fastLayout), at least MIN_BYTES but at most MAX_QUEUED_ROWS rows per
  * half, no --targets, no row to keep for explain; and no quote, carriage return or NUL
  * byte before the split, where csv-parse could read lines differently from a split at
  * newlines. Anything else takes the ordinary path, which also produces every error
@@ -20,17 +20,11 @@ import { isStdin } from '../io/source.js';
 import type { RawBatch } from '../io/types.js';
 import type { RowRange } from './batch-worker.js';
 import type { ParallelPlan } from './parallel-npy.js';
-import { ChainedRows, RemoteRows } from './remote-rows.js';
+import { ChainedRows, MAX_QUEUED_ROWS, RemoteRows } from './remote-rows.js';
 import type { InputRequest, Request } from './request.js';
 
 /** Below this much data two workers' start-up costs more than they save. */
 const MIN_BYTES = 64 << 20;
-/**
- * The second worker's outcomes wait in the main thread until the first worker's rows are
- * all merged, a few hundred bytes each: past this many rows per half, memory would grow
- * with the rows, so longer batches take the one-worker-per-file path, which stays flat.
- */
-const MAX_HALF_ROWS = 50_000;
 const SCAN_BYTES = 1 << 20;
 const NEWLINE = 10;
 const UNSAFE_BYTES = [34, 13, 0]; // quote, carriage return, NUL
@@ -111,7 +105,7 @@ export interface CsvSplit {
  * first row past its middle byte, and at the row with the same index in Q. Null when the
  * ordinary path must take it (see the top of this module).
  */
-export function planCsvSplit(request: Request, minBytes = MIN_BYTES, maxHalfRows = MAX_HALF_ROWS): CsvSplit | null {
+export function planCsvSplit(request: Request, minBytes = MIN_BYTES, maxHalfRows = MAX_QUEUED_ROWS): CsvSplit | null {
   const q = request.q;
   if (!q || !request.pairwise || request.targets !== null || request.explain !== null) return null;
   if (isStdin(request.p.path) || isStdin(q.path)) return null;
@@ -169,7 +163,7 @@ export async function planParallelCsv(request: Request): Promise<ParallelPlan | 
   });
   const { p: pLayout, q: qLayout, pStart, qStart } = split;
   // The main thread reads the second worker's rows only after the first's, so that one
-  // must never wait: all of its outcomes may queue (MAX_HALF_ROWS bounds them).
+  // must never wait: all of its outcomes may queue (MAX_QUEUED_ROWS bounds them).
   const [first, second] = await Promise.all([
     RemoteRows.start({
       request,

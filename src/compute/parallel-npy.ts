@@ -2,7 +2,8 @@
  * Two-core batches for big .npy inputs: the main thread computes the first half of the
  * rows while a worker (batch-worker.ts) computes the second, both reading their ranges
  * straight from the files. Used only when it is safe and worth it: both inputs are
- * complete C-order .npy files on disk of the same shape, large, with no --targets and no
+ * complete C-order .npy files on disk of the same shape, large but with at most
+ * MAX_QUEUED_ROWS rows in the worker's half, with no --targets and no
  * row to keep for explain/report; anything else takes the ordinary single-thread path,
  * which also produces every error message.
  */
@@ -11,7 +12,7 @@ import { formatFromExtension } from '../io/detect.js';
 import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import { isStdin } from '../io/source.js';
 import type { RawBatch } from '../io/types.js';
-import { RemoteRows, type WorkerRows } from './remote-rows.js';
+import { MAX_QUEUED_ROWS, RemoteRows, type WorkerRows } from './remote-rows.js';
 import type { Request } from './request.js';
 
 /** Below this much data a worker's start-up costs more than the second core gives. */
@@ -51,13 +52,14 @@ export async function planParallelNpy(request: Request): Promise<ParallelPlan | 
   const { availableParallelism } = await import('node:os');
   if (availableParallelism() < 2) return null;
   const half = Math.ceil(pMatrix.rows / 2);
+  if (pMatrix.rows - half > MAX_QUEUED_ROWS) return null;
   const remote = await RemoteRows.start({
     request,
     p: { format: 'npy', path: request.p.path, source: request.p.displayName, start: half, end: pMatrix.rows },
     q: { format: 'npy', path: q.path, source: q.displayName, start: half, end: pMatrix.rows },
     firstIndex: half,
     // The main thread reads the worker's rows only after its own half, so the worker must
-    // never wait: outcomes are a few hundred bytes per row, so all of them may queue.
+    // never wait: all of its outcomes may queue (MAX_QUEUED_ROWS bounds them).
     credits: Number.MAX_SAFE_INTEGER,
   });
   return {

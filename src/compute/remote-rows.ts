@@ -7,6 +7,14 @@ import { errorFromMessage } from '../worker-protocol.js';
 import type { RowOutcome } from './batch.js';
 import type { BatchWorkerData, BatchWorkerMessage } from './batch-worker.js';
 
+/**
+ * The most rows a worker may compute ahead of the main thread's merge. A worker whose
+ * range is merged after another's must never wait (or the two would run one after the
+ * other), so all of its outcomes queue in memory, a few hundred bytes each: past this
+ * many, the two-thread plans are not used, and memory stays flat however long the batch.
+ */
+export const MAX_QUEUED_ROWS = 50_000;
+
 /** Outcomes computed elsewhere, in row order; close() stops the workers. */
 export interface WorkerRows extends AsyncIterable<RowOutcome> {
   close(): Promise<void>;

@@ -141,10 +141,10 @@ function widthError(source: string, line: number, expected: number, got: number)
  * Rows of a numeric batch from bytes. `first` holds the bytes from the first data line on;
  * `rest` yields the remaining chunks; it may reuse a chunk's memory for the chunk after
  * next (the unfinished line of a chunk is copied before the next one is asked for). With
- * `reuseValues`, every row's values are written
- * into one array, valid until the next row is asked for: for a consumer that copies them
- * at once, it saves an allocation per row whose off-heap memory only a later garbage
- * collection returns (tens of MB of peak RSS on a big batch).
+ * `reuseValues`, every row's values are written into one array, valid until the next row
+ * is asked for: for a consumer that copies them at once, it saves an allocation per row
+ * whose off-heap memory only a later garbage collection returns (tens of MB of peak RSS
+ * on a big batch).
  */
 export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, context: FastBatchContext, reuseValues = false): AsyncGenerator<RawRow> {
   const { source, delimiter, width } = context;
