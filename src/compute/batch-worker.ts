@@ -9,6 +9,7 @@ import { type FastBatchContext, batchOf, fastRows } from '../io/fast-csv.js';
 import { fileChunks } from '../io/file-chunks.js';
 import { npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import type { RawBatch } from '../io/types.js';
+import { primeKernel } from '../measures/kernel.js';
 import { RowComputer, type RowOutcome, computeRows } from './batch.js';
 import type { Request } from './request.js';
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   };
   try {
     const [p, q] = await Promise.all([rowsOf(data.p), rowsOf(data.q)]);
+    primeKernel();
     const computer = new RowComputer(data.request, p, q, null);
     for await (const outcome of computeRows(computer, { p, q, targets: null }, data.firstIndex)) {
       block.push(outcome);

@@ -6,6 +6,7 @@ import { readInput } from '../io/read.js';
 import { type StdinProvider, isStdin, readAllBytes } from '../io/source.js';
 import { readTargets } from '../io/targets.js';
 import type { RawBatch, RawDistribution, RawInput } from '../io/types.js';
+import { primeKernel } from '../measures/kernel.js';
 import type { KlResult } from '../report/schema.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explain.js';
@@ -57,6 +58,8 @@ async function rowCount(input: RawInput): Promise<number> {
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   const parallel = (await planParallelNpy(request)) ?? (await planParallelCsv(request));
   if (parallel) {
+    // A big batch: the main thread computes rows too (the .npy plan's first half).
+    primeKernel();
     try {
       return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, batchOptions, parallel.remote);
     } finally {

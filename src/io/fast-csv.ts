@@ -149,9 +149,11 @@ function widthError(source: string, line: number, expected: number, got: number)
 export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, context: FastBatchContext, reuseValues = false): AsyncGenerator<RawRow> {
   const { source, delimiter, width } = context;
   const shared = reuseValues ? new Float64Array(width) : null;
+  // Every array scanned is a Buffer, as the chunks are: the compiled scanner is specialised
+  // to one kind of array and is thrown away when it meets another (a plain Uint8Array).
   // The unfinished last line of a chunk followed by the next chunk, in one reused array.
-  let joined = new Uint8Array(0);
-  let buffer = first;
+  let joined = Buffer.allocUnsafeSlow(0);
+  let buffer = Buffer.isBuffer(first) ? first : Buffer.from(first.buffer, first.byteOffset, first.length);
   let line = context.firstLine;
   let done = false;
   for (;;) {
@@ -220,7 +222,7 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
     const chunk = next.value;
     if (chunk.includes(CR) || chunk.includes(0)) {
       // Carriage returns or NUL bytes: let the general path decide what they mean.
-      yield* generalRows(concat(leftover, chunk), rest, context, line);
+      yield* generalRows(Buffer.concat([leftover, chunk]), rest, context, line);
       return;
     }
     if (leftover.length === 0) {
@@ -229,7 +231,7 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
     }
     const size = leftover.length + chunk.length;
     if (joined.length < size) {
-      const grown = new Uint8Array(Math.max(size, 2 * joined.length));
+      const grown = Buffer.allocUnsafeSlow(Math.max(size, 2 * joined.length));
       grown.set(leftover);
       joined = grown;
     } else if (leftover.buffer === joined.buffer) {
@@ -246,13 +248,6 @@ function countFields(bytes: Uint8Array, start: number, end: number, delimiter: n
   let count = 1;
   for (let i = start; i < end; i++) if (bytes[i] === delimiter) count++;
   return count;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 /**

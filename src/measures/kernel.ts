@@ -66,7 +66,10 @@ export interface KernelSums {
  */
 export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants, logP?: Float64Array, logQ?: Float64Array): KernelSums {
   // Neumaier accumulators, written out as locals (a sum and its compensation each) so they
-  // stay in registers: this loop runs once per category per row.
+  // stay in registers: this loop runs once per category per row. Each step picks the larger
+  // and smaller operand first and then does its arithmetic in one place, rather than in two
+  // branches: an arithmetic operation that has never run deoptimizes the compiled loop when
+  // it first does (see primeKernel), and one of the two branches is rare for most sums.
   let c_entropyP = 0;
   let c_entropyQ = 0;
   let c_crossPQ = 0;
@@ -103,25 +106,25 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       const lp = pi > 0 ? (haveLogs ? (logP[i] as number) : Math.log(pi)) : 0;
       const lq = qi > 0 ? (haveLogs ? (logQ[i] as number) : Math.log(qi)) : 0;
       if (wants.entropy) {
-        if (pi > 0) { const v_ = -pi * lp; const t_ = entropyP + v_; c_entropyP += Math.abs(entropyP) >= Math.abs(v_) ? entropyP - t_ + v_ : v_ - t_ + entropyP; entropyP = t_; }
-        if (qi > 0) { const v_ = -qi * lq; const t_ = entropyQ + v_; c_entropyQ += Math.abs(entropyQ) >= Math.abs(v_) ? entropyQ - t_ + v_ : v_ - t_ + entropyQ; entropyQ = t_; }
+        if (pi > 0) { const v_ = -pi * lp; const t_ = entropyP + v_; const k_ = Math.abs(entropyP) >= Math.abs(v_); c_entropyP += ((k_ ? entropyP : v_) - t_) + (k_ ? v_ : entropyP); entropyP = t_; }
+        if (qi > 0) { const v_ = -qi * lq; const t_ = entropyQ + v_; const k_ = Math.abs(entropyQ) >= Math.abs(v_); c_entropyQ += ((k_ ? entropyQ : v_) - t_) + (k_ ? v_ : entropyQ); entropyQ = t_; }
       }
       if (wants.cross) {
         if (pi > 0) {
           if (qi === 0) crossPQ = Infinity;
-          else { const v_ = -pi * lq; const t_ = crossPQ + v_; c_crossPQ += Math.abs(crossPQ) >= Math.abs(v_) ? crossPQ - t_ + v_ : v_ - t_ + crossPQ; crossPQ = t_; }
+          else { const v_ = -pi * lq; const t_ = crossPQ + v_; const k_ = Math.abs(crossPQ) >= Math.abs(v_); c_crossPQ += ((k_ ? crossPQ : v_) - t_) + (k_ ? v_ : crossPQ); crossPQ = t_; }
         }
         if (qi > 0) {
           if (pi === 0) crossQP = Infinity;
-          else { const v_ = -qi * lp; const t_ = crossQP + v_; c_crossQP += Math.abs(crossQP) >= Math.abs(v_) ? crossQP - t_ + v_ : v_ - t_ + crossQP; crossQP = t_; }
+          else { const v_ = -qi * lp; const t_ = crossQP + v_; const k_ = Math.abs(crossQP) >= Math.abs(v_); c_crossQP += ((k_ ? crossQP : v_) - t_) + (k_ ? v_ : crossQP); crossQP = t_; }
         }
       }
     }
     if (pi === qi) continue;
-    if (wants.totalVariation) { const v_ = Math.abs(pi - qi); const t_ = tv + v_; c_tv += Math.abs(tv) >= Math.abs(v_) ? tv - t_ + v_ : v_ - t_ + tv; tv = t_; }
+    if (wants.totalVariation) { const v_ = Math.abs(pi - qi); const t_ = tv + v_; const k_ = Math.abs(tv) >= Math.abs(v_); c_tv += ((k_ ? tv : v_) - t_) + (k_ ? v_ : tv); tv = t_; }
     if (wants.hellinger) {
       const difference = (pi - qi) / (Math.sqrt(pi) + Math.sqrt(qi));
-      { const v_ = difference * difference; const t_ = hel + v_; c_hel += Math.abs(hel) >= Math.abs(v_) ? hel - t_ + v_ : v_ - t_ + hel; hel = t_; }
+      { const v_ = difference * difference; const t_ = hel + v_; const k_ = Math.abs(hel) >= Math.abs(v_); c_hel += ((k_ ? hel : v_) - t_) + (k_ ? v_ : hel); hel = t_; }
     }
 
     // One logarithm of the ratio serves KL in both directions and JS.
@@ -130,15 +133,15 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       if (wants.kl) {
         // g(0, q) = q; g(p, 0) = ∞ (and symmetrically for the reverse).
         if (pi === 0) {
-          { const v_ = qi; const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
+          { const v_ = qi; const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
           gQP = Infinity;
         } else {
           gPQ = Infinity;
-          { const v_ = pi; const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
+          { const v_ = pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
         }
-        { const v_ = pi - qi; const t_ = diff + v_; c_diff += Math.abs(diff) >= Math.abs(v_) ? diff - t_ + v_ : v_ - t_ + diff; diff = t_; }
+        { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
       }
-      if (wants.js) { const v_ = (pi + qi) * 0.5 * LN2; const t_ = js + v_; c_js += Math.abs(js) >= Math.abs(v_) ? js - t_ + v_ : v_ - t_ + js; js = t_; }
+      if (wants.js) { const v_ = (pi + qi) * 0.5 * LN2; const t_ = js + v_; const k_ = Math.abs(js) >= Math.abs(v_); c_js += ((k_ ? js : v_) - t_) + (k_ ? v_ : js); js = t_; }
       continue;
     }
     const ratio = pi / qi;
@@ -146,15 +149,15 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       if (ratio > 0.5 && ratio < 2) {
         const r = (pi - qi) / qi;
         const rReverse = (qi - pi) / pi;
-        if (Math.abs(r) < SERIES_THRESHOLD) { const v_ = qi * hSeries(r); const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
+        if (Math.abs(r) < SERIES_THRESHOLD) { const v_ = qi * hSeries(r); const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
         else {
           logRatio = Math.log1p(r);
-          { const v_ = qi * ((1 + r) * logRatio - r); const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
+          { const v_ = qi * ((1 + r) * logRatio - r); const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
         }
-        if (Math.abs(rReverse) < SERIES_THRESHOLD) { const v_ = pi * hSeries(rReverse); const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
+        if (Math.abs(rReverse) < SERIES_THRESHOLD) { const v_ = pi * hSeries(rReverse); const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
         else {
           if (logRatio !== logRatio) logRatio = Math.log1p(r);
-          { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
+          { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
         }
       } else {
         logRatio = haveLogs
@@ -162,10 +165,10 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
           : ratio === Infinity || ratio < MIN_NORMAL
             ? Math.log(pi) - Math.log(qi)
             : Math.log(ratio);
-        { const v_ = pi * logRatio - pi + qi; const t_ = gPQ + v_; c_gPQ += Math.abs(gPQ) >= Math.abs(v_) ? gPQ - t_ + v_ : v_ - t_ + gPQ; gPQ = t_; }
-        { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; c_gQP += Math.abs(gQP) >= Math.abs(v_) ? gQP - t_ + v_ : v_ - t_ + gQP; gQP = t_; }
+        { const v_ = pi * logRatio - pi + qi; const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
+        { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
       }
-      { const v_ = pi - qi; const t_ = diff + v_; c_diff += Math.abs(diff) >= Math.abs(v_) ? diff - t_ + v_ : v_ - t_ + diff; diff = t_; }
+      { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
     }
     if (wants.js) {
       const total = pi + qi;
@@ -199,7 +202,7 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
         }
         phi = onePlus * up + oneMinus * down;
       }
-      { const v_ = total * 0.25 * phi; const t_ = js + v_; c_js += Math.abs(js) >= Math.abs(v_) ? js - t_ + v_ : v_ - t_ + js; js = t_; }
+      { const v_ = total * 0.25 * phi; const t_ = js + v_; const k_ = Math.abs(js) >= Math.abs(v_); c_js += ((k_ ? js : v_) - t_) + (k_ ? v_ : js); js = t_; }
     }
   }
   const finish = (sum: number, compensation: number): number => (Number.isFinite(sum) ? sum + compensation : sum);
@@ -219,4 +222,44 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
     pOnly,
     qOnly,
   };
+}
+
+/**
+ * (p, q) pairs that between them take every branch of the kernel: zeros on either side and
+ * both, equal values, ratios near 1 (series and log1p, either way round), far from 1,
+ * overflowing and subnormal.
+ */
+const PRIMING_PAIRS: readonly (readonly [number, number])[] = [
+  [0, 0], [0, 0.1], [0.1, 0], [0.25, 0.25], [0.1, 0.0999], [0.0999, 0.1], [0.2, 0.21], [0.21, 0.2],
+  [0.1, 0.13], [0.13, 0.1], [0.05, 0.2], [0.2, 0.05], [1e-300, 5e-324], [5e-324, 1e-300],
+];
+/** Two pairs with large terms in every sum, so a pair after them adds a smaller term. */
+const ANCHORS: readonly (readonly [number, number])[] = [[0.6, 0.001], [0.001, 0.3]];
+
+/**
+ * Runs the kernel over every priming pair, alone and after the anchors, with and without
+ * caller logs, for all measures and for JS alone.
+ *
+ * Why: the optimizing compiler puts a deoptimization exit wherever an operation has never
+ * run. On a big batch the first row that reaches a rare branch (a near-equal pair, a zero)
+ * throws the compiled loop away, and the rows that follow run in the interpreter, which
+ * allocates a heap number per arithmetic result, until a recompile lands: ~100 ms and
+ * hundreds of garbage collections per worker on a 20000 × 500 batch. This takes well under
+ * a millisecond; batch workers run it before their first row.
+ */
+export function primeKernel(): void {
+  const all: KernelWants = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
+  const jsOnly: KernelWants = { entropy: false, cross: false, kl: false, js: true, totalVariation: false, hellinger: false };
+  for (const pair of PRIMING_PAIRS) {
+    for (const pairs of [[pair], [...ANCHORS, pair]]) {
+      const p = Float64Array.from(pairs, ([pi]) => pi);
+      const q = Float64Array.from(pairs, ([, qi]) => qi);
+      const logP = p.map(Math.log);
+      const logQ = q.map(Math.log);
+      for (const wants of [all, jsOnly]) {
+        pairKernel(p, q, wants);
+        pairKernel(p, q, wants, logP, logQ);
+      }
+    }
+  }
 }

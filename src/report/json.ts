@@ -126,6 +126,8 @@ export function formatJson(result: KlResult): string {
 }
 
 const ROWS_PER_CHUNK = 512;
+const ROWS_OPENING = '{\n  "rows": [\n';
+const ROWS_CLOSING = '\n  ]\n}';
 
 /**
  * The same document as formatJson, as a sequence of chunks, so a batch with many rows is
@@ -143,13 +145,13 @@ export function* formatJsonChunks(result: KlResult): Generator<string> {
   yield `${head.slice(0, -2)},\n  "rows": [\n`;
   const all = result.rows;
   for (let start = 0; start < all.length; start += ROWS_PER_CHUNK) {
-    const parts: string[] = [];
-    for (let i = start; i < Math.min(all.length, start + ROWS_PER_CHUNK); i++) {
-      const text = JSON.stringify(toJsonRow(all[i] as RowResult, result.measureNames), null, 2);
-      // split/join: a third faster than a global regex replace, for 20000-row batches.
-      parts.push(`    ${text.split('\n').join('\n    ')}`);
-    }
-    yield parts.join(',\n') + (start + ROWS_PER_CHUNK < all.length ? ',\n' : '\n');
+    const end = Math.min(all.length, start + ROWS_PER_CHUNK);
+    const rowsOfChunk: JsonRow[] = [];
+    for (let i = start; i < end; i++) rowsOfChunk.push(toJsonRow(all[i] as RowResult, result.measureNames));
+    // One native call per chunk: as the value of a top-level "rows" key, the rows come out
+    // at the document's indentation, between a fixed opening and closing that are cut off.
+    const text = JSON.stringify({ rows: rowsOfChunk }, null, 2);
+    yield text.slice(ROWS_OPENING.length, -ROWS_CLOSING.length) + (end < all.length ? ',\n' : '\n');
   }
   yield '  ]\n}\n';
 }
