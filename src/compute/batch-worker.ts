@@ -1,16 +1,21 @@
 /**
- * Worker thread that computes a range of batch rows from two files, so a big comparison
- * uses both cores (parallel-npy.ts, parallel-csv.ts), with the same RowComputer as the
- * main thread. Outcomes go back in order, in blocks, under flow control.
+ * Worker thread that computes batch rows from two files, so a big comparison uses both
+ * cores, with the same RowComputer as the main thread. Two ways to be given rows:
+ * - one range from its start data (parallel-npy.ts): outcomes go back in blocks, under
+ *   flow control (credits);
+ * - segments, in job messages, computed one after another until the worker is terminated
+ *   (parallel-csv.ts): each segment's outcomes go back in blocks tagged with the segment,
+ *   then `segment-done`, and the main thread hands out another.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { type FastBatchContext, batchOf, fastRows } from '../io/fast-csv.js';
 import { fileChunks } from '../io/file-chunks.js';
 import { npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import type { RawBatch } from '../io/types.js';
 import { primeKernel } from '../measures/kernel.js';
-import { RowComputer, type RowOutcome, computeRows } from './batch.js';
+import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
+import { RowComputer, type RowOutcome, computeRows, rowMeasureNames } from './batch.js';
+import { encodeOutcomes } from './outcome-codec.js';
 import type { Request } from './request.js';
 
 /** Where one side's rows of the range come from. */
@@ -20,55 +25,91 @@ export type RowRange =
   /** The rows in bytes [start, end) of a plain numeric CSV/TSV batch (fast-csv.ts); `end` may be Infinity. */
   | { format: 'csv'; path: string; start: number; end: number; context: FastBatchContext };
 
-export interface BatchWorkerData {
-  request: Request;
+export type BatchWorkerData =
+  | {
+      mode: 'range';
+      request: Request;
+      p: RowRange;
+      q: RowRange;
+      /** The index of the range's first row in the whole batch. */
+      firstIndex: number;
+      credits: number;
+    }
+  | { mode: 'segments'; request: Request };
+
+/** A segment to compute: rows from `firstIndex` on, bounded by the byte ranges. */
+export interface SegmentJob {
+  type: 'segment';
+  segment: number;
   p: RowRange;
   q: RowRange;
-  /** The index of the range's first row in the whole batch. */
   firstIndex: number;
-  credits: number;
 }
 
 export type BatchWorkerMessage =
-  | { type: 'outcomes'; outcomes: RowOutcome[] }
+  /** A block of outcomes, encoded by outcome-codec.ts. */
+  | { type: 'outcomes'; segment: number; data: Float64Array }
+  | { type: 'segment-done'; segment: number }
   | { type: 'done' }
-  | WorkerErrorMessage;
+  | (WorkerErrorMessage & { segment: number });
 
 const BLOCK = 32;
 
 async function rowsOf(range: RowRange): Promise<RawBatch> {
   if (range.format === 'npy') return npyRowRange(range.path, range.source, await readNpyHeaderFromFile(range.path, range.source), range.start, range.end, true);
   // RowComputer takes each row's numbers at once, so the parser may reuse its row array.
-  return batchOf(range.context, fastRows(new Uint8Array(0), fileChunks(range.path, range.start, range.end), range.context, true));
+  return batchOf(range.context, fastRows(Buffer.alloc(0), fileChunks(range.path, range.start, range.end), range.context, true));
+}
+
+/**
+ * Computes one range's rows and posts them in blocks; the rows before an error go out
+ * before the error, as the sequential path prints them. Resolves true when all went out.
+ */
+async function computeRange(port: MessagePort, request: Request, job: { p: RowRange; q: RowRange; firstIndex: number; segment: number }, credits: Credits | null): Promise<boolean> {
+  let block: RowOutcome[] = [];
+  const names = rowMeasureNames(request, true);
+  const flush = async (): Promise<void> => {
+    if (block.length === 0) return;
+    await credits?.take();
+    const data = encodeOutcomes(block, names);
+    // Copied, not transferred: a transferred buffer per block made the run ~15% slower
+    // (each one is external memory the garbage collector tracks on both sides).
+    port.postMessage({ type: 'outcomes', segment: job.segment, data } satisfies BatchWorkerMessage);
+    block = [];
+  };
+  try {
+    const [p, q] = await Promise.all([rowsOf(job.p), rowsOf(job.q)]);
+    const computer = new RowComputer(request, p, q, null);
+    for await (const outcome of computeRows(computer, { p, q, targets: null }, job.firstIndex)) {
+      block.push(outcome);
+      if (block.length === BLOCK) await flush();
+    }
+    await flush();
+    return true;
+  } catch (error) {
+    await flush();
+    port.postMessage({ ...errorMessage(error), segment: job.segment } satisfies BatchWorkerMessage);
+    return false;
+  }
 }
 
 async function main(): Promise<void> {
   const port = parentPort;
   if (!port) return;
   const data = workerData as BatchWorkerData;
-  const credits = new Credits(port, data.credits);
-  let block: RowOutcome[] = [];
-  const flush = async (): Promise<void> => {
-    if (block.length === 0) return;
-    await credits.take();
-    port.postMessage({ type: 'outcomes', outcomes: block } satisfies BatchWorkerMessage);
-    block = [];
-  };
-  try {
-    const [p, q] = await Promise.all([rowsOf(data.p), rowsOf(data.q)]);
-    primeKernel();
-    const computer = new RowComputer(data.request, p, q, null);
-    for await (const outcome of computeRows(computer, { p, q, targets: null }, data.firstIndex)) {
-      block.push(outcome);
-      if (block.length === BLOCK) await flush();
-    }
-    await flush();
-    port.postMessage({ type: 'done' } satisfies BatchWorkerMessage);
-  } catch (error) {
-    // The rows before the error go out first: the sequential path has printed them too.
-    await flush();
-    port.postMessage(errorMessage(error) satisfies BatchWorkerMessage);
+  primeKernel();
+  if (data.mode === 'range') {
+    const credits = new Credits(port, data.credits);
+    if (await computeRange(port, data.request, { ...data, segment: 0 }, credits)) port.postMessage({ type: 'done' } satisfies BatchWorkerMessage);
+    return;
   }
+  // Segments are computed one after another, in the order they come.
+  let previous = Promise.resolve();
+  port.on('message', (job: SegmentJob) => {
+    previous = previous.then(async () => {
+      if (await computeRange(port, data.request, job, null)) port.postMessage({ type: 'segment-done', segment: job.segment } satisfies BatchWorkerMessage);
+    });
+  });
 }
 
 await main();

@@ -184,6 +184,11 @@ export interface RowOutcome {
   qWidth: number;
 }
 
+/** The measures each row has: pairwise ones need Q, and only entropies make sense alone. */
+export function rowMeasureNames(request: Request, hasQ: boolean): MeasureName[] {
+  return request.pairwise && hasQ ? request.measureNames : request.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && hasQ));
+}
+
 /**
  * Computes rows one at a time: prepare each side, align, smooth, measure, targets. Shared by
  * the main thread and the batch worker (batch-worker.ts), so both compute rows identically.
@@ -207,7 +212,7 @@ export class RowComputer {
   ) {
     this.pairwise = request.pairwise && q !== null;
     this.aligner = new RowAligner(p, q);
-    this.measureNames = this.pairwise ? request.measureNames : request.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && q));
+    this.measureNames = rowMeasureNames(request, q !== null);
     this.rankBy = (request.primary.find((name) => this.measureNames.includes(name)) ?? this.measureNames[0]) as MeasureName;
   }
 

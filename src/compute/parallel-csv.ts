@@ -1,16 +1,23 @@
 /**
- * Two-core batches for big numeric CSV/TSV inputs: two workers (batch-worker.ts) each
- * parse and compute half of the rows, P and Q alike, while the main thread only merges
- * their outcomes in order and prints. Parsing and the measures both split evenly, which
- * the one-worker-per-file design (csv-workers.ts) cannot do: there the main thread
- * computes every row while two workers parse.
+ * Two-core batches for big numeric CSV/TSV inputs: two workers (batch-worker.ts) parse
+ * and compute the rows, P and Q alike, segment by segment, while the main thread finds
+ * the segments, merges the outcomes in order and prints. Parsing and the measures both
+ * split evenly, which the one-worker-per-file design (csv-workers.ts) cannot do: there the
+ * main thread computes every row while two workers parse.
+ *
+ * A segment is a run of rows of P of about SEGMENT_BYTES (at most SEGMENT_ROWS rows) and
+ * the same rows of Q. Segments are found by a newline scan just ahead of the workers and
+ * handed to whichever worker has least to do, so both finish together; a few segments out
+ * at a time keep memory flat however long the batch. The scan stops at the first quote,
+ * carriage return or NUL byte of either file (csv-parse could read the lines after it
+ * differently from a split at newlines), or at the end of either: the last segment then
+ * runs to the end of both files, where its worker hands any such line to csv-parse as
+ * the sequential path does, and finds a row-count mismatch.
  *
  * Used only when it is safe and worth it: two regular files, plain numeric batches by the
- * fast path's rules (fastLayout), at least MIN_BYTES but at most MAX_QUEUED_ROWS rows per
- * half, no --targets, no row to keep for explain; and no quote, carriage return or NUL
- * byte before the split, where csv-parse could read lines differently from a split at
- * newlines. Anything else takes the ordinary path, which also produces every error
- * message; row-count mismatches are found by the workers.
+ * fast path's rules (fastLayout), at least MIN_BYTES together, no --targets, no row to
+ * keep for explain. Anything else takes the ordinary path, which also produces every
+ * error message.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { type InputFormat, formatFromExtension } from '../io/detect.js';
@@ -20,12 +27,21 @@ import { isStdin } from '../io/source.js';
 import type { RawBatch } from '../io/types.js';
 import type { RowRange } from './batch-worker.js';
 import type { ParallelPlan } from './parallel-npy.js';
-import { ChainedRows, MAX_QUEUED_ROWS, RemoteRows } from './remote-rows.js';
+import { type Segment, type SegmentSource, SegmentedRows } from './remote-rows.js';
 import type { InputRequest, Request } from './request.js';
 
 /** Below this much data two workers' start-up costs more than they save. */
 const MIN_BYTES = 64 << 20;
-const SCAN_BYTES = 1 << 20;
+/**
+ * Segment size: small enough that the two workers finish close together, big enough that
+ * handing one out (a message, two file opens) is noise.
+ */
+export const SEGMENT_BYTES = 4 << 20;
+/** A segment's rows bound what waits in memory when the rows are short. */
+export const SEGMENT_ROWS = 16_384;
+/** Segments out at a time: being computed, queued at a worker, or waiting to be merged. */
+const WINDOW = 6;
+const SCAN_BYTES = 1 << 18;
 const NEWLINE = 10;
 const UNSAFE_BYTES = [34, 13, 0]; // quote, carriage return, NUL
 
@@ -47,18 +63,19 @@ export interface RowStart {
 }
 
 /**
- * Walks the data lines of a file from `layout.dataStart` and returns the first row (a
- * non-empty line, as fastRows counts them) for which `found` holds, or null at the end
- * of the file or at a byte csv-parse would treat specially.
+ * Walks the data lines of a file from `from` (a row start, or the start of the data) and
+ * returns the first later row (a non-empty line, as fastRows counts them) for which
+ * `found` holds, or null at the end of the file or at a byte csv-parse would treat
+ * specially.
  */
-function findRow(path: string, layout: FastLayout, found: (row: number, offset: number) => boolean): RowStart | null {
+function findRow(path: string, from: RowStart, found: (row: number, offset: number) => boolean): RowStart | null {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(SCAN_BYTES);
-    let row = 0;
-    let line = layout.context.firstLine;
-    let lineStart = layout.dataStart;
-    let position = layout.dataStart;
+    let row = from.row;
+    let line = from.line;
+    let lineStart = from.offset;
+    let position = from.offset;
     for (;;) {
       const read = readSync(fd, buffer, 0, SCAN_BYTES, position);
       if (read === 0) return null;
@@ -67,7 +84,7 @@ function findRow(path: string, layout: FastLayout, found: (row: number, offset: 
       for (let index = chunk.indexOf(NEWLINE); index >= 0; index = chunk.indexOf(NEWLINE, index + 1)) {
         const lineEnd = position + index;
         if (lineEnd > lineStart) {
-          if (found(row, lineStart)) return { row, offset: lineStart, line };
+          if (row > from.row && found(row, lineStart)) return { row, offset: lineStart, line };
           row++;
         }
         line++;
@@ -77,6 +94,54 @@ function findRow(path: string, layout: FastLayout, found: (row: number, offset: 
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Two plain numeric batches that may be computed in segments (see planCsvSegments). */
+export interface CsvPair {
+  p: { path: string; layout: FastLayout; size: number };
+  q: { path: string; layout: FastLayout; size: number };
+}
+
+/**
+ * Finds the segments of a CsvPair one at a time, just ahead of the workers: at most
+ * `maxBytes` of P past the segment's first row, or `maxRows` rows, and the same rows of Q.
+ * Towards the end of P segments shrink (to an eighth of the rest, down to an eighth of
+ * `maxBytes`), so that the workers' last segments end close together.
+ */
+export class CsvSegments implements SegmentSource {
+  private p: RowStart;
+  private q: RowStart;
+  private finished = false;
+
+  constructor(
+    private readonly pair: CsvPair,
+    private readonly maxBytes = SEGMENT_BYTES,
+    private readonly maxRows = SEGMENT_ROWS,
+  ) {
+    this.p = { row: 0, offset: pair.p.layout.dataStart, line: pair.p.layout.context.firstLine };
+    this.q = { row: 0, offset: pair.q.layout.dataStart, line: pair.q.layout.context.firstLine };
+  }
+
+  next(): Segment | null {
+    if (this.finished) return null;
+    const { p: from, q: fromQ } = this;
+    const bytes = Math.min(this.maxBytes, Math.max(this.maxBytes / 8, (this.pair.p.size - from.offset) / 8));
+    const pEnd = findRow(this.pair.p.path, from, (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows);
+    const qEnd = pEnd && findRow(this.pair.q.path, fromQ, (row) => row === pEnd.row);
+    if (!pEnd || !qEnd) {
+      // The end of a file, or a byte the split must not cross: the rest in one segment.
+      this.finished = true;
+      return { firstIndex: from.row, p: this.range('p', from, Infinity), q: this.range('q', fromQ, Infinity) };
+    }
+    this.p = pEnd;
+    this.q = qEnd;
+    return { firstIndex: from.row, p: this.range('p', from, pEnd.offset), q: this.range('q', fromQ, qEnd.offset) };
+  }
+
+  private range(side: 'p' | 'q', from: RowStart, end: number): RowRange {
+    const { path, layout } = this.pair[side];
+    return { format: 'csv', path, start: from.offset, end, context: { ...layout.context, firstLine: from.line } };
   }
 }
 
@@ -90,38 +155,25 @@ function csvFormat(input: InputRequest, override: InputFormat | undefined): 'csv
   return format === 'csv' || format === 'tsv' ? format : null;
 }
 
-/** How a pair of big CSV/TSV batches splits between two workers (see planCsvSplit). */
-export interface CsvSplit {
-  p: FastLayout;
-  q: FastLayout;
-  /** The first row of the second half: its index, and where it starts in P and in Q. */
-  row: number;
-  pStart: RowStart;
-  qStart: RowStart;
-}
-
 /**
- * Decides whether a comparison takes the two-worker CSV path, and where it splits: at P's
- * first row past its middle byte, and at the row with the same index in Q. Null when the
+ * Decides whether a comparison takes the segmented two-worker CSV path: null when the
  * ordinary path must take it (see the top of this module).
  */
-export function planCsvSplit(request: Request, minBytes = MIN_BYTES, maxHalfRows = MAX_QUEUED_ROWS): CsvSplit | null {
+export function planCsvSegments(request: Request, minBytes = MIN_BYTES): CsvPair | null {
   const q = request.q;
   if (!q || !request.pairwise || request.targets !== null || request.explain !== null) return null;
   if (isStdin(request.p.path) || isStdin(q.path)) return null;
   const pFormat = csvFormat(request.p, request.inputFormat);
   const qFormat = csvFormat(q, request.inputFormat);
   if (!pFormat || !qFormat) return null;
-  let pSize: number;
-  let qSize: number;
+  let sizes: [number, number];
   try {
     const [pInfo, qInfo] = [statSync(request.p.path), statSync(q.path)];
-    if (!pInfo.isFile() || !qInfo.isFile()) return null;
-    [pSize, qSize] = [pInfo.size, qInfo.size];
+    if (!pInfo.isFile() || !qInfo.isFile() || pInfo.size + qInfo.size < minBytes) return null;
+    sizes = [pInfo.size, qInfo.size];
   } catch {
     return null;
   }
-  if (pSize + qSize < minBytes) return null;
   const readRequest = (input: InputRequest, format: 'csv' | 'tsv') => ({
     path: input.path,
     displayName: input.displayName,
@@ -129,56 +181,22 @@ export function planCsvSplit(request: Request, minBytes = MIN_BYTES, maxHalfRows
     options: input.read,
     columnFlag: input.columnFlag,
   });
-  let pLayout: FastLayout | null;
-  let qLayout: FastLayout | null;
   try {
-    pLayout = fastLayout(readHead(request.p.path), pFormat, readRequest(request.p, pFormat));
-    qLayout = fastLayout(readHead(q.path), qFormat, readRequest(q, qFormat));
+    const pLayout = fastLayout(readHead(request.p.path), pFormat, readRequest(request.p, pFormat));
+    const qLayout = fastLayout(readHead(q.path), qFormat, readRequest(q, qFormat));
+    if (!pLayout || !qLayout) return null;
+    return { p: { path: request.p.path, layout: pLayout, size: sizes[0] }, q: { path: q.path, layout: qLayout, size: sizes[1] } };
   } catch {
     // Whatever is wrong with the input, the ordinary path says it properly.
     return null;
   }
-  if (!pLayout || !qLayout) return null;
-  const middle = pLayout.dataStart + (pSize - pLayout.dataStart) / 2;
-  const pStart = findRow(request.p.path, pLayout, (row, offset) => offset >= middle || row > maxHalfRows);
-  if (!pStart || pStart.row === 0 || pStart.row > maxHalfRows) return null;
-  const qStart = findRow(q.path, qLayout, (row) => row === pStart.row);
-  if (!qStart) return null;
-  return { p: pLayout, q: qLayout, row: pStart.row, pStart, qStart };
 }
 
 export async function planParallelCsv(request: Request): Promise<ParallelPlan | null> {
-  const q = request.q;
-  if (!q) return null;
-  const split = planCsvSplit(request);
-  if (!split) return null;
+  const pair = planCsvSegments(request);
+  if (!pair) return null;
   const { availableParallelism } = await import('node:os');
   if (availableParallelism() < 2) return null;
-  const range = (input: InputRequest, layout: FastLayout, start: number, end: number, firstLine: number): RowRange => ({
-    format: 'csv',
-    path: input.path,
-    start,
-    end,
-    context: { ...layout.context, firstLine },
-  });
-  const { p: pLayout, q: qLayout, pStart, qStart } = split;
-  // The main thread reads the second worker's rows only after the first's, so that one
-  // must never wait: all of its outcomes may queue (MAX_QUEUED_ROWS bounds them).
-  const [first, second] = await Promise.all([
-    RemoteRows.start({
-      request,
-      p: range(request.p, pLayout, pLayout.dataStart, pStart.offset, pLayout.context.firstLine),
-      q: range(q, qLayout, qLayout.dataStart, qStart.offset, qLayout.context.firstLine),
-      firstIndex: 0,
-      credits: 16,
-    }),
-    RemoteRows.start({
-      request,
-      p: range(request.p, pLayout, pStart.offset, Infinity, pStart.line),
-      q: range(q, qLayout, qStart.offset, Infinity, qStart.line),
-      firstIndex: split.row,
-      credits: Number.MAX_SAFE_INTEGER,
-    }),
-  ]);
-  return { p: emptyBatch(pLayout.context), q: emptyBatch(qLayout.context), remote: new ChainedRows([first, second]) };
+  const remote = await SegmentedRows.start(request, new CsvSegments(pair), { workers: 2, depth: 2, window: WINDOW });
+  return { p: emptyBatch(pair.p.layout.context), q: emptyBatch(pair.q.layout.context), remote };
 }

@@ -64,26 +64,39 @@ export function percentileSorted(sorted: Float64Array, q: number): number {
   return low + fraction * (high - low);
 }
 
-export function summarize(values: Float64Array): Stats {
-  const n = values.length;
-  if (n === 0) throw new Error('statistics of no values');
+/**
+ * Each pass over the values is its own small function: the optimizing compiler then
+ * compiles each loop with the code that follows it already run, instead of compiling the
+ * first loop mid-way and discarding it at the first statement after it (which happened
+ * once per summarised column).
+ */
+function extremeIndices(values: Float64Array): { argmin: number; argmax: number } {
   let argmin = 0;
   let argmax = 0;
-  for (let i = 1; i < n; i++) {
+  for (let i = 1; i < values.length; i++) {
     if ((values[i] as number) < (values[argmin] as number)) argmin = i;
     if ((values[i] as number) > (values[argmax] as number)) argmax = i;
   }
+  return { argmin, argmax };
+}
+
+function sumOfSquaredDeviations(values: Float64Array, mean: number): number {
+  const squares = new NeumaierSum();
+  for (let i = 0; i < values.length; i++) {
+    const deviation = (values[i] as number) - mean;
+    squares.add(deviation * deviation);
+  }
+  return squares.value();
+}
+
+export function summarize(values: Float64Array): Stats {
+  const n = values.length;
+  if (n === 0) throw new Error('statistics of no values');
+  const { argmin, argmax } = extremeIndices(values);
   const mean = compensatedSum(values) / n;
   let stderr: number | null = null;
   if (mean === Infinity) stderr = Infinity;
-  else if (n > 1) {
-    const squares = new NeumaierSum();
-    for (let i = 0; i < n; i++) {
-      const deviation = (values[i] as number) - mean;
-      squares.add(deviation * deviation);
-    }
-    stderr = Math.sqrt(squares.value() / (n - 1)) / Math.sqrt(n);
-  }
+  else if (n > 1) stderr = Math.sqrt(sumOfSquaredDeviations(values, mean) / (n - 1)) / Math.sqrt(n);
   const sorted = Float64Array.from(values).sort();
   return {
     count: n,

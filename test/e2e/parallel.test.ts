@@ -1,8 +1,8 @@
 /**
  * The two-thread paths must give byte-identical output to the single-thread general path:
  * big .npy batches (rows split between the main thread and a worker), big numeric CSVs
- * (rows split between two workers), and big CSVs the split refuses (one parsing worker per
- * file). KL_NO_FAST_PATH=1 forces the general path.
+ * (segments of rows computed by two workers), and big CSVs the segments do not take (one
+ * parsing worker per file). KL_NO_FAST_PATH=1 forces the general path.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,8 +69,8 @@ describe('parallel paths = general path', () => {
   const withBadCell = (lines: string[], row: number): string[] => lines.map((line, i) => (i === row ? line.replace(/,[^,]*,/, ',x,') : line));
   const withQuote = (lines: string[], row: number): string[] => lines.map((line, i) => (i === row ? line.replace(/^[^,]*/, (cell) => `"${cell}"`) : line));
   /** Q's row `row` has a bad cell: the rows before it printed, its line named, exit 2, as on the general path. */
-  function expectSameFailure(p: string, q: string, row: number): void {
-    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'csv']);
+  function expectSameFailure(p: string, q: string, row: number, command = 'compare'): void {
+    const [parallel, general] = both([command, p, q, '--kind', 'counts', '--format', 'csv']);
     expect(parallel.status).toBe(2);
     // A header line, and lines count from 1.
     expect(parallel.stderr).toBe(`kl: error: ${q}:${row + 2}: column 2 ("c1"): value "x" is not a number\n`);
@@ -78,8 +78,8 @@ describe('parallel paths = general path', () => {
     expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
   }
 
-  it('two big CSVs split between two workers (empty lines, a header) give identical JSON and CSV', () => {
-    // Empty lines in both halves shift line numbers but not rows.
+  it('two big CSVs computed in segments by two workers (empty lines, a header) give identical JSON and CSV', () => {
+    // Empty lines in several segments shift line numbers but not rows.
     const p = csvFile('p.csv', [...pLines.slice(0, 100), '', ...pLines.slice(100, 3000), '', ...pLines.slice(3000)]);
     const q = csvFile('q.csv', qLines);
     for (const format of ['json', 'csv']) {
@@ -90,7 +90,7 @@ describe('parallel paths = general path', () => {
     }
   });
 
-  it('a bad cell in the second half: the same rows streamed, the same error with its line, exit 2', () => {
+  it('a bad cell in a late segment: the same rows streamed, the same error with its line, exit 2', () => {
     expectSameFailure(csvFile('p-plain.csv', pLines), csvFile('q-bad.csv', withBadCell(qLines, 3000)), 3000);
   });
 
@@ -103,8 +103,17 @@ describe('parallel paths = general path', () => {
     expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
   });
 
-  it('a quote before the middle: one worker per file, csv-parse from that line on, identical output', () => {
-    // Past the first 64 KiB chunk, so the fast path starts, but before the split.
+  it('one row fewer in Q: the same row-count error as the sequential path', () => {
+    const p = csvFile('p-count2.csv', pLines);
+    const q = csvFile('q-short.csv', qLines.slice(0, -1));
+    const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'json']);
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toBe(`kl: error: P (${p}) has 3500 rows but Q (${q}) has 3499 rows\n`);
+    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
+  });
+
+  it('a quote past the first chunk: segments stop before it, the last hands its lines to csv-parse, identical output', () => {
+    // Past the first 64 KiB chunk, so the fast path starts, and past the first segments.
     const p = csvFile('p-quoted.csv', withQuote(pLines, 500));
     const q = csvFile('q-plain.csv', qLines);
     const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'json']);
@@ -112,10 +121,10 @@ describe('parallel paths = general path', () => {
     expect(parallel.stdout).toBe(general.stdout);
   });
 
-  it('files over 64 MiB each that the split refuses: one parsing worker per file; an error keeps the rows before it', () => {
-    // A quote in P before its middle refuses the split; a bad cell in Q's last rows tests
-    // that the rows parsed before it, in a block not yet full, still come out.
+  it('files over 64 MiB each that segments do not take (entropy): one parsing worker per file; an error keeps the rows before it', () => {
+    // A quote in P sends its worker to csv-parse; a bad cell in Q's last rows tests that
+    // the rows parsed before it, in a block not yet full, still come out.
     const p = csvFile('p-big.csv', withQuote([...pLines, ...pLines], 500));
-    expectSameFailure(p, csvFile('q-big.csv', withBadCell([...qLines, ...qLines], 6990)), 6990);
+    expectSameFailure(p, csvFile('q-big.csv', withBadCell([...qLines, ...qLines], 6990)), 6990, 'entropy');
   });
 });
