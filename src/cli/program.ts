@@ -68,7 +68,9 @@ async function runMeasureCommand(
   if (!formatter) throw new Error(`internal error: no formatter for ${format}`);
   const shape = { measureNames: request.measureNames, primary: request.primary };
   let headerWritten = false;
-  // CSV and value output stream batch rows as they are computed; JSON and tables wait for the end.
+  // CSV and value output stream batch rows as they are computed; JSON renders them as they
+  // are computed (when it prints them all) and prints them at the end; tables wait.
+  const prerendered = batch.rows === 'all' ? formatter.prerender?.(request.measureNames) : undefined;
   const onRow = formatter.rows
     ? (row: RowResult) => {
         const rows = formatter.rows as NonNullable<typeof formatter.rows>;
@@ -78,11 +80,13 @@ async function runMeasureCommand(
         }
         io.stdout.write(rows.row(shape, row));
       }
-    : undefined;
+    : prerendered
+      ? (row: RowResult) => prerendered.add(row)
+      : undefined;
   const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}) });
   // The report first: if it cannot be written, the run fails before printing anything.
   if (request.report !== null) writeReport(request.report, (await import('../report/html.js')).renderHtml(result));
-  const rendered = await formatter.render(result, { color: colorEnabled(color, io.env, io.stdoutIsTTY) });
+  const rendered = await formatter.render(result, { color: colorEnabled(color, io.env, io.stdoutIsTTY), ...(prerendered ? { prerendered } : {}) });
   if (typeof rendered === 'string') io.stdout.write(rendered);
   else for (const chunk of rendered) io.stdout.write(chunk);
   if (!FORMATS_WITH_WARNINGS.has(format)) {

@@ -53,7 +53,7 @@ export type BatchWorkerMessage =
   | { type: 'done' }
   | (WorkerErrorMessage & { segment: number });
 
-const BLOCK = 32;
+const BLOCK = 256;
 
 async function rowsOf(range: RowRange): Promise<RawBatch> {
   if (range.format === 'npy') return npyRowRange(range.path, range.source, await readNpyHeaderFromFile(range.path, range.source), range.start, range.end, true);

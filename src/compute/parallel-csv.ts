@@ -68,16 +68,15 @@ export interface RowStart {
  * `found` holds, or null at the end of the file or at a byte csv-parse would treat
  * specially.
  */
-function findRow(path: string, from: RowStart, found: (row: number, offset: number) => boolean): RowStart | null {
+function findRow(path: string, from: RowStart, found: (row: number, offset: number) => boolean, buffer: Buffer): RowStart | null {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(SCAN_BYTES);
     let row = from.row;
     let line = from.line;
     let lineStart = from.offset;
     let position = from.offset;
     for (;;) {
-      const read = readSync(fd, buffer, 0, SCAN_BYTES, position);
+      const read = readSync(fd, buffer, 0, buffer.length, position);
       if (read === 0) return null;
       const chunk = buffer.subarray(0, read);
       if (UNSAFE_BYTES.some((byte) => chunk.includes(byte))) return null;
@@ -113,6 +112,8 @@ export class CsvSegments implements SegmentSource {
   private p: RowStart;
   private q: RowStart;
   private finished = false;
+  /** One read buffer for every scan: a fresh one each time is external memory that only a collection frees. */
+  private readonly buffer = Buffer.allocUnsafeSlow(SCAN_BYTES);
 
   constructor(
     private readonly pair: CsvPair,
@@ -127,8 +128,8 @@ export class CsvSegments implements SegmentSource {
     if (this.finished) return null;
     const { p: from, q: fromQ } = this;
     const bytes = Math.min(this.maxBytes, Math.max(this.maxBytes / 8, (this.pair.p.size - from.offset) / 8));
-    const pEnd = findRow(this.pair.p.path, from, (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows);
-    const qEnd = pEnd && findRow(this.pair.q.path, fromQ, (row) => row === pEnd.row);
+    const pEnd = findRow(this.pair.p.path, from, (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows, this.buffer);
+    const qEnd = pEnd && findRow(this.pair.q.path, fromQ, (row) => row === pEnd.row, this.buffer);
     if (!pEnd || !qEnd) {
       // The end of a file, or a byte the split must not cross: the rest in one segment.
       this.finished = true;

@@ -202,7 +202,11 @@ export class SegmentedRows implements WorkerRows {
       if (this.failure) throw this.failure;
       const state = this.segments.get(this.merged);
       if (!state) {
-        if (this.exhausted && this.merged >= this.handedOut) return;
+        if (this.exhausted && this.merged >= this.handedOut) {
+          // Every row is in: the workers stop while the main thread summarises and prints.
+          if (!this.failure) void this.close();
+          return;
+        }
         await this.signal.wait();
         continue;
       }

@@ -3,7 +3,7 @@
  * `kl compare` and the single-measure commands. Names are part of the JSON schema.
  */
 import { type LogBase, toBase } from './base.js';
-import { pairKernel } from './kernel.js';
+import { type KernelWants, pairKernel } from './kernel.js';
 
 export const MEASURE_NAMES = [
   'entropy_p',
@@ -36,6 +36,25 @@ export interface MeasuredPair {
   qOnly: number;
 }
 
+/** What the kernel must sum for these names; a batch asks with the same array every row. */
+const wantsByNames = new WeakMap<readonly MeasureName[], KernelWants>();
+function kernelWants(names: readonly MeasureName[]): KernelWants {
+  let wants = wantsByNames.get(names);
+  if (!wants) {
+    const wanted = (name: MeasureName): boolean => names.includes(name);
+    wants = {
+      entropy: wanted('entropy_p') || wanted('entropy_q'),
+      cross: wanted('cross_entropy_pq') || wanted('cross_entropy_qp'),
+      kl: wanted('kl_forward') || wanted('kl_reverse') || wanted('jeffreys'),
+      js: wanted('js_divergence') || wanted('js_distance'),
+      totalVariation: wanted('total_variation'),
+      hellinger: wanted('hellinger'),
+    };
+    wantsByNames.set(names, wants);
+  }
+  return wants;
+}
+
 /**
  * Computes the requested measures for P and Q in the given base, in one fused pass
  * (kernel.ts), plus the support mismatch counts.
@@ -48,16 +67,7 @@ export function measurePair(
   base: LogBase,
   logs?: { p: Float64Array; q: Float64Array },
 ): MeasuredPair {
-  // At most eleven names: includes() is as quick as a Set and allocates nothing per row.
-  const wanted = (name: MeasureName): boolean => names.includes(name);
-  const sums = pairKernel(p, q, {
-    entropy: wanted('entropy_p') || wanted('entropy_q'),
-    cross: wanted('cross_entropy_pq') || wanted('cross_entropy_qp'),
-    kl: wanted('kl_forward') || wanted('kl_reverse') || wanted('jeffreys'),
-    js: wanted('js_divergence') || wanted('js_distance'),
-    totalVariation: wanted('total_variation'),
-    hellinger: wanted('hellinger'),
-  }, logs?.p, logs?.q);
+  const sums = pairKernel(p, q, kernelWants(names), logs?.p, logs?.q);
   const measures: Measures = {};
   for (const name of names) {
     switch (name) {

@@ -3,7 +3,8 @@
  * and every format sees the same numbers.
  */
 import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
-import { formatJson, formatJsonChunks } from './json.js';
+import { JsonRowChunks, formatJson, formatJsonChunks } from './json.js';
+import type { MeasureName } from '../measures/pair.js';
 import type { KlResult, RowResult } from './schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value'] as const;
@@ -16,6 +17,13 @@ export function isOutputFormat(name: string): name is OutputFormat {
 export interface FormatContext {
   /** Colour the output (tables only): decided by the CLI from flags, env and TTY. */
   color: boolean;
+  /** What `prerender` made of the rows while they were computed. */
+  prerendered?: RowPrerender;
+}
+
+/** Batch rows rendered as they are computed, for a format that prints them at the end. */
+export interface RowPrerender {
+  add(row: RowResult): void;
 }
 
 export interface Formatter {
@@ -25,6 +33,12 @@ export interface Formatter {
    * error can never leave half a document on stdout.
    */
   render(result: KlResult, context: FormatContext): string | Iterable<string> | Promise<string>;
+  /**
+   * For a format that prints every row at the end (JSON): renders them as they are
+   * computed, while the main thread would otherwise wait; render() gets the result back
+   * in the context and checks it covers exactly the result's rows. Pure like render().
+   */
+  prerender?: (measureNames: readonly MeasureName[]) => RowPrerender;
   /** Streaming formats print batch rows as they are computed: a header, then a line per row. */
   rows?: {
     header(shape: RowStreamShape, first: RowResult): string;
@@ -35,7 +49,14 @@ export interface Formatter {
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
   // Loaded on demand: chalk and cli-table3 cost start-up time that json/csv/value never need.
   ['table', { render: async (result, context) => (await import('./tables.js')).renderTable(result, context.color) }],
-  ['json', { render: (result) => (result.type === 'batch' ? formatJsonChunks(result) : formatJson(result)) }],
+  [
+    'json',
+    {
+      render: (result, context) =>
+        result.type === 'batch' ? formatJsonChunks(result, context.prerendered instanceof JsonRowChunks ? context.prerendered : undefined) : formatJson(result),
+      prerender: (measureNames) => new JsonRowChunks(measureNames),
+    },
+  ],
   ['csv', { render: (result) => formatCsv(result), rows: { header: csvRowHeader, row: csvRow } }],
   ['value', { render: (result) => formatValue(result), rows: { header: () => '', row: valueRow } }],
 ]);

@@ -129,12 +129,55 @@ const ROWS_PER_CHUNK = 512;
 const ROWS_OPENING = '{\n  "rows": [\n';
 const ROWS_CLOSING = '\n  ]\n}';
 
+/** Rows as they sit in the document: one native call per chunk (see formatJsonChunks). */
+function rowsText(rows: readonly RowResult[], names: readonly MeasureName[]): string {
+  const json: JsonRow[] = [];
+  for (const row of rows) json.push(toJsonRow(row, names));
+  // As the value of a top-level "rows" key, the rows come out at the document's
+  // indentation, between a fixed opening and closing that are cut off.
+  return JSON.stringify({ rows: json }, null, 2).slice(ROWS_OPENING.length, -ROWS_CLOSING.length);
+}
+
+/**
+ * A batch's rows rendered as they are computed, in the chunks formatJsonChunks prints:
+ * the work is done while the main thread would otherwise wait for workers, rather than
+ * after the last row. `names` may be the request's measures: a row's missing ones are
+ * skipped, as they are in the document.
+ */
+export class JsonRowChunks {
+  private readonly texts: string[] = [];
+  private pending: RowResult[] = [];
+  private count = 0;
+  private first: RowResult | null = null;
+  private last: RowResult | null = null;
+
+  constructor(private readonly names: readonly MeasureName[]) {}
+
+  add(row: RowResult): void {
+    this.first ??= row;
+    this.last = row;
+    this.count++;
+    this.pending.push(row);
+    if (this.pending.length === ROWS_PER_CHUNK) {
+      this.texts.push(rowsText(this.pending, this.names));
+      this.pending = [];
+    }
+  }
+
+  /** The chunks of exactly these rows, or null when the rows added were not these. */
+  chunksFor(rows: readonly RowResult[]): string[] | null {
+    if (rows.length === 0 || rows.length !== this.count || rows[0] !== this.first || rows[rows.length - 1] !== this.last) return null;
+    return this.pending.length === 0 ? this.texts : [...this.texts, rowsText(this.pending, this.names)];
+  }
+}
+
 /**
  * The same document as formatJson, as a sequence of chunks, so a batch with many rows is
  * never one giant string in memory. `rows` is the last key, so everything before it is
- * one chunk and the rows follow in groups, indented exactly as JSON.stringify would.
+ * one chunk and the rows follow in groups, indented exactly as JSON.stringify would;
+ * `prerendered` holds them when they were rendered as they were computed.
  */
-export function* formatJsonChunks(result: KlResult): Generator<string> {
+export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks): Generator<string> {
   if (result.type === 'pair' || !result.rows || result.rows.length === 0) {
     yield formatJson(result);
     return;
@@ -144,14 +187,14 @@ export function* formatJsonChunks(result: KlResult): Generator<string> {
   const head = JSON.stringify(rest, null, 2);
   yield `${head.slice(0, -2)},\n  "rows": [\n`;
   const all = result.rows;
-  for (let start = 0; start < all.length; start += ROWS_PER_CHUNK) {
-    const end = Math.min(all.length, start + ROWS_PER_CHUNK);
-    const rowsOfChunk: JsonRow[] = [];
-    for (let i = start; i < end; i++) rowsOfChunk.push(toJsonRow(all[i] as RowResult, result.measureNames));
-    // One native call per chunk: as the value of a top-level "rows" key, the rows come out
-    // at the document's indentation, between a fixed opening and closing that are cut off.
-    const text = JSON.stringify({ rows: rowsOfChunk }, null, 2);
-    yield text.slice(ROWS_OPENING.length, -ROWS_CLOSING.length) + (end < all.length ? ',\n' : '\n');
+  const chunks = prerendered?.chunksFor(all);
+  if (chunks) {
+    for (let i = 0; i < chunks.length; i++) yield (chunks[i] as string) + (i + 1 < chunks.length ? ',\n' : '\n');
+  } else {
+    for (let start = 0; start < all.length; start += ROWS_PER_CHUNK) {
+      const end = Math.min(all.length, start + ROWS_PER_CHUNK);
+      yield rowsText(all.slice(start, end), result.measureNames) + (end < all.length ? ',\n' : '\n');
+    }
   }
   yield '  ]\n}\n';
 }

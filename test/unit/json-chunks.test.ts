@@ -1,0 +1,46 @@
+/**
+ * JSON batch rows rendered while they are computed must print exactly the document that
+ * rendering them at the end prints, and must never stand in for other rows.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compare } from '../../src/cli/commands/compare.js';
+import { buildRequest } from '../../src/cli/options.js';
+import { runRequest } from '../../src/compute/run.js';
+import { JsonRowChunks, formatJson, formatJsonChunks } from '../../src/report/json.js';
+import type { KlResult } from '../../src/report/schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kl-json-chunks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function batch(rows: number): Promise<{ result: KlResult; prerendered: JsonRowChunks }> {
+  const lines = (shift: number) => Array.from({ length: rows }, (_, i) => `${1 + ((i + shift) % 7)},${2 + (i % 3)},3`).join('\n');
+  const p = join(dir, `p${rows}.csv`);
+  const q = join(dir, `q${rows}.csv`);
+  writeFileSync(p, `a,b,c\n${lines(0)}\n`);
+  writeFileSync(q, `a,b,c\n${lines(2)}\n`);
+  const { request, batch: options } = buildRequest(compare, p, q, { format: 'json', kind: 'counts', rows: 'all' });
+  const prerendered = new JsonRowChunks(request.measureNames);
+  const result = await runRequest(request, () => Readable.from([]), { ...options, onRow: (row) => prerendered.add(row) });
+  return { result, prerendered };
+}
+
+describe('JSON rows rendered as they are computed', () => {
+  it.each([2, 511, 512, 513, 1300])('give the same document as rendering at the end (%i rows)', async (rows) => {
+    const { result, prerendered } = await batch(rows);
+    const whole = formatJson(result);
+    expect([...formatJsonChunks(result, prerendered)].join('')).toBe(whole);
+    expect([...formatJsonChunks(result)].join('')).toBe(whole);
+    expect(JSON.parse(whole).rows).toHaveLength(rows);
+  });
+
+  it('are not used for rows they were not made from', async () => {
+    const { result } = await batch(600);
+    const { prerendered: other } = await batch(600);
+    expect(other.chunksFor(result.type === 'batch' ? (result.rows ?? []) : [])).toBeNull();
+    expect([...formatJsonChunks(result, other)].join('')).toBe(formatJson(result));
+  });
+});
