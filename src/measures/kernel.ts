@@ -230,8 +230,12 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
  * overflowing and subnormal.
  */
 const PRIMING_PAIRS: readonly (readonly [number, number])[] = [
-  [0, 0], [0, 0.1], [0.1, 0], [0.25, 0.25], [0.1, 0.0999], [0.0999, 0.1], [0.2, 0.21], [0.21, 0.2],
-  [0.1, 0.13], [0.13, 0.1], [0.05, 0.2], [0.2, 0.05], [1e-300, 5e-324], [5e-324, 1e-300],
+  [0, 0], [0, 0.1], [0.1, 0], [0.25, 0.25],
+  // Near 1: both KL directions by series; one by series and the other by log1p, both ways
+  // (|r| < 0.05 but |r/(1 + r)| ≥ 0.05); both by log1p.
+  [0.1, 0.0999], [0.0999, 0.1], [0.09512, 0.1], [0.1, 0.09512], [0.1, 0.13], [0.13, 0.1],
+  // Far from 1; a ratio that overflows, and one that is subnormal.
+  [0.05, 0.2], [0.2, 0.05], [0.5, 5e-324], [5e-324, 0.5],
 ];
 /** Two pairs with large terms in every sum, so a pair after them adds a smaller term. */
 const ANCHORS: readonly (readonly [number, number])[] = [[0.6, 0.001], [0.001, 0.3]];

@@ -27,6 +27,54 @@ export function logSumExp(values: ArrayLike<number>): number {
   return max + Math.log(sum);
 }
 
+/*
+ * softmaxWithLogs' three passes are three small functions: on a 32000-category row the
+ * optimizing compiler compiles a loop while it runs, and code after that loop which has not
+ * run yet then discards the compiled code (once per pass per thread, for a function
+ * with its passes inline).
+ */
+
+/** Writes xᵢ/T into `out` and returns the maximum. */
+function scaledWithMax(values: ArrayLike<number>, temperature: number, out: Float64Array): number {
+  const n = values.length;
+  let max = -Infinity;
+  if (temperature === 1) {
+    for (let i = 0; i < n; i++) {
+      const value = values[i] as number;
+      out[i] = value;
+      if (value > max) max = value;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const scaled = (values[i] as number) / temperature;
+      out[i] = scaled;
+      if (scaled > max) max = scaled;
+    }
+  }
+  return max;
+}
+
+/** Shifts each value by −max in place, stores its exponential in `exps`, returns their sum. */
+function shiftAndExponentiate(logProbs: Float64Array, exps: Float64Array, max: number): number {
+  let sum = 0;
+  for (let i = 0; i < logProbs.length; i++) {
+    const shifted = (logProbs[i] as number) - max;
+    logProbs[i] = shifted;
+    const e = Math.exp(shifted);
+    exps[i] = e;
+    sum += e;
+  }
+  return sum;
+}
+
+function normalize(logProbs: Float64Array, probs: Float64Array, sum: number): void {
+  const logSum = Math.log(sum);
+  for (let i = 0; i < logProbs.length; i++) {
+    logProbs[i] = (logProbs[i] as number) - logSum;
+    probs[i] = (probs[i] as number) / sum;
+  }
+}
+
 /**
  * Softmax of `values / temperature` as both probabilities and log-probabilities, with one
  * exponential per value: pᵢ = exp(xᵢ/T − m) / s and log pᵢ = (xᵢ/T − m) − log s, where
@@ -40,33 +88,9 @@ export function softmaxWithLogs(
   const n = values.length;
   const logProbs = out?.logProbs ?? new Float64Array(n);
   const probs = out?.probs ?? new Float64Array(n);
-  let max = -Infinity;
-  if (temperature === 1) {
-    for (let i = 0; i < n; i++) {
-      const value = values[i] as number;
-      logProbs[i] = value;
-      if (value > max) max = value;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const scaled = (values[i] as number) / temperature;
-      logProbs[i] = scaled;
-      if (scaled > max) max = scaled;
-    }
-  }
+  const max = scaledWithMax(values, temperature, logProbs);
   if (max === -Infinity) return null;
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const shifted = (logProbs[i] as number) - max;
-    logProbs[i] = shifted;
-    const e = Math.exp(shifted);
-    probs[i] = e;
-    sum += e;
-  }
-  const logSum = Math.log(sum);
-  for (let i = 0; i < n; i++) {
-    logProbs[i] = (logProbs[i] as number) - logSum;
-    probs[i] = (probs[i] as number) / sum;
-  }
+  const sum = shiftAndExponentiate(logProbs, probs, max);
+  normalize(logProbs, probs, sum);
   return { probs, logProbs };
 }
