@@ -65,6 +65,62 @@ export function percentileSorted(sorted: Float64Array, q: number): number {
 }
 
 /**
+ * Rearranges values[lo..hi] so that values[k] holds what a full sort would put there, with
+ * nothing larger before it and nothing smaller after it (Hoare's selection, median-of-three
+ * pivot): linear time on average, where sorting a 20000-row column took 1.4 ms, eleven
+ * times at the end of every batch.
+ */
+function select(values: Float64Array, lo: number, hi: number, k: number): void {
+  while (hi > lo) {
+    const mid = (lo + hi) >>> 1;
+    if ((values[mid] as number) < (values[lo] as number)) swap(values, mid, lo);
+    if ((values[hi] as number) < (values[lo] as number)) swap(values, hi, lo);
+    if ((values[hi] as number) < (values[mid] as number)) swap(values, hi, mid);
+    const pivot = values[mid] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++;
+      while ((values[j] as number) > pivot) j--;
+      if (i <= j) swap(values, i++, j--);
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
+function swap(values: Float64Array, a: number, b: number): void {
+  const value = values[a] as number;
+  values[a] = values[b] as number;
+  values[b] = value;
+}
+
+/**
+ * The percentiles of percentileSorted without sorting: only the order statistics they
+ * interpolate between are selected, in increasing order, each among the values above the
+ * previous one.
+ */
+export function percentiles(values: Float64Array, qs: readonly number[]): number[] {
+  const n = values.length;
+  if (n === 0) throw new Error('percentile of no values');
+  const work = Float64Array.from(values);
+  const ranks = new Set<number>();
+  for (const q of qs) {
+    const lower = Math.floor((n - 1) * q);
+    ranks.add(lower);
+    if (lower + 1 < n) ranks.add(lower + 1);
+  }
+  let lo = 0;
+  for (const rank of [...ranks].sort((a, b) => a - b)) {
+    select(work, lo, n - 1, rank);
+    lo = rank + 1;
+  }
+  // work now agrees with the sorted values at every rank percentileSorted reads.
+  return qs.map((q) => percentileSorted(work, q));
+}
+
+/**
  * Each pass over the values is its own small function: the optimizing compiler then
  * compiles each loop with the code that follows it already run, instead of compiling the
  * first loop mid-way and discarding it at the first statement after it (which happened
@@ -97,15 +153,15 @@ export function summarize(values: Float64Array): Stats {
   let stderr: number | null = null;
   if (mean === Infinity) stderr = Infinity;
   else if (n > 1) stderr = Math.sqrt(sumOfSquaredDeviations(values, mean) / (n - 1)) / Math.sqrt(n);
-  const sorted = Float64Array.from(values).sort();
+  const [median, p90, p95, p99] = percentiles(values, [0.5, 0.9, 0.95, 0.99]) as [number, number, number, number];
   return {
     count: n,
     mean,
     stderr,
-    median: percentileSorted(sorted, 0.5),
-    p90: percentileSorted(sorted, 0.9),
-    p95: percentileSorted(sorted, 0.95),
-    p99: percentileSorted(sorted, 0.99),
+    median,
+    p90,
+    p95,
+    p99,
     min: values[argmin] as number,
     max: values[argmax] as number,
     argmin,

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KlError } from '../../src/errors.js';
 import { readNpy } from '../../src/io/npy.js';
-import { percentileSorted, summarize } from '../../src/measures/stats.js';
+import { percentileSorted, percentiles, summarize } from '../../src/measures/stats.js';
 import { asBatch, asDistribution, collectRows } from '../helpers/streams.js';
 import { fixturePath, loadJson, relativeError } from '../helpers/reference.js';
 
@@ -96,5 +97,22 @@ describe('batch statistics', () => {
     expect(stats.median).toBe(0.25);
     expect(stats.p99).toBe(Infinity);
     expect(Number.isNaN(stats.p90)).toBe(false);
+  });
+});
+
+describe('percentiles by selection', () => {
+  it('equal the percentiles of the sorted values, bit for bit (ties, zeros, infinities)', () => {
+    const value = fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constantFrom(0, 1, Infinity), fc.integer({ min: 0, max: 3 }));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 6 }), (list, qs) => {
+        const values = Float64Array.from(list);
+        const sorted = Float64Array.from(values).sort();
+        const before = Float64Array.from(values);
+        const got = percentiles(values, qs);
+        expect(values).toEqual(before);
+        qs.forEach((q, i) => expect(Object.is(got[i], percentileSorted(sorted, q)) || (got[i] === 0 && percentileSorted(sorted, q) === 0)).toBe(true));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
