@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROBE = fileURLToPath(new URL('./bench/rss-probe.mjs', import.meta.url));
+const PROBE = fileURLToPath(new URL('./bench/rss-probe.cjs', import.meta.url));
 const PEERS = fileURLToPath(new URL('./bench/', import.meta.url));
 const KL = join(ROOT, 'bin', 'kl.js');
 
@@ -155,7 +155,7 @@ function pythonPeers() {
   return probe.status === 0 ? probe.stdout.trim() : null;
 }
 
-const klCase = (name, args, bytes) => ({ name, bytes, run: () => measure(process.execPath, ['--import', PROBE, KL, ...args]) });
+const klCase = (name, args, bytes) => ({ name, bytes, run: () => measure(process.execPath, ['--require', PROBE, KL, ...args]) });
 const peerCase = (name, script, args, bytes) => ({
   name,
   bytes,

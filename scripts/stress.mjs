@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROBE = fileURLToPath(new URL('./bench/rss-probe.mjs', import.meta.url));
+const PROBE = fileURLToPath(new URL('./bench/rss-probe.cjs', import.meta.url));
 const KL = join(ROOT, 'bin', 'kl.js');
 const dir = mkdtempSync(join(tmpdir(), 'kl-stress-'));
 let failures = 0;
@@ -24,7 +24,7 @@ let failures = 0;
 function kl(args) {
   const rssFile = join(dir, 'rss');
   const started = Date.now();
-  const result = spawnSync(process.execPath, ['--import', PROBE, KL, ...args], {
+  const result = spawnSync(process.execPath, ['--require', PROBE, KL, ...args], {
     encoding: 'utf8',
     maxBuffer: 256 << 20,
     env: { ...process.env, KL_RSS_FILE: rssFile, NO_COLOR: '1' },
