@@ -20,9 +20,19 @@ const Q_ONLY = 2;
 const TOP1_KNOWN = 4;
 const TOP1_AGREE = 8;
 
-export function encodeOutcomes(outcomes: readonly RowOutcome[], names: readonly MeasureName[]): Float64Array {
+/** How many numbers `rows` outcomes take. */
+export function encodedLength(rows: number, names: readonly MeasureName[]): number {
+  return rows * (RECORD_HEAD + names.length);
+}
+
+/**
+ * Encodes a block into `into` when it has exactly the block's size (a sender that posts
+ * each block, which copies it, can reuse one array), else into a new array.
+ */
+export function encodeOutcomes(outcomes: readonly RowOutcome[], names: readonly MeasureName[], into?: Float64Array): Float64Array {
   const stride = RECORD_HEAD + names.length;
-  const data = new Float64Array(outcomes.length * stride);
+  const length = encodedLength(outcomes.length, names);
+  const data = into?.length === length ? into : new Float64Array(length);
   let at = 0;
   for (const { row, pOnly, qOnly, pWidth, qWidth } of outcomes) {
     if (row.targets) throw new Error('internal error: rows with targets are not computed on workers');
@@ -37,16 +47,19 @@ export function encodeOutcomes(outcomes: readonly RowOutcome[], names: readonly 
   return data;
 }
 
-export function decodeOutcomes(data: Float64Array, names: readonly MeasureName[]): RowOutcome[] {
+/**
+ * The outcomes of a block, one at a time: made as they are merged, they die young when the
+ * rows are not kept (a block decoded at once outlived the young generation and filled the
+ * old one: +100 MiB of peak RSS on a 1.5-million-row batch).
+ */
+export function* decodeOutcomes(data: Float64Array, names: readonly MeasureName[]): Generator<RowOutcome> {
   const stride = RECORD_HEAD + names.length;
-  const outcomes: RowOutcome[] = [];
   for (let at = 0; at < data.length; at += stride) {
     const line = data[at + 1] as number;
     const flags = data[at + 2] as number;
     const row: RowResult = { index: data[at] as number, line: Number.isNaN(line) ? null : line, measures: {} };
     for (let m = 0; m < names.length; m++) row.measures[names[m] as MeasureName] = data[at + RECORD_HEAD + m] as number;
     if (flags & TOP1_KNOWN) row.top1_agree = (flags & TOP1_AGREE) !== 0;
-    outcomes.push({ row, pOnly: (flags & P_ONLY) !== 0, qOnly: (flags & Q_ONLY) !== 0, pWidth: data[at + 3] as number, qWidth: data[at + 4] as number });
+    yield { row, pOnly: (flags & P_ONLY) !== 0, qOnly: (flags & Q_ONLY) !== 0, pWidth: data[at + 3] as number, qWidth: data[at + 4] as number };
   }
-  return outcomes;
 }

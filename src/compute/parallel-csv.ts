@@ -38,7 +38,7 @@ const MIN_BYTES = 64 << 20;
  */
 export const SEGMENT_BYTES = 4 << 20;
 /** A segment's rows bound what waits in memory when the rows are short. */
-export const SEGMENT_ROWS = 16_384;
+export const SEGMENT_ROWS = 4096;
 /** Segments out at a time: being computed, queued at a worker, or waiting to be merged. */
 const WINDOW = 6;
 const SCAN_BYTES = 1 << 18;

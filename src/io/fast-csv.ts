@@ -168,7 +168,7 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
   // Every array scanned is a Buffer, as the chunks are: the compiled scanner is specialised
   // to one kind of array and is thrown away when it meets another (a plain Uint8Array).
   // The unfinished last line of a chunk followed by the next chunk, in one reused array.
-  let joined = Buffer.allocUnsafeSlow(0);
+  let joined: Buffer = Buffer.allocUnsafeSlow(0);
   let buffer = Buffer.isBuffer(first) ? first : Buffer.from(first.buffer, first.byteOffset, first.length);
   let line = context.firstLine;
   let done = false;
@@ -231,8 +231,11 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
     const leftover = buffer.subarray(lineStart);
     if (next.done) {
       done = true;
-      buffer = leftover;
-      if (buffer.length === 0) return;
+      if (leftover.length === 0) return;
+      // The last line, moved into memory of our own: once the source is done it may hand
+      // its buffers to another reader (file-chunks.ts).
+      joined = keep(joined, leftover, lineStart, 0);
+      buffer = joined.subarray(0, leftover.length);
       continue;
     }
     const chunk = next.value;
@@ -245,19 +248,26 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
       buffer = chunk;
       continue;
     }
-    const size = leftover.length + chunk.length;
-    if (joined.length < size) {
-      const grown = Buffer.allocUnsafeSlow(Math.max(size, 2 * joined.length));
-      grown.set(leftover);
-      joined = grown;
-    } else if (leftover.buffer === joined.buffer) {
-      joined.copyWithin(0, lineStart, length);
-    } else {
-      joined.set(leftover);
-    }
+    joined = keep(joined, leftover, lineStart, chunk.length);
     joined.set(chunk, leftover.length);
-    buffer = joined.subarray(0, size);
+    buffer = joined.subarray(0, leftover.length + chunk.length);
   }
+}
+
+/**
+ * Moves `leftover` (the bytes of a buffer from `from` on) to the start of `joined`, with
+ * room for `extra` bytes after it, growing `joined` when needed; returns the array used.
+ */
+function keep(joined: Buffer, leftover: Buffer, from: number, extra: number): Buffer {
+  const size = leftover.length + extra;
+  if (joined.length < size) {
+    const grown = Buffer.allocUnsafeSlow(Math.max(size, 2 * joined.length));
+    grown.set(leftover);
+    return grown;
+  }
+  if (leftover.buffer === joined.buffer && leftover.byteOffset === joined.byteOffset + from) joined.copyWithin(0, from, from + leftover.length);
+  else joined.set(leftover);
+  return joined;
 }
 
 function countFields(bytes: Uint8Array, start: number, end: number, delimiter: number): number {

@@ -15,9 +15,9 @@ const CHUNK_BYTES = 1 << 16;
  */
 export async function* fileChunks(path: string, start: number, end = Infinity): AsyncGenerator<Buffer> {
   const fd = openSync(path, 'r');
+  let buffer = takeBuffer();
+  let spare = takeBuffer();
   try {
-    let buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let spare = Buffer.allocUnsafe(CHUNK_BYTES);
     for (let position = start; position < end; ) {
       [buffer, spare] = [spare, buffer];
       const read = readSync(fd, buffer, 0, Math.min(CHUNK_BYTES, end - position), position);
@@ -27,5 +27,17 @@ export async function* fileChunks(path: string, start: number, end = Infinity): 
     }
   } finally {
     closeSync(fd);
+    released.push(buffer, spare);
   }
+}
+
+/**
+ * Read buffers, reused by the next range this thread reads once a range is done (its
+ * reader has taken every row by then): a worker reads hundreds of ranges, and fresh
+ * buffers are memory outside the JavaScript heap that only a later collection returns.
+ */
+const released: Buffer[] = [];
+
+function takeBuffer(): Buffer {
+  return released.pop() ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
 }

@@ -31,22 +31,40 @@ export interface Stats {
 export const STAT_NAMES = ['mean', 'stderr', 'median', 'p90', 'p95', 'p99', 'min', 'max'] as const;
 export type StatName = (typeof STAT_NAMES)[number];
 
-/** An append-only float64 column that grows by doubling: 8 bytes per row. */
+const COLUMN_CHUNK = 4096;
+
+/**
+ * An append-only float64 column: 8 bytes per row, in fixed chunks. Growing one array by
+ * doubling left up to half of it unused and, at each doubling, the old array alive beside
+ * the new one: eleven columns of a 1.5-million-row batch peaked at ~260 MiB instead of
+ * ~130 MiB.
+ */
 export class DoubleColumn {
-  private data = new Float64Array(1024);
+  private readonly full: Float64Array[] = [];
+  private current = new Float64Array(COLUMN_CHUNK);
+  private used = 0;
   length = 0;
 
   push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
+    if (this.used === COLUMN_CHUNK) {
+      this.full.push(this.current);
+      this.current = new Float64Array(COLUMN_CHUNK);
+      this.used = 0;
     }
-    this.data[this.length++] = value;
+    this.current[this.used++] = value;
+    this.length++;
   }
 
+  /** The values in one fresh array. */
   values(): Float64Array {
-    return this.data.subarray(0, this.length);
+    const out = new Float64Array(this.length);
+    let at = 0;
+    for (const chunk of this.full) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    out.set(this.current.subarray(0, this.used), at);
+    return out;
   }
 }
 

@@ -38,7 +38,7 @@ describe('outcome codec', () => {
     fc.assert(
       fc.property(fc.array(outcome, { maxLength: 40 }), fc.subarray([...MEASURE_NAMES], { minLength: 1 }), (outcomes, names) => {
         const picked = outcomes.map((o) => ({ ...o, row: { ...o.row, measures: Object.fromEntries(names.map((name) => [name, o.row.measures[name]])) } }));
-        const decoded = decodeOutcomes(encodeOutcomes(picked, names), names);
+        const decoded = [...decodeOutcomes(encodeOutcomes(picked, names), names)];
         expect(decoded).toEqual(picked);
         decoded.forEach((d, i) => names.forEach((name) => expect(Object.is(d.row.measures[name], picked[i]!.row.measures[name])).toBe(true)));
       }),
