@@ -15,7 +15,7 @@ import type { RawBatch } from '../io/types.js';
 import { primeKernel } from '../measures/kernel.js';
 import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
 import { RowComputer, type RowOutcome, computeRows, rowMeasureNames } from './batch.js';
-import { encodeOutcomes, encodedLength } from './outcome-codec.js';
+import { OutcomeBlock, encodeOutcomes } from './outcome-codec.js';
 import type { Request } from './request.js';
 
 /** Where one side's rows of the range come from. */
@@ -54,8 +54,6 @@ export type BatchWorkerMessage =
   | (WorkerErrorMessage & { segment: number });
 
 const BLOCK = 256;
-/** One array every full block is encoded into: postMessage copies it. */
-let fullBlock: Float64Array | undefined;
 
 async function rowsOf(range: RowRange): Promise<RawBatch> {
   if (range.format === 'npy') return npyRowRange(range.path, range.source, await readNpyHeaderFromFile(range.path, range.source), range.start, range.end, true);
@@ -68,24 +66,20 @@ async function rowsOf(range: RowRange): Promise<RawBatch> {
  * before the error, as the sequential path prints them. Resolves true when all went out.
  */
 async function computeRange(port: MessagePort, request: Request, job: { p: RowRange; q: RowRange; firstIndex: number; segment: number }, credits: Credits | null): Promise<boolean> {
-  let block: RowOutcome[] = [];
-  const names = rowMeasureNames(request, true);
-  if (fullBlock?.length !== encodedLength(BLOCK, names)) fullBlock = new Float64Array(encodedLength(BLOCK, names));
+  const block = new OutcomeBlock(rowMeasureNames(request, true), BLOCK);
   const flush = async (): Promise<void> => {
-    if (block.length === 0) return;
+    if (block.count === 0) return;
     await credits?.take();
-    const data = encodeOutcomes(block, names, fullBlock);
     // Copied, not transferred: a transferred buffer per block made the run ~15% slower
     // (each one is external memory the garbage collector tracks on both sides).
-    port.postMessage({ type: 'outcomes', segment: job.segment, data } satisfies BatchWorkerMessage);
-    block = [];
+    port.postMessage({ type: 'outcomes', segment: job.segment, data: block.take() } satisfies BatchWorkerMessage);
   };
   try {
     const [p, q] = await Promise.all([rowsOf(job.p), rowsOf(job.q)]);
     const computer = new RowComputer(request, p, q, null);
     for await (const outcome of computeRows(computer, { p, q, targets: null }, job.firstIndex)) {
-      block.push(outcome);
-      if (block.length === BLOCK) await flush();
+      block.add(outcome);
+      if (block.count === BLOCK) await flush();
     }
     await flush();
     return true;

@@ -20,31 +20,55 @@ const Q_ONLY = 2;
 const TOP1_KNOWN = 4;
 const TOP1_AGREE = 8;
 
-/** How many numbers `rows` outcomes take. */
-export function encodedLength(rows: number, names: readonly MeasureName[]): number {
-  return rows * (RECORD_HEAD + names.length);
-}
-
 /**
- * Encodes a block into `into` when it has exactly the block's size (a sender that posts
- * each block, which copies it, can reuse one array), else into a new array.
+ * A block being filled, one outcome at a time: an outcome is written as soon as it is
+ * computed rather than kept as objects until the block is sent (a worker's garbage
+ * collector copied the waiting objects at every scavenge). One array serves every full
+ * block: postMessage copies what it sends.
  */
-export function encodeOutcomes(outcomes: readonly RowOutcome[], names: readonly MeasureName[], into?: Float64Array): Float64Array {
-  const stride = RECORD_HEAD + names.length;
-  const length = encodedLength(outcomes.length, names);
-  const data = into?.length === length ? into : new Float64Array(length);
-  let at = 0;
-  for (const { row, pOnly, qOnly, pWidth, qWidth } of outcomes) {
+export class OutcomeBlock {
+  private readonly stride: number;
+  private readonly data: Float64Array;
+  private at = 0;
+
+  constructor(
+    private readonly names: readonly MeasureName[],
+    readonly capacity: number,
+  ) {
+    this.stride = RECORD_HEAD + names.length;
+    this.data = new Float64Array(capacity * this.stride);
+  }
+
+  get count(): number {
+    return this.at / this.stride;
+  }
+
+  add({ row, pOnly, qOnly, pWidth, qWidth }: RowOutcome): void {
     if (row.targets) throw new Error('internal error: rows with targets are not computed on workers');
+    const { data, names } = this;
+    const at = this.at;
     data[at] = row.index;
     data[at + 1] = row.line ?? NaN;
     data[at + 2] = (pOnly ? P_ONLY : 0) | (qOnly ? Q_ONLY : 0) | (row.top1_agree === undefined ? 0 : TOP1_KNOWN | (row.top1_agree ? TOP1_AGREE : 0));
     data[at + 3] = pWidth;
     data[at + 4] = qWidth;
     for (let m = 0; m < names.length; m++) data[at + RECORD_HEAD + m] = row.measures[names[m] as MeasureName] as number;
-    at += stride;
+    this.at = at + this.stride;
   }
-  return data;
+
+  /** The outcomes written since the last take (the shared array when it is full), and a fresh start. */
+  take(): Float64Array {
+    const taken = this.at === this.data.length ? this.data : this.data.slice(0, this.at);
+    this.at = 0;
+    return taken;
+  }
+}
+
+/** A block of these outcomes (in tests, and for priming). */
+export function encodeOutcomes(outcomes: readonly RowOutcome[], names: readonly MeasureName[]): Float64Array {
+  const block = new OutcomeBlock(names, outcomes.length);
+  for (const outcome of outcomes) block.add(outcome);
+  return block.take();
 }
 
 /**
