@@ -83,7 +83,7 @@ async function runMeasureCommand(
     : prerendered
       ? (row: RowResult) => prerendered.add(row)
       : undefined;
-  const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}) });
+  const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}), ...(prerendered ? { keepRows: false } : {}) });
   // The report first: if it cannot be written, the run fails before printing anything.
   if (request.report !== null) writeReport(request.report, (await import('../report/html.js')).renderHtml(result));
   const rendered = await formatter.render(result, { color: colorEnabled(color, io.env, io.stdoutIsTTY), ...(prerendered ? { prerendered } : {}) });

@@ -43,6 +43,11 @@ export interface BatchOptions {
   keep?: number | 'worst';
   /** Called with each row as soon as it is computed (CSV and value output stream these). */
   onRow?: (row: RowResult) => void;
+  /**
+   * With rows 'all': false when onRow takes care of every row (JSON renders them as they
+   * come), so the result's `rows` stays null instead of holding them all in memory.
+   */
+  keepRows?: boolean;
 }
 
 interface AlignedRow {
@@ -345,7 +350,7 @@ export async function computeBatch(
   const { pairwise, measureNames, rankBy } = computer;
   const summaryNames: string[] = [...measureNames, ...(targets ? ['nll_p', 'nll_q', 'delta_p'] : [])];
   const columns = new Map<string, DoubleColumn>(summaryNames.map((name) => [name, new DoubleColumn()]));
-  const keptRows: RowResult[] | null = options.rows === 'all' ? [] : null;
+  const keptRows: RowResult[] | null = options.rows === 'all' && options.keepRows !== false ? [] : null;
   const worst: RowResult[] = [];
   let rowsPOnly = 0;
   let rowsQOnly = 0;

@@ -141,21 +141,17 @@ function rowsText(rows: readonly RowResult[], names: readonly MeasureName[]): st
 /**
  * A batch's rows rendered as they are computed, in the chunks formatJsonChunks prints:
  * the work is done while the main thread would otherwise wait for workers, rather than
- * after the last row. `names` may be the request's measures: a row's missing ones are
- * skipped, as they are in the document.
+ * after the last row, and the rows need not be kept (BatchOptions.keepRows). `names` may
+ * be the request's measures: a row's missing ones are skipped, as they are in the document.
  */
 export class JsonRowChunks {
   private readonly texts: string[] = [];
   private pending: RowResult[] = [];
-  private count = 0;
-  private first: RowResult | null = null;
-  private last: RowResult | null = null;
+  count = 0;
 
   constructor(private readonly names: readonly MeasureName[]) {}
 
   add(row: RowResult): void {
-    this.first ??= row;
-    this.last = row;
     this.count++;
     this.pending.push(row);
     if (this.pending.length === ROWS_PER_CHUNK) {
@@ -164,10 +160,12 @@ export class JsonRowChunks {
     }
   }
 
-  /** The chunks of exactly these rows, or null when the rows added were not these. */
-  chunksFor(rows: readonly RowResult[]): string[] | null {
-    if (rows.length === 0 || rows.length !== this.count || rows[0] !== this.first || rows[rows.length - 1] !== this.last) return null;
-    return this.pending.length === 0 ? this.texts : [...this.texts, rowsText(this.pending, this.names)];
+  chunks(): string[] {
+    if (this.pending.length > 0) {
+      this.texts.push(rowsText(this.pending, this.names));
+      this.pending = [];
+    }
+    return this.texts;
   }
 }
 
@@ -178,7 +176,11 @@ export class JsonRowChunks {
  * `prerendered` holds them when they were rendered as they were computed.
  */
 export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks): Generator<string> {
-  if (result.type === 'pair' || !result.rows || result.rows.length === 0) {
+  // Rows rendered as they were computed stand for all of the batch's rows, which were not
+  // kept: the count is the check that they are this result's.
+  const chunks = result.type === 'batch' && result.rowsMode === 'all' && result.rows === null && prerendered?.count === result.rowCount ? prerendered.chunks() : null;
+  if (result.type === 'pair' || ((!result.rows || result.rows.length === 0) && !chunks?.length)) {
+    if (result.type === 'batch' && result.rowsMode === 'all' && result.rows === null) throw new Error('internal error: a batch printed without its rows');
     yield formatJson(result);
     return;
   }
@@ -186,11 +188,10 @@ export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks)
   void rows;
   const head = JSON.stringify(rest, null, 2);
   yield `${head.slice(0, -2)},\n  "rows": [\n`;
-  const all = result.rows;
-  const chunks = prerendered?.chunksFor(all);
   if (chunks) {
     for (let i = 0; i < chunks.length; i++) yield (chunks[i] as string) + (i + 1 < chunks.length ? ',\n' : '\n');
   } else {
+    const all = result.rows as RowResult[];
     for (let start = 0; start < all.length; start += ROWS_PER_CHUNK) {
       const end = Math.min(all.length, start + ROWS_PER_CHUNK);
       yield rowsText(all.slice(start, end), result.measureNames) + (end < all.length ? ',\n' : '\n');
