@@ -36,9 +36,9 @@ const MIN_BYTES = 64 << 20;
  * Segment size: small enough that the two workers finish close together, big enough that
  * handing one out (a message, two file opens) is noise.
  */
-export const SEGMENT_BYTES = 4 << 20;
+const SEGMENT_BYTES = 4 << 20;
 /** A segment's rows bound what waits in memory when the rows are short. */
-export const SEGMENT_ROWS = 4096;
+const SEGMENT_ROWS = 4096;
 /** Segments out at a time: being computed, queued at a worker, or waiting to be merged. */
 const WINDOW = 6;
 const SCAN_BYTES = 1 << 18;

@@ -248,8 +248,8 @@ const ANCHORS: readonly (readonly [number, number])[] = [[0.6, 0.001], [0.001, 0
  * run. On a big batch the first row that reaches a rare branch (a near-equal pair, a zero)
  * throws the compiled loop away, and the rows that follow run in the interpreter, which
  * allocates a heap number per arithmetic result, until a recompile lands: ~100 ms and
- * hundreds of garbage collections per worker on a 20000 × 500 batch. This takes well under
- * a millisecond; batch workers run it before their first row.
+ * hundreds of garbage collections per worker on a 20000 × 500 batch. This takes about
+ * three milliseconds (interpreted); batch workers run it before their first row.
  */
 export function primeKernel(): void {
   const all: KernelWants = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };

@@ -2,9 +2,9 @@
  * Formatters by name. Each is a pure function of the result, so output is easy to test
  * and every format sees the same numbers.
  */
+import type { MeasureName } from '../measures/pair.js';
 import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
 import { JsonRowChunks, formatJson, formatJsonChunks } from './json.js';
-import type { MeasureName } from '../measures/pair.js';
 import type { KlResult, RowResult } from './schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value'] as const;
@@ -35,8 +35,9 @@ export interface Formatter {
   render(result: KlResult, context: FormatContext): string | Iterable<string> | Promise<string>;
   /**
    * For a format that prints every row at the end (JSON): renders them as they are
-   * computed, while the main thread would otherwise wait; render() gets the result back
-   * in the context and checks it covers exactly the result's rows. Pure like render().
+   * computed, while the main thread would otherwise wait, so that they need not be kept
+   * (the CLI then asks for a result without them); render() gets the rendering back in the
+   * context and prints it when its row count is the result's. Pure like render().
    */
   prerender?: (measureNames: readonly MeasureName[]) => RowPrerender;
   /** Streaming formats print batch rows as they are computed: a header, then a line per row. */

@@ -147,12 +147,17 @@ function rowsText(rows: readonly RowResult[], names: readonly MeasureName[]): st
 export class JsonRowChunks {
   private readonly texts: string[] = [];
   private pending: RowResult[] = [];
-  count = 0;
+  private added = 0;
 
   constructor(private readonly names: readonly MeasureName[]) {}
 
+  /** How many rows have been added. */
+  get count(): number {
+    return this.added;
+  }
+
   add(row: RowResult): void {
-    this.count++;
+    this.added++;
     this.pending.push(row);
     if (this.pending.length === ROWS_PER_CHUNK) {
       this.texts.push(rowsText(this.pending, this.names));
