@@ -404,7 +404,13 @@ export async function computeBatch(
   }
 
   const summary = new Map<string, SummaryStats>();
-  for (const name of summaryNames) summary.set(name, summaryOf((columns.get(name) as DoubleColumn).values()));
+  // Each column is gathered into one array once; the ranking measure's is kept for the histograms.
+  let rankValues: Float64Array = new Float64Array(0);
+  for (const name of summaryNames) {
+    const values = (columns.get(name) as DoubleColumn).values();
+    summary.set(name, summaryOf(values));
+    if (name === rankBy) rankValues = values;
+  }
   const scalars = new Map<BatchScalar, number>();
   if (pairwise) scalars.set('top1_agreement', top1Agreements / index);
   if (targets && pairwise) {
@@ -463,7 +469,7 @@ export async function computeBatch(
     checks: evaluateChecks(request.checks, lookup, available),
     kept,
     // The column the statistics were taken from; nothing writes to it any more.
-    rankValues: (columns.get(rankBy) as DoubleColumn).values(),
+    rankValues,
     commandLine: request.commandLine,
   };
 }

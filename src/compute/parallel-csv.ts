@@ -28,7 +28,7 @@ import type { RawBatch } from '../io/types.js';
 import type { RowRange } from './batch-worker.js';
 import type { ParallelPlan } from './parallel-npy.js';
 import { type Segment, type SegmentSource, SegmentedRows } from './remote-rows.js';
-import type { InputRequest, Request } from './request.js';
+import { type InputRequest, type Request, readRequestOf } from './request.js';
 
 /** Below this much data two workers' start-up costs more than they save. */
 const MIN_BYTES = 64 << 20;
@@ -175,16 +175,9 @@ export function planCsvSegments(request: Request, minBytes = MIN_BYTES): CsvPair
   } catch {
     return null;
   }
-  const readRequest = (input: InputRequest, format: 'csv' | 'tsv') => ({
-    path: input.path,
-    displayName: input.displayName,
-    format,
-    options: input.read,
-    columnFlag: input.columnFlag,
-  });
   try {
-    const pLayout = fastLayout(readHead(request.p.path), pFormat, readRequest(request.p, pFormat));
-    const qLayout = fastLayout(readHead(q.path), qFormat, readRequest(q, qFormat));
+    const pLayout = fastLayout(readHead(request.p.path), pFormat, readRequestOf(request.p, pFormat));
+    const qLayout = fastLayout(readHead(q.path), qFormat, readRequestOf(q, qFormat));
     if (!pLayout || !qLayout) return null;
     return { p: { path: request.p.path, layout: pLayout, size: sizes[0] }, q: { path: q.path, layout: qLayout, size: sizes[1] } };
   } catch {

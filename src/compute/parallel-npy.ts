@@ -12,6 +12,7 @@ import { formatFromExtension } from '../io/detect.js';
 import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import { isStdin } from '../io/source.js';
 import type { RawBatch } from '../io/types.js';
+import { primeKernel } from '../measures/kernel.js';
 import { MAX_QUEUED_ROWS, RemoteRows, type WorkerRows } from './remote-rows.js';
 import type { Request } from './request.js';
 
@@ -62,6 +63,8 @@ export async function planParallelNpy(request: Request): Promise<ParallelPlan | 
     // never wait: all of its outcomes may queue (MAX_QUEUED_ROWS bounds them).
     credits: Number.MAX_SAFE_INTEGER,
   });
+  // The main thread computes the first half itself: the kernel must be primed here too.
+  primeKernel();
   return {
     p: npyRowRange(request.p.path, request.p.displayName, pMatrix.header, 0, half),
     q: npyRowRange(q.path, q.displayName, qMatrix.header, 0, half),

@@ -3,6 +3,7 @@
  * parsing works from this, never from raw option strings.
  */
 import type { InputFormat } from '../io/detect.js';
+import type { ReadRequest } from '../io/read.js';
 import type { ReadOptions } from '../io/types.js';
 import type { LogBase } from '../measures/base.js';
 import type { MeasureName } from '../measures/pair.js';
@@ -16,6 +17,17 @@ export interface InputRequest {
   read: ReadOptions;
   /** `--p-col` or `--q-col`, for messages. */
   columnFlag: string;
+}
+
+/** What the readers need to know of one input; `format` is --input-format, or one already decided. */
+export function readRequestOf(input: InputRequest, format: InputFormat | undefined): ReadRequest {
+  return {
+    path: input.path,
+    displayName: input.displayName,
+    ...(format === undefined ? {} : { format }),
+    options: input.read,
+    columnFlag: input.columnFlag,
+  };
 }
 
 export interface CheckSpec {

@@ -6,14 +6,13 @@ import { readInput } from '../io/read.js';
 import { type StdinProvider, isStdin, readAllBytes } from '../io/source.js';
 import { readTargets } from '../io/targets.js';
 import type { RawBatch, RawDistribution, RawInput } from '../io/types.js';
-import { primeKernel } from '../measures/kernel.js';
 import type { KlResult } from '../report/schema.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explain.js';
 import { computePair } from './pair.js';
 import { planParallelCsv } from './parallel-csv.js';
 import { planParallelNpy } from './parallel-npy.js';
-import type { InputRequest, Request } from './request.js';
+import { type InputRequest, type Request, readRequestOf } from './request.js';
 
 /**
  * When P and Q both come from stdin (Q omitted, --p-col/--q-col), stdin is read once and
@@ -27,16 +26,7 @@ async function stdinFor(request: Request, stdin: StdinProvider): Promise<StdinPr
 }
 
 async function read(input: InputRequest, request: Request, stdin: StdinProvider): Promise<RawInput> {
-  const { input: raw } = await readInput(
-    {
-      path: input.path,
-      displayName: input.displayName,
-      ...(request.inputFormat === undefined ? {} : { format: request.inputFormat }),
-      options: input.read,
-      columnFlag: input.columnFlag,
-    },
-    stdin,
-  );
+  const { input: raw } = await readInput(readRequestOf(input, request.inputFormat), stdin);
   return raw;
 }
 
@@ -58,8 +48,6 @@ async function rowCount(input: RawInput): Promise<number> {
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   const parallel = (await planParallelNpy(request)) ?? (await planParallelCsv(request));
   if (parallel) {
-    // A big batch: the main thread computes rows too (the .npy plan's first half).
-    primeKernel();
     try {
       return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, batchOptions, parallel.remote);
     } finally {

@@ -301,9 +301,8 @@ export function npyMatrixShape(header: NpyHeader): { rows: number; width: number
 /**
  * Rows [startRow, endRow) of a C-order .npy file as a batch, read from their byte offset:
  * lets two threads work on the two halves of one file. Row numbers in messages are
- * absolute. Each row's
- * values are written into one array, valid until the next row is asked for (its consumer,
- * RowComputer, takes them at once). A worker thread reads synchronously (`synchronous`);
+ * absolute. Each row's values are written into one array, valid until the next row is
+ * asked for (its consumer, RowComputer, takes them at once). A worker thread reads synchronously (`synchronous`);
  * the main thread streams, to stay responsive to Ctrl-C.
  */
 export function npyRowRange(path: string, source: string, header: NpyHeader, startRow: number, endRow: number, synchronous = false): RawBatch {

@@ -157,6 +157,11 @@ export function decodeUtf8(bytes: Uint8Array, sourceName: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InputError('invalid-utf8', 'is not valid UTF-8 text', { location: { source: sourceName } });
+    throw invalidUtf8(sourceName);
   }
+}
+
+/** The error for bytes that are not UTF-8, whole or streamed (streams.ts). */
+export function invalidUtf8(sourceName: string): InputError {
+  return new InputError('invalid-utf8', 'is not valid UTF-8 text', { location: { source: sourceName } });
 }

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors.js';
 import { type CsvRecord, wrapCsvError } from './delimited.js';
-import { fileError } from './source.js';
+import { fileError, invalidUtf8 } from './source.js';
 
 /** A byte stream over chunks (a Readable is passed through as it is). */
 export function asReadable(input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Readable {
@@ -64,15 +64,13 @@ export async function* utf8Lines(input: AsyncIterable<Uint8Array>, source: strin
  */
 export function validatedUtf8(stream: Readable, sourceName: string): Readable {
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  const invalid = (): InputError =>
-    new InputError('invalid-utf8', 'is not valid UTF-8 text', { location: { source: sourceName } });
   const validator = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       try {
         decoder.decode(chunk, { stream: true });
         callback(null, chunk);
       } catch {
-        callback(invalid());
+        callback(invalidUtf8(sourceName));
       }
     },
     flush(callback) {
@@ -80,7 +78,7 @@ export function validatedUtf8(stream: Readable, sourceName: string): Readable {
         decoder.decode();
         callback();
       } catch {
-        callback(invalid());
+        callback(invalidUtf8(sourceName));
       }
     },
   });

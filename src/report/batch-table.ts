@@ -42,7 +42,7 @@ function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions
   const hasTop1 = rows.some((row) => row.top1_agree !== undefined);
   const hasTargets = rows.some((row) => row.targets !== undefined);
   const head = ['row', ...(hasLines ? ['line'] : []), ...measures, ...(hasTop1 ? ['top-1 agrees'] : []), ...(hasTargets ? ['target', 'nll_p', 'nll_q', 'delta_p'] : [])];
-  const table = newTable(head, options.paint, head.map((_, i) => (i === 0 ? 'right' : 'right')));
+  const table = newTable(head, options.paint, head.map(() => 'right' as const));
   for (const row of rows) {
     const cells = [String(row.index)];
     if (hasLines) cells.push(row.line === null ? '' : String(row.line));
