@@ -5,8 +5,7 @@
  * collection frees. (The main thread keeps streams: it must stay responsive to Ctrl-C.)
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-
-const CHUNK_BYTES = 1 << 16;
+import { CHUNK_BYTES } from './source.js';
 
 /**
  * Bytes [start, end) of a file (to its end when `end` is omitted), in chunks read into two
