@@ -109,6 +109,33 @@ def main():
             "q_logits": [float(v) for v in lq],
             "expected_nats": {"kl_forward": mp.nstr(mp_kl(sp, sq), 50), "kl_reverse": mp.nstr(mp_kl(sq, sp), 50)},
         })
+    # Near-identical float32 logits over a 32000-token vocabulary (a quantised model against
+    # its base): per-row KL ~1e-8, where a plain normaliser or a Σ(p − q) term shows.
+    # Stored as base64 float32 bytes (little-endian) to keep the fixture small.
+    import base64
+    near_rows = []
+    for noise in (1e-3, 1e-4):
+        base_logits = rng.normal(0, 3, 32000).astype(np.float32)
+        new_logits = (base_logits + noise * rng.standard_normal(32000)).astype(np.float32)
+        sp, sq = mp_softmax(base_logits.astype(np.float64)), mp_softmax(new_logits.astype(np.float64))
+        near_rows.append({
+            "noise": noise,
+            "p_f32_base64": base64.b64encode(base_logits.astype("<f4").tobytes()).decode(),
+            "q_f32_base64": base64.b64encode(new_logits.astype("<f4").tobytes()).decode(),
+            "kl_forward": mp_kl(sp, sq),
+            "kl_reverse": mp_kl(sq, sp),
+        })
+    near = {
+        "name": "near-identical-32000-float32",
+        "note": "2 rows of float32 logits, Q = P + noise (1e-3, 1e-4); per-row KL and the batch mean",
+        "rows": [{k: (mp.nstr(v, 50) if k.startswith("kl_") else v) for k, v in row.items()} for row in near_rows],
+        "mean_kl_forward": mp.nstr(fsum(row["kl_forward"] for row in near_rows) / len(near_rows), 50),
+    }
+    # Logits whose division by T overflows unless the maximum is subtracted first.
+    overflow = {"name": "temperature-overflow", "temperature": 0.5, "p_logits": [1e308, -1e308], "q_logits": [0.0, 0.0],
+                "expected_nats": {"kl_forward": mp.nstr(log(2), 50), "kl_reverse": "Infinity"}}
+    logit_cases.append(overflow)
+    (OUT / "logits-32000.json").write_text(json.dumps({"generator": "scripts/make-references.py (mpmath, 50 digits)", **near}, indent=1) + "\n")
     (OUT / "logits.json").write_text(json.dumps({"generator": "scripts/make-references.py (mpmath, 50 digits)", "cases": logit_cases}, indent=1) + "\n")
 
 

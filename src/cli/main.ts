@@ -1,9 +1,12 @@
 /**
  * Process entry point: wires the real stdin/stdout/stderr and environment to runCli,
- * and handles the process-level concerns: closed pipes, Ctrl-C, the exit code.
+ * and handles the process-level concerns: closed pipes, full disks, a closed stderr,
+ * Ctrl-C, the exit code. Exit codes mean what the README says whatever happens to the
+ * output streams.
  */
 import { writeSync } from 'node:fs';
-import { EXIT_INTERRUPTED } from '../errors.js';
+import { EXIT_OK, KlError } from '../errors.js';
+import { abortPendingOutputs, errnoText } from './output-file.js';
 import { type TextSink, runCli } from './program.js';
 
 const STDOUT = 1;
@@ -18,11 +21,14 @@ function pause(ms: number): void {
  * Writes straight to a file descriptor, synchronously: what process.stdout does on Linux
  * for files, pipes and terminals alike, without loading the stream modules (and net, for
  * pipes) that constructing process.stdout costs every run. Output order is the call
- * order, and everything is written before the process exits.
+ * order, and everything is written before the process exits. `onError` decides what a
+ * failed write means (EAGAIN, a full non-blocking pipe, is waited out).
  */
-function descriptorSink(fd: number, onClosed: () => void): TextSink {
-  return {
+function descriptorSink(fd: number, onError: (error: NodeJS.ErrnoException) => 'stop'): TextSink & { stopped: boolean } {
+  const sink = {
+    stopped: false,
     write(text: string) {
+      if (sink.stopped) return;
       const total = Buffer.byteLength(text, 'utf8');
       let bytes: Buffer | undefined;
       let offset = 0;
@@ -31,28 +37,50 @@ function descriptorSink(fd: number, onClosed: () => void): TextSink {
           // A string needs no Buffer; only a partial write (a full non-blocking pipe) does.
           offset += bytes === undefined ? writeSync(fd, text) : writeSync(fd, bytes, offset);
         } catch (error) {
-          const code = (error as NodeJS.ErrnoException).code;
+          const failure = error as NodeJS.ErrnoException;
           // A non-blocking pipe (set so by whoever shares it) that is full: wait for the reader.
-          if (code === 'EAGAIN') pause(1);
-          else if (code === 'EPIPE') return onClosed();
-          else throw error;
+          if (failure.code === 'EAGAIN') pause(1);
+          else {
+            sink.stopped = onError(failure) === 'stop';
+            return;
+          }
         }
         if (offset < total) bytes ??= Buffer.from(text, 'utf8');
       }
     },
   };
+  return sink;
 }
 
-// `kl … | head -1` closes our stdout early: that is the reader's choice, not an error.
-const stdout = descriptorSink(STDOUT, () => process.exit(process.exitCode ?? 0));
-// Nobody is left to tell about a closed stderr.
-const stderr = descriptorSink(STDERR, () => undefined);
+/** Set by the command when it has --max/--min checks: a closed stdout must not hide their verdict. */
+let finishWhenStdoutCloses = false;
 
-// Ctrl-C: stop at once with 130. JSON and tables are written only after the last row, in
-// synchronous writes, so an interrupted run never leaves half a document on stdout.
+const stdout = descriptorSink(STDOUT, (error) => {
+  if (error.code === 'EPIPE') {
+    // `kl … | head -1` closes our stdout early: that is the reader's choice, not an error.
+    // With checks, the run goes on without output so that the exit code still tells
+    // whether a check failed; without, there is nothing left to do.
+    if (!finishWhenStdoutCloses) process.exit(process.exitCode ?? EXIT_OK);
+    return 'stop';
+  }
+  // A full disk, a closed descriptor: an ordinary output error (exit 2), not a bug.
+  throw new KlError('output-write', `cannot write to standard output: ${errnoText(error)}`);
+});
+
+// Nobody is left to tell about a failed write to stderr, and it must not change the exit code.
+const stderr = descriptorSink(STDERR, () => 'stop');
+
+// Temporary output files never outlive the process, however it ends.
+process.on('exit', abortPendingOutputs);
+
+// Ctrl-C: clean up, then end by SIGINT itself (not a plain exit 130), so that a shell loop
+// around kl sees the signal and stops too. JSON and tables are written only after the last
+// row, in synchronous writes, so an interrupted run never leaves half a document on stdout.
 process.on('SIGINT', () => {
   stderr.write('kl: interrupted\n');
-  process.exit(EXIT_INTERRUPTED);
+  abortPendingOutputs();
+  process.removeAllListeners('SIGINT');
+  process.kill(process.pid, 'SIGINT');
 });
 
 // No top-level await: the bundle is CommonJS so that it can load from V8's code cache.
@@ -63,6 +91,9 @@ void runCli(process.argv.slice(2), {
   env: process.env,
   // Constructing process.stdout to ask is what the writes above avoid; only asked when needed.
   stdoutIsTTY: () => process.stdout.isTTY === true,
+  finishWhenStdoutCloses: () => {
+    finishWhenStdoutCloses = true;
+  },
 }).then((exitCode) => {
   process.exitCode = exitCode;
 });

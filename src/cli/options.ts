@@ -8,6 +8,7 @@ import { parseCheck } from '../compute/checks.js';
 import type { CheckSpec, InputRequest, Request } from '../compute/request.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
+import { LAYOUTS, type Layout } from '../io/types.js';
 import { STDIN_PATH } from '../io/source.js';
 import { BANS, BITS, type LogBase, NATS, logBase } from '../measures/base.js';
 import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
@@ -26,7 +27,12 @@ export interface RawOptions {
   inputFormat?: string;
   pCol?: string;
   qCol?: string;
-  labelCol?: string;
+  /** A column name or position; false for --no-label-col. */
+  labelCol?: string | false;
+  layout?: string;
+  pFormat?: string;
+  qFormat?: string;
+  output?: string;
   header?: boolean;
   normalize?: boolean;
   tolerance?: string;
@@ -54,9 +60,13 @@ export function addSharedOptions(command: Command): Command {
     .option('--p-kind <kind>', 'kind of P only (overrides --kind)')
     .option('--q-kind <kind>', 'kind of Q only (overrides --kind)')
     .option('--input-format <format>', `read every input as ${INPUT_FORMATS.join('|')} (default: from the extension, or sniffed)`)
+    .option('--p-format <format>', 'read P as this format (overrides --input-format)')
+    .option('--q-format <format>', 'read Q as this format (overrides --input-format)')
+    .option('--layout <layout>', `what an input holds: ${LAYOUTS.join('|')} (default: auto, see README "Layouts")`)
     .option('--p-col <name|index>', 'take P from this column (header name, or position counting from 1)')
     .option('--q-col <name|index>', 'take Q from this column (of the P file when Q is omitted)')
     .option('--label-col <name|index>', 'use this column as category labels (default: a non-numeric first column)')
+    .option('--no-label-col', 'no column holds labels: every column is data (a numeric first column is then a category)')
     .option('--header', 'the first row of CSV/TSV is a header (default: detected)')
     .option('--no-header', 'the first row of CSV/TSV is data')
     .option('--normalize', 'rescale probabilities (or log-probabilities) that do not sum to 1')
@@ -69,6 +79,7 @@ export function addSharedOptions(command: Command): Command {
     .option('--targets <file>', 'batch: one target class per row (0-based index or label) for NLL, perplexity, Δp, accuracy')
     .option('--rows <mode>', 'batch rows to print: all|worst|none (default: worst for table, all for json)')
     .option('--worst <n>', 'batch: how many worst rows to list', '5')
+    .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
     .option('--color', 'colour the table even when stdout is not a terminal')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)');
 }
@@ -91,7 +102,7 @@ export function parseBase(text: string): LogBase {
   const known = named.get(text.trim().toLowerCase());
   if (known) return known;
   const base = logBase(parseFiniteNumber(text, '--base'));
-  if (!base) throw new UsageError('bad-base', `--base ${text}: the base must be a number > 0 and ≠ 1`);
+  if (!base) throw new UsageError('bad-base', `--base ${text}: the base must be a number > 1 (e, 2, 10, …)`);
   return base;
 }
 
@@ -111,18 +122,54 @@ function parseOutputFormat(options: RawOptions): OutputFormat {
   return options.json ? 'json' : format;
 }
 
-function parseInputFormat(text: string | undefined): InputFormat | undefined {
+function parseInputFormat(text: string | undefined, flag: string): InputFormat | undefined {
   if (text === undefined) return undefined;
   if (!isInputFormat(text)) {
-    throw new UsageError('bad-input-format', `--input-format ${JSON.stringify(text)}: choose ${INPUT_FORMATS.join(', ')}`);
+    throw new UsageError('bad-input-format', `${flag} ${JSON.stringify(text)}: choose ${INPUT_FORMATS.join(', ')}`);
   }
   return text;
 }
+
+function parseLayout(text: string | undefined): Layout {
+  if (text === undefined) return 'auto';
+  if (!(LAYOUTS as readonly string[]).includes(text)) {
+    throw new UsageError('bad-layout', `--layout ${JSON.stringify(text)}: choose ${LAYOUTS.join(', ')}`);
+  }
+  return text as Layout;
+}
+
+/** Check names that need --targets, or P and Q measured against each other. */
+const TARGET_CHECKS: ReadonlySet<string> = new Set(['nll_p', 'nll_q', 'delta_p', 'accuracy_p', 'accuracy_q', 'perplexity_p', 'perplexity_q']);
 
 function knownCheckNames(measureNames: readonly string[]): Set<string> {
   const known = new Set<string>([...measureNames, ...BATCH_SCALARS]);
   for (const name of [...measureNames, 'nll_p', 'nll_q', 'delta_p']) for (const stat of STAT_NAMES) known.add(`${name}.${stat}`);
   return known;
+}
+
+/**
+ * Every check name is validated before any input is read: a typo, or a name that this
+ * command or these options cannot produce, exits 2 with nothing on stdout. (Whether a
+ * statistic exists for the input's row count is known only while reading: see
+ * checks.ts, RowCountChecks.)
+ */
+function validateCheckNames(checks: readonly CheckSpec[], spec: CommandSpec, hasTargets: boolean, pairwise: boolean): void {
+  const known = knownCheckNames(spec.measureNames);
+  for (const check of checks) {
+    const flag = `--${check.op} ${check.name}`;
+    if (!known.has(check.name)) {
+      throw new UsageError('unknown-check', `${flag}: unknown check name`, {
+        hint: `e.g. ${spec.primary[0]}, ${spec.primary[0]}.mean, ${spec.primary[0]}.p99${pairwise ? ', top1_agreement' : ''}`,
+      });
+    }
+    const base = check.name.split('.')[0] as string;
+    if (TARGET_CHECKS.has(base) && !hasTargets) {
+      throw new UsageError('check-needs-targets', `${flag}: ${base} needs --targets FILE (one target class per row)`);
+    }
+    if (base === 'top1_agreement' && !pairwise) {
+      throw new UsageError('check-needs-q', `${flag}: top1_agreement compares P with Q; kl ${spec.name} measures each on its own`);
+    }
+  }
 }
 
 function displayName(path: string): string {
@@ -135,6 +182,8 @@ export interface ParsedCommandLine {
   batch: { rows: RowsMode; worst: number };
   /** true/false when --color/--no-color was given. */
   color: boolean | undefined;
+  /** -o FILE: where the output goes instead of stdout (null: stdout). */
+  output: string | null;
 }
 
 /** Builds the typed request for a measure command from its arguments and options. */
@@ -183,19 +232,42 @@ export function buildRequest(
   if (options.pCol !== undefined && options.qCol === undefined && qPath === undefined && spec.pairwise) {
     throw new UsageError('missing-q-col', '--p-col without Q needs --q-col too');
   }
+  if (options.qCol !== undefined && options.pCol === undefined && qPath === undefined) {
+    throw new UsageError('missing-p-col', '--q-col without Q needs --p-col too: P and Q are then two columns of the one file');
+  }
+  const layout = parseLayout(options.layout);
+  const inputFormat = parseInputFormat(options.inputFormat, '--input-format');
+  const pFormat = parseInputFormat(options.pFormat, '--p-format') ?? inputFormat;
+  const qFormat = parseInputFormat(options.qFormat, '--q-format') ?? inputFormat;
 
   const header = options.header === undefined ? 'auto' : options.header ? 'yes' : 'no';
   const readOptions = (column: string | undefined) => ({
     header,
     ...(column === undefined ? {} : { column }),
     ...(options.labelCol === undefined ? {} : { labelColumn: options.labelCol }),
+    layout,
     fastPath: env['KL_NO_FAST_PATH'] !== '1',
   }) as const;
-  const p: InputRequest = { path: pPath, displayName: displayName(pPath), kind: pKind, read: readOptions(options.pCol), columnFlag: '--p-col' };
+  const p: InputRequest = {
+    path: pPath,
+    displayName: displayName(pPath),
+    kind: pKind,
+    read: readOptions(options.pCol),
+    columnFlag: '--p-col',
+    format: pFormat,
+  };
+  // Q from the P file (--q-col without Q) is read as P is.
   const q: InputRequest | null =
     qSource === undefined
       ? null
-      : { path: qSource, displayName: displayName(qSource), kind: qKind, read: readOptions(options.qCol), columnFlag: '--q-col' };
+      : {
+          path: qSource,
+          displayName: displayName(qSource),
+          kind: qKind,
+          read: readOptions(options.qCol),
+          columnFlag: '--q-col',
+          format: qPath === undefined ? pFormat : qFormat,
+        };
 
   const tolerance = parseFiniteNumber(options.tolerance ?? String(DEFAULT_SUM_TOLERANCE), '--tolerance');
   if (tolerance < 0) throw new UsageError('bad-tolerance', `--tolerance ${options.tolerance}: must be ≥ 0`);
@@ -213,16 +285,7 @@ export function buildRequest(
     ...(options.max ?? []).map((text) => parseCheck(text, 'max')),
     ...(options.min ?? []).map((text) => parseCheck(text, 'min')),
   ];
-  // Catch typos before any work (and before CSV rows stream out); names that exist but do
-  // not apply to this input (a .stat on a single pair) are caught after reading.
-  const known = knownCheckNames(spec.measureNames);
-  for (const check of checks) {
-    if (!known.has(check.name)) {
-      throw new UsageError('unknown-check', `--${check.op} ${check.name}: unknown check name`, {
-        hint: `e.g. ${spec.primary[0]}, ${spec.primary[0]}.mean, ${spec.primary[0]}.p99, top1_agreement`,
-      });
-    }
-  }
+  validateCheckNames(checks, spec, options.targets !== undefined, spec.pairwise && q !== null);
 
   const report = options.report;
   if (report !== undefined && spec.name !== 'compare' && spec.name !== 'explain') {
@@ -242,6 +305,7 @@ export function buildRequest(
   return {
     format,
     color: options.color,
+    output: options.output === undefined || options.output === '-' ? null : options.output,
     batch: { rows: (options.rows as RowsMode | undefined) ?? defaultRows, worst },
     request: {
       command: spec.name,
@@ -250,7 +314,6 @@ export function buildRequest(
       p,
       q,
       pairwise: spec.pairwise,
-      inputFormat: parseInputFormat(options.inputFormat),
       prepare: { normalize: options.normalize === true, tolerance, temperature },
       smooth,
       base: parseBase(options.base ?? 'e'),

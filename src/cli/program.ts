@@ -2,17 +2,19 @@
  * The commander program: one subcommand per CommandSpec, shared options, and a single
  * place (runCli) that turns results and errors into output and an exit code.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runRequest } from '../compute/run.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError, UsageError } from '../errors.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
 import type { RowResult } from '../report/schema.js';
+import { escapeOneLine } from '../report/display.js';
 import { machineNumber } from '../report/wording.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
+import { AtomicFile, assertNotAnInput } from './output-file.js';
 import { type RawOptions, addExplainOptions, addReportOption, addSharedOptions, buildRequest } from './options.js';
 
 export interface TextSink {
@@ -26,6 +28,11 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal; asked only when no flag or variable decides the colour. */
   stdoutIsTTY: () => boolean;
+  /**
+   * Called when the run has checks: if stdout closes early (`| head`), the run must go on
+   * without output so that the exit code still says whether a check failed.
+   */
+  finishWhenStdoutCloses?: () => void;
 }
 
 /** Set by the bundler (scripts/build.mjs) from package.json. */
@@ -47,11 +54,24 @@ function quoteForShell(args: readonly string[]): string {
   return ['kl', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-function writeReport(path: string, html: string): void {
+/** The files a run reads, which no output may be. */
+function inputPaths(request: { p: { path: string }; q: { path: string } | null; targets: string | null }): string[] {
+  return [request.p.path, ...(request.q ? [request.q.path] : []), ...(request.targets === null ? [] : [request.targets])];
+}
+
+/**
+ * Opens --output and --report before any work: an output that is an input, a directory,
+ * or not writable fails the run (exit 2) before anything is read or printed.
+ */
+function openOutputs(output: string | null, report: string | null, inputs: readonly string[]): { output: AtomicFile | null; report: AtomicFile | null } {
+  if (output !== null) assertNotAnInput('--output', output, inputs);
+  if (report !== null) assertNotAnInput('--report', report, output === null ? inputs : [...inputs, output]);
+  const outputFile = output === null ? null : new AtomicFile(output, '--output');
   try {
-    writeFileSync(path, html);
+    return { output: outputFile, report: report === null ? null : new AtomicFile(report, '--report') };
   } catch (error) {
-    throw new UsageError('report-write', `--report ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    outputFile?.abort();
+    throw error;
   }
 }
 
@@ -63,46 +83,60 @@ async function runMeasureCommand(
   io: CliIo,
   argv: readonly string[],
 ): Promise<number> {
-  const { request, format, color, batch } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
+  const { request, format, color, batch, output } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
   const formatter = FORMATTERS.get(format);
   if (!formatter) throw new Error(`internal error: no formatter for ${format}`);
-  const shape = { measureNames: request.measureNames, primary: request.primary };
-  let headerWritten = false;
-  // CSV and value output stream batch rows as they are computed; JSON renders them as they
-  // are computed (when it prints them all) and prints them at the end; tables wait.
-  const prerendered = batch.rows === 'all' ? formatter.prerender?.(request.measureNames) : undefined;
-  const onRow = formatter.rows
-    ? (row: RowResult) => {
-        const rows = formatter.rows as NonNullable<typeof formatter.rows>;
-        if (!headerWritten) {
-          io.stdout.write(rows.header(shape, row));
-          headerWritten = true;
-        }
-        io.stdout.write(rows.row(shape, row));
-      }
-    : prerendered
-      ? (row: RowResult) => prerendered.add(row)
-      : undefined;
-  const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}), ...(prerendered ? { keepRows: false } : {}) });
-  // The report first: if it cannot be written, the run fails before printing anything.
-  if (request.report !== null) writeReport(request.report, (await import('../report/html.js')).renderHtml(result));
-  const rendered = await formatter.render(result, { color: colorEnabled(color, io.env, io.stdoutIsTTY), ...(prerendered ? { prerendered } : {}) });
-  if (typeof rendered === 'string') io.stdout.write(rendered);
-  else for (const chunk of rendered) io.stdout.write(chunk);
-  if (!FORMATS_WITH_WARNINGS.has(format)) {
-    for (const warning of result.warnings) io.stderr.write(`kl: warning: ${warning.message}\n`);
+  if (request.checks.length > 0) io.finishWhenStdoutCloses?.();
+  const files = openOutputs(output, request.report, inputPaths(request));
+  const out: TextSink = files.output ?? io.stdout;
+  try {
+    const shape = { measureNames: request.measureNames, primary: request.primary };
+    let headerWritten = false;
+    // CSV and value output stream batch rows as they are computed; JSON renders them as they
+    // are computed (when it prints them all) and prints them at the end; tables wait. Explain
+    // prints one document about one row, so its rows never stream.
+    const streams = request.command !== 'explain';
+    const prerendered = streams && batch.rows === 'all' ? formatter.prerender?.(request.measureNames) : undefined;
+    const onRow =
+      streams && formatter.rows
+        ? (row: RowResult) => {
+            const rows = formatter.rows as NonNullable<typeof formatter.rows>;
+            if (!headerWritten) {
+              out.write(rows.header(shape, row));
+              headerWritten = true;
+            }
+            out.write(rows.row(shape, row));
+          }
+        : prerendered
+          ? (row: RowResult) => prerendered.add(row)
+          : undefined;
+    const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}), ...(prerendered ? { keepRows: false } : {}) });
+    // The report first: if it cannot be written, the run fails before printing anything.
+    if (files.report) files.report.write((await import('../report/html.js')).renderHtml(result));
+    const rendered = await formatter.render(result, { color: colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY()), ...(prerendered ? { prerendered } : {}) });
+    if (typeof rendered === 'string') out.write(rendered);
+    else for (const chunk of rendered) out.write(chunk);
+    files.report?.commit();
+    files.output?.commit();
+    if (!FORMATS_WITH_WARNINGS.has(format)) {
+      for (const warning of result.warnings) io.stderr.write(`kl: warning: ${escapeOneLine(warning.message)}\n`);
+    }
+    const failed = result.checks.filter((check) => !check.passed);
+    for (const check of failed) {
+      const relation = check.op === 'max' ? '>' : '<';
+      io.stderr.write(`kl: check failed: ${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}\n`);
+    }
+    return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+  } finally {
+    // Anything not committed above (an error, an early return) leaves no file behind.
+    files.report?.abort();
+    files.output?.abort();
   }
-  const failed = result.checks.filter((check) => !check.passed);
-  for (const check of failed) {
-    const relation = check.op === 'max' ? '>' : '<';
-    io.stderr.write(`kl: check failed: ${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}\n`);
-  }
-  return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
 }
 
 /** Commander's "error: …\n(Did you mean x?)" as one `kl: error: …` line. */
 function oneLine(text: string): string {
-  return `kl: ${text.trimEnd().replace(/\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)')}\n`;
+  return `kl: ${escapeOneLine(text.trimEnd().replace(/\n\(Did you mean (.+)\?\)$/, ' (did you mean $1?)'))}\n`;
 }
 
 export function buildProgram(io: CliIo, setExitCode: (code: number) => void, argv: readonly string[] = []): Command {
@@ -148,13 +182,14 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
 /** Prints an error the way users see every error: `kl: error: …`, no stack unless KL_DEBUG=1. */
 export function reportError(error: unknown, io: CliIo): number {
   if (error instanceof KlError) {
-    io.stderr.write(`kl: error: ${error.message}\n`);
-    if (error.hint) io.stderr.write(`kl: hint: ${error.hint}\n`);
+    // Messages quote file names, labels and cells: the one escaping rule applies (display.ts).
+    io.stderr.write(`kl: error: ${escapeOneLine(error.message)}\n`);
+    if (error.hint) io.stderr.write(`kl: hint: ${escapeOneLine(error.hint)}\n`);
     if (io.env['KL_DEBUG'] === '1' && error.stack) io.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`kl: error: internal error: ${message} (please report it; KL_DEBUG=1 shows the stack)\n`);
+  io.stderr.write(`kl: error: internal error: ${escapeOneLine(message)} (please report it; KL_DEBUG=1 shows the stack)\n`);
   if (io.env['KL_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT_USAGE;
 }
@@ -175,7 +210,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version exit 0; every commander complaint is a usage error (2), not commander's 1.
-      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+      if (error.exitCode === 0) return EXIT_OK;
+      // `kl` alone: commander printed the help on stderr; say what was wrong, as every error does.
+      if (error.code === 'commander.help') {
+        io.stderr.write(`kl: error: missing command: choose one of ${COMMANDS.map((spec) => spec.name).join(', ')}\n`);
+      }
+      return EXIT_USAGE;
     }
     return reportError(error, io);
   }

@@ -21,7 +21,7 @@ import {
   type Warning,
 } from '../report/schema.js';
 import { plural } from '../report/wording.js';
-import { evaluateChecks } from './checks.js';
+import { RowCountChecks, evaluateChecks } from './checks.js';
 import { measureAligned } from './pair.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
@@ -364,6 +364,12 @@ export async function computeBatch(
   let kept: KeptRow | null = null;
   let keptValue: number | undefined;
   let index = 0;
+  // Checks that exist only for one row (a bare measure name) or for two or more (stderr):
+  // streamed output holds the first row back until the second arrives (or the input ends),
+  // so that such a check fails before anything is printed.
+  const rowCountChecks = new RowCountChecks(request.checks, BATCH_SCALARS);
+  const emit = options.onRow;
+  let held: RowResult | null = null;
 
   const absorb = (outcome: RowOutcome): void => {
     const { row } = outcome;
@@ -389,7 +395,17 @@ export async function computeBatch(
     for (const name of measureNames) columns.get(name)?.push(row.measures[name] as number);
     keptRows?.push(row);
     rememberWorst(worst, row, rankBy, options.worst);
-    options.onRow?.(row);
+    if (emit) {
+      if (index === 0 && rowCountChecks.any) held = row;
+      else {
+        if (held) {
+          rowCountChecks.validate(index + 1, true);
+          emit(held);
+          held = null;
+        }
+        emit(row);
+      }
+    }
     index++;
   };
   for await (const outcome of computeRows(computer, inputs)) absorb(outcome);
@@ -399,6 +415,8 @@ export async function computeBatch(
   }
 
   if (index === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });
+  rowCountChecks.validate(index);
+  if (held && emit) emit(held);
   if (typeof options.keep === 'number' && kept === null) {
     throw new InputError('no-such-row', `--row ${options.keep}: the batch has ${plural(index, 'row')} (0…${index - 1})`);
   }
@@ -439,7 +457,8 @@ export async function computeBatch(
   const lookup = (name: string): number | undefined => {
     if ((BATCH_SCALARS as readonly string[]).includes(name)) return scalars.get(name as BatchScalar);
     const dot = name.lastIndexOf('.');
-    if (dot < 0) return undefined;
+    // A bare measure name: the value of the one row (RowCountChecks refused it for more).
+    if (dot < 0) return index === 1 ? summary.get(name)?.mean : undefined;
     const stat = summary.get(name.slice(0, dot))?.[name.slice(dot + 1) as keyof SummaryStats];
     return typeof stat === 'number' && !name.endsWith('.argmin') && !name.endsWith('.argmax') ? stat : undefined;
   };

@@ -51,7 +51,10 @@ export function explainBatchRow(request: Request, batch: BatchResult): PairResul
   const kept = batch.kept;
   const explain = request.explain;
   if (!kept || !explain) throw new InputError('no-row', 'no row to explain');
-  const { measures, pOnly, qOnly } = measurePair(kept.p, kept.q, request.measureNames, request.base);
+  // As for every batch row (measureAligned): softmax outputs sum to 1 by construction.
+  const softmaxed = (kind: string | undefined): boolean => kind === 'logits' || kind === 'logprobs';
+  const normalized = softmaxed(request.p.kind) && softmaxed(request.q?.kind);
+  const { measures, pOnly, qOnly } = measurePair(kept.p, kept.q, request.measureNames, request.base, undefined, normalized);
   const support = { categories: kept.p.length, p_only: pOnly, q_only: qOnly };
   const names = { p: batch.names.p, q: batch.names.q ?? 'Q' };
   return {
@@ -66,7 +69,8 @@ export function explainBatchRow(request: Request, batch: BatchResult): PairResul
     primary: [...request.primary],
     support,
     warnings: supportWarnings(support, request.measureNames, names, { labels: kept.labels, p: kept.p, q: kept.q }, request.smooth === 0),
-    checks: [],
+    // The batch's checks: explaining one row must not drop the gate on all of them.
+    checks: batch.checks,
     explain: explainPair(kept.p, kept.q, kept.labels, request.base, explain.top, {
       index: kept.index,
       reason: explain.row === 'worst' ? 'worst' : 'chosen',

@@ -8,7 +8,9 @@ import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } fro
 import { smooth } from '../measures/prepare.js';
 import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
 import { plural } from '../report/wording.js';
-import { evaluateChecks } from './checks.js';
+import { argmax } from '../measures/stats.js';
+import { BATCH_SCALARS } from '../report/schema.js';
+import { RowCountChecks, evaluateChecks, pairCheckValue } from './checks.js';
 import { explainPair } from './explain.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
@@ -103,7 +105,10 @@ export function measureAligned(
   const qProbs = request.smooth > 0 ? smooth(aligned.q, request.smooth) : aligned.q;
   const logs = p.logProbs && q.logProbs && pProbs === p.probs && qProbs === q.probs ? { p: p.logProbs, q: q.logProbs } : undefined;
   // Fields copied one by one: an object spread per batch row is a slow generic clone.
-  const { measures, pOnly, qOnly } = measurePair(pProbs, qProbs, names, request.base, logs);
+  // Sides that went through a softmax sum to 1 by construction (alignment adds only zeros,
+  // smoothing renormalises).
+  const normalized = p.logProbs !== undefined && q.logProbs !== undefined;
+  const { measures, pOnly, qOnly } = measurePair(pProbs, qProbs, names, request.base, logs, normalized);
   return { measures, pOnly, qOnly, p: pProbs, q: qProbs };
 }
 
@@ -129,7 +134,8 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
       warnings: [],
       checks: [],
     };
-    result.checks = evaluateChecks(request.checks, (name) => measures[name as MeasureName], () => measureNames);
+    new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
+    result.checks = evaluateChecks(request.checks, (name) => pairCheckValue(name, measures, new Map()), () => measureNames);
     return result;
   }
 
@@ -141,6 +147,9 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
   const support: SupportSummary = { categories: pProbs.length, p_only: pOnly, q_only: qOnly };
   const warnings = supportWarnings(support, request.measureNames, { p: names.p, q: q.raw.source }, { labels: aligned.labels, p: pProbs, q: qProbs }, request.smooth === 0);
   const explain = request.explain ? explainPair(pProbs, qProbs, aligned.labels, request.base, request.explain.top, null) : undefined;
+  // A pair is a batch of one row: the same checks apply (top1_agreement is 1 or 0).
+  new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
+  const scalars = new Map([['top1_agreement', argmax(pProbs) === argmax(qProbs) ? 1 : 0]]);
   return {
     ...(explain ? { explain } : {}),
     commandLine: request.commandLine,
@@ -152,7 +161,7 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
     primary: [...request.primary],
     support,
     warnings,
-    checks: evaluateChecks(request.checks, (name) => measures[name as MeasureName], () => [...request.measureNames]),
+    checks: evaluateChecks(request.checks, (name) => pairCheckValue(name, measures, scalars), () => [...request.measureNames]),
   };
 }
 

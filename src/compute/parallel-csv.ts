@@ -20,7 +20,7 @@
  * error message.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { type InputFormat, formatFromExtension } from '../io/detect.js';
+import { formatFromExtension } from '../io/detect.js';
 import type { FastBatchContext } from '../io/fast-csv.js';
 import { type FastLayout, fastLayout } from '../io/read.js';
 import { isStdin } from '../io/source.js';
@@ -151,8 +151,8 @@ function emptyBatch(context: FastBatchContext): RawBatch {
   return { shape: 'batch', source: context.source, format: context.format, columns: context.columns, width: context.width, rows: none() };
 }
 
-function csvFormat(input: InputRequest, override: InputFormat | undefined): 'csv' | 'tsv' | null {
-  const format = override ?? formatFromExtension(input.path);
+function csvFormat(input: InputRequest): 'csv' | 'tsv' | null {
+  const format = input.format ?? formatFromExtension(input.path);
   return format === 'csv' || format === 'tsv' ? format : null;
 }
 
@@ -164,8 +164,8 @@ export function planCsvSegments(request: Request, minBytes = MIN_BYTES): CsvPair
   const q = request.q;
   if (!q || !request.pairwise || request.targets !== null || request.explain !== null) return null;
   if (isStdin(request.p.path) || isStdin(q.path)) return null;
-  const pFormat = csvFormat(request.p, request.inputFormat);
-  const qFormat = csvFormat(q, request.inputFormat);
+  const pFormat = csvFormat(request.p);
+  const qFormat = csvFormat(q);
   if (!pFormat || !qFormat) return null;
   let sizes: [number, number];
   try {

@@ -45,7 +45,7 @@ export async function planParallelNpy(request: Request): Promise<ParallelPlan | 
   const q = request.q;
   if (!q || request.targets !== null || request.explain !== null || request.p.read.fastPath === false) return null;
   for (const input of [request.p, q]) {
-    if (isStdin(input.path) || (request.inputFormat ?? formatFromExtension(input.path)) !== 'npy') return null;
+    if (isStdin(input.path) || (input.format ?? formatFromExtension(input.path)) !== 'npy') return null;
   }
   const [pMatrix, qMatrix] = await Promise.all([completeMatrix(request.p.path, request.p.displayName), completeMatrix(q.path, q.displayName)]);
   if (!pMatrix || !qMatrix || pMatrix.rows !== qMatrix.rows || pMatrix.width !== qMatrix.width || pMatrix.rows < 2) return null;

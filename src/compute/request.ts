@@ -17,10 +17,12 @@ export interface InputRequest {
   read: ReadOptions;
   /** `--p-col` or `--q-col`, for messages. */
   columnFlag: string;
+  /** --p-format/--q-format (or --input-format); undefined: from the extension, or sniffed. */
+  format: InputFormat | undefined;
 }
 
-/** What the readers need to know of one input; `format` is --input-format, or one already decided. */
-export function readRequestOf(input: InputRequest, format: InputFormat | undefined): ReadRequest {
+/** What the readers need to know of one input; `format` is the side's format flag, or one already decided. */
+export function readRequestOf(input: InputRequest, format: InputFormat | undefined = input.format): ReadRequest {
   return {
     path: input.path,
     displayName: input.displayName,
@@ -47,7 +49,6 @@ export interface Request {
   q: InputRequest | null;
   /** When false (entropy), P and Q are measured separately and need not align. */
   pairwise: boolean;
-  inputFormat: InputFormat | undefined;
   prepare: PrepareOptions;
   /** Additive smoothing ε (0 = none). */
   smooth: number;

@@ -1,11 +1,10 @@
 /**
  * From a typed request to a result: read both inputs, then compute a pair or a batch.
  */
-import { InputError } from '../errors.js';
-import { readInput } from '../io/read.js';
+import { distributionAsBatch, readInput } from '../io/read.js';
 import { type StdinProvider, isStdin, readAllBytes } from '../io/source.js';
 import { readTargets } from '../io/targets.js';
-import type { RawBatch, RawDistribution, RawInput } from '../io/types.js';
+import type { RawInput } from '../io/types.js';
 import type { KlResult } from '../report/schema.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explain.js';
@@ -25,25 +24,11 @@ async function stdinFor(request: Request, stdin: StdinProvider): Promise<StdinPr
   return () => Readable.from([bytes]);
 }
 
-async function read(input: InputRequest, request: Request, stdin: StdinProvider): Promise<RawInput> {
-  const { input: raw } = await readInput(readRequestOf(input, request.inputFormat), stdin);
+async function read(input: InputRequest, stdin: StdinProvider): Promise<RawInput> {
+  const { input: raw } = await readInput(readRequestOf(input), stdin);
   return raw;
 }
 
-/** A single distribution as a batch of one row (for --targets on a single pair). */
-function asBatch(input: RawDistribution): RawBatch {
-  async function* one() {
-    yield { values: input.values, labels: null, line: input.lines?.[0] ?? null };
-  }
-  return { shape: 'batch', source: input.source, format: input.format, columns: input.labels, width: input.values.length, rows: one() };
-}
-
-async function rowCount(input: RawInput): Promise<number> {
-  if (input.shape === 'distribution') return 1;
-  let count = 0;
-  for await (const _row of input.rows) count++;
-  return count;
-}
 
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   const parallel = (await planParallelNpy(request)) ?? (await planParallelCsv(request));
@@ -56,25 +41,21 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
   }
   const provider = await stdinFor(request, stdin);
   const [p, q] = await Promise.all([
-    read(request.p, request, provider),
-    request.q ? read(request.q, request, provider) : Promise.resolve(null),
+    read(request.p, provider),
+    request.q ? read(request.q, provider) : Promise.resolve(null),
   ]);
   if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null) {
     return computePair(request, p, q);
   }
-  if (q && p.shape !== q.shape && request.pairwise) {
-    const [pRows, qRows] = await Promise.all([rowCount(p), rowCount(q)]);
-    throw new InputError('row-count-mismatch', `P (${p.source}) has ${pRows} rows but Q (${q.source}) has ${qRows}`, {
-      hint: 'rows pair one to one: row i of P with row i of Q',
-    });
-  }
+  // One distribution against a batch: a pair is a batch of one row, so this works when the
+  // batch has one row, and otherwise fails with both row counts (computeRows).
   const targets = request.targets === null ? null : { iterator: await readTargets(request.targets, provider), source: request.targets };
   const wantsRow = request.explain !== null && request.pairwise && q !== null;
   const batch = await computeBatch(
     request,
     {
-      p: p.shape === 'batch' ? p : asBatch(p),
-      q: q === null ? null : q.shape === 'batch' ? q : asBatch(q),
+      p: p.shape === 'batch' ? p : distributionAsBatch(p),
+      q: q === null ? null : q.shape === 'batch' ? q : distributionAsBatch(q),
       targets,
     },
     { ...batchOptions, ...(wantsRow ? { keep: request.explain?.row ?? 'worst' } : {}) },

@@ -110,6 +110,35 @@ export function decideHeader(first: Pick<CsvRecord, 'cells'>, second: Pick<CsvRe
   return first.cells.some((cell, j) => isHeaderLike(cell) && isNumericCell(second.cells[j] ?? ''));
 }
 
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+
+/**
+ * Whether a numeric first column may be an index rather than data: a pandas index (a
+ * header cell that is empty), or integers that count up by one (0, 1, 2 … or 1, 2, 3 …:
+ * class ids, row numbers). Such a column could be the categories' labels (one distribution
+ * down the other column) or a category of its own (a batch): kl does not guess.
+ * `cells` are the first column's cells in the first data rows (at least two).
+ */
+export function firstColumnLooksLikeIndex(headerCell: string | undefined, cells: readonly string[]): boolean {
+  if (cells.length < 2 || !cells.every((cell) => INTEGER.test(cell))) return false;
+  if (headerCell !== undefined && headerCell.trim() === '') return true;
+  const values = cells.map(Number);
+  return values.every((value, i) => i === 0 || value === (values[i - 1] as number) + 1);
+}
+
+function ambiguousFirstColumn(headerCell: string | undefined, cells: readonly string[], source: string, line: number): InputError {
+  const name = headerCell === undefined ? 'the first column' : headerCell.trim() === '' ? 'the first column (no header name: an index?)' : `the first column ${JSON.stringify(headerCell)}`;
+  const reference = headerCell !== undefined && /^[\w.-]+$/.test(headerCell) ? headerCell : '1';
+  return new InputError(
+    'ambiguous-first-column',
+    `${name} holds whole numbers (${cells.join(', ')}, …): they could be labels of the categories or values of a category of their own`,
+    {
+      location: { source, line },
+      hint: `say which: --label-col ${reference} (labels) or --no-label-col (data)`,
+    },
+  );
+}
+
 export function checkDuplicateLabels(labels: string[], lines: Int32Array | null, source: string, what: string): void {
   const seen = new Map<string, number>();
   labels.forEach((label, i) => {
@@ -166,10 +195,13 @@ export async function readDelimited(
   const width = firstData.cells.length;
 
   let labelIndex: number | null = null;
-  if (options.labelColumn !== undefined) {
+  if (options.labelColumn !== undefined && options.labelColumn !== false) {
     labelIndex = resolveColumn(options.labelColumn, header, width, source, '--label-col');
-  } else if (width >= 2 && !isNumericCell(firstData.cells[0] ?? '')) {
-    labelIndex = 0;
+  } else if (options.labelColumn === undefined && width >= 2) {
+    if (!isNumericCell(firstData.cells[0] ?? '')) labelIndex = 0;
+    else if (firstColumnLooksLikeIndex(header?.[0], peekedData.map((record) => record.cells[0] ?? ''))) {
+      throw ambiguousFirstColumn(header?.[0], peekedData.map((record) => record.cells[0] ?? ''), source, first.line);
+    }
   }
 
   // Everything after the peeked rows, as one iterator over data records.
@@ -192,6 +224,12 @@ export async function readDelimited(
     throw new InputError('no-values', 'has labels but no numeric column', { location: { source } });
   }
 
+  const layout = options.layout ?? 'auto';
+  if (valueColumns.length === 1 && layout === 'batch' && options.column === undefined) {
+    throw new InputError('layout-mismatch', '--layout batch: there is one value column, which is one distribution; a batch has a column per category', {
+      location: { source },
+    });
+  }
   if (valueColumns.length === 1) {
     // One distribution down a column.
     const column = valueColumns[0] as number;
@@ -212,7 +250,13 @@ export async function readDelimited(
   const columnLabels = header ? valueColumns.map((j) => header[j] ?? '') : null;
   if (columnLabels) checkDuplicateLabels(columnLabels, null, source, 'column name');
 
-  if (exhausted && peekedData.length === 1) {
+  if (layout === 'distribution' && !(exhausted && peekedData.length === 1)) {
+    throw new InputError('layout-mismatch', `--layout distribution: there are several rows of ${valueColumns.length} numbers, which is a batch`, {
+      location: { source },
+      hint: 'one distribution is one column (choose it with --p-col/--q-col) or one row',
+    });
+  }
+  if (exhausted && peekedData.length === 1 && layout !== 'batch') {
     // Exactly one data row: one distribution across it.
     const record = firstData;
     const values = Float64Array.from(valueColumns, (j) => numberAt(source, record, j, header));

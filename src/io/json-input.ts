@@ -5,8 +5,9 @@
  * - `[0.1, 0.9]`                       → one positional distribution
  * - `{"cat": 0.1, "dog": 0.9}`         → one labelled distribution (keys are labels, any string)
  * - `[[…], […]]` or `[{…}, {…}]`       → a batch of rows
- * JSONL/NDJSON: one such array or object per line; a single line is one distribution,
- * several lines are a batch. Blank lines are skipped.
+ * JSONL/NDJSON: one such array or object per line, a batch of rows however many lines
+ * there are (one line is a batch of one row; --layout distribution reads it as one
+ * distribution). Blank lines are skipped.
  */
 import { InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
@@ -143,15 +144,8 @@ export async function readJsonl(chunks: AsyncIterable<Uint8Array>, source: strin
   const rows = jsonlRows(chunks, source);
   const first = await rows.next();
   if (first.done) throw new InputError('empty-input', 'is empty: no rows', { location: { source } });
-  const second = await rows.next();
-  if (second.done) {
-    const row = first.value;
-    const lines = row.line === null ? null : new Int32Array(row.values.length).fill(row.line);
-    return { shape: 'distribution', source, format, values: row.values, labels: row.labels, lines };
-  }
   async function* all(): AsyncGenerator<RawRow> {
     yield first.value as RawRow;
-    yield second.value as RawRow;
     yield* rows;
   }
   return { shape: 'batch', source, format, columns: null, width: null, rows: all() };

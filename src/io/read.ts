@@ -3,14 +3,14 @@
  * --input-format, then the extension, then by sniffing the first bytes.
  */
 import { InputError } from '../errors.js';
-import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, isNumericCell, readDelimited } from './delimited.js';
+import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, firstColumnLooksLikeIndex, isNumericCell, readDelimited } from './delimited.js';
 import { WORKER_MIN_BYTES, workerBatch } from './csv-workers.js';
 import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.js';
 import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
 import { readJson, readJsonl } from './json-input.js';
 import { readNpy } from './npy.js';
-import { type OpenedInput, type StdinProvider, isStdin, openAndPeek, readAllBytes } from './source.js';
-import type { RawInput, ReadOptions } from './types.js';
+import { type OpenedInput, type StdinProvider, isStdin, openAndPeek, peekFirstLine, readAllBytes, rejectNulBytes } from './source.js';
+import type { Layout, RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
 
 export interface ReadRequest {
   path: string;
@@ -38,7 +38,7 @@ export interface FastLayout {
  */
 export function fastLayout(head: Uint8Array, format: 'csv' | 'tsv', request: ReadRequest): FastLayout | null {
   const { options } = request;
-  if (options.fastPath === false || options.column !== undefined || options.labelColumn !== undefined) return null;
+  if (options.fastPath === false || options.column !== undefined || typeof options.labelColumn === 'string' || options.layout === 'distribution') return null;
   if (!fastPathEligible(head)) return null;
   const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
   const delimiter = format === 'csv' ? ',' : '\t';
@@ -58,6 +58,10 @@ export function fastLayout(head: Uint8Array, format: 'csv' | 'tsv', request: Rea
   const width = firstData.cells.length;
   const numeric = (cells: string[]) => cells.every((cell) => isNumericCell(cell));
   if (width < 2 || !numeric(firstData.cells) || !numeric(secondData.cells)) return null;
+  // A first column that may be an index: the general path decides (and refuses to guess).
+  if (options.labelColumn === undefined && firstColumnLooksLikeIndex(hasHeader ? first.cells[0] : undefined, [firstData.cells[0] ?? '', secondData.cells[0] ?? ''])) {
+    return null;
+  }
   const columns = hasHeader ? first.cells : null;
   if (columns) checkDuplicateLabels(columns, null, request.displayName, 'column name');
   if (columns && columns.length !== width) return null;
@@ -103,27 +107,68 @@ async function readGeneralDelimited(opened: OpenedInput, format: 'csv' | 'tsv', 
 }
 
 export async function readInput(request: ReadRequest, stdin: StdinProvider): Promise<{ input: RawInput; format: InputFormat }> {
-  const opened = await openAndPeek(request.path, stdin);
+  let opened = await openAndPeek(request.path, stdin);
   const source = request.displayName;
   let format = request.format ?? (isStdin(request.path) ? undefined : formatFromExtension(request.path));
   if (!format) {
+    // Sniffing looks at the first line whole, wherever the first read happened to end.
+    opened = await peekFirstLine(opened, source);
     if (opened.head.length === 0) throw new InputError('empty-input', 'is empty', { location: { source } });
     format = sniffFormat(opened.head);
   }
-  if (format !== 'csv' && format !== 'tsv' && (request.options.column !== undefined || request.options.labelColumn !== undefined)) {
+  if (format !== 'npy') opened = rejectNulBytes(opened, source);
+  if (format !== 'csv' && format !== 'tsv' && (request.options.column !== undefined || typeof request.options.labelColumn === 'string')) {
     throw new InputError('columns-need-delimited', `${request.columnFlag} and --label-col work only with CSV/TSV input, not ${format}`, {
       location: { source },
     });
   }
+  const layout = request.options.layout ?? 'auto';
   switch (format) {
     case 'csv':
     case 'tsv':
+      // The delimited reader applies --layout itself (a column is one distribution, whatever the layout).
       return { input: tryFastBatch(opened, format, request) ?? (await readGeneralDelimited(opened, format, request)), format };
     case 'json':
-      return { input: await readJson(opened.whole ? opened.head : await readAllBytes(opened.chunks(), source), source, format), format };
+      return { input: await withLayout(await readJson(opened.whole ? opened.head : await readAllBytes(opened.chunks(), source), source, format), layout), format };
     case 'jsonl':
-      return { input: await readJsonl(opened.chunks(), source, format), format };
+      return { input: await withLayout(await readJsonl(opened.chunks(), source, format), layout), format };
     case 'npy':
-      return { input: await readNpy(opened.chunks(), source), format };
+      return { input: await withLayout(await readNpy(opened.chunks(), source), layout), format };
   }
+}
+
+/** One distribution as a batch of one row (a pair is a batch of one row). */
+export function distributionAsBatch(input: RawDistribution): RawBatch {
+  async function* one(): AsyncGenerator<RawRow> {
+    yield { values: input.values, labels: null, line: input.lines?.[0] ?? null };
+  }
+  return { shape: 'batch', source: input.source, format: input.format, columns: input.labels, width: input.values.length, rows: one() };
+}
+
+/**
+ * --layout for the formats whose shape says it (JSON, JSONL, .npy): `batch` makes one
+ * distribution a batch of one row; `distribution` takes a batch of exactly one row as one
+ * distribution and refuses more.
+ */
+async function withLayout(input: RawInput, layout: Layout): Promise<RawInput> {
+  if (layout === 'batch' && input.shape === 'distribution') return distributionAsBatch(input);
+  if (layout !== 'distribution' || input.shape === 'distribution') return input;
+  const rows = input.rows[Symbol.asyncIterator]();
+  const first = await rows.next();
+  const second = first.done ? first : await rows.next();
+  await rows.return?.(undefined);
+  if (first.done || !second.done) {
+    throw new InputError('layout-mismatch', `--layout distribution: this is a batch of ${first.done ? 'no' : 'several'} rows, not one distribution`, {
+      location: { source: input.source },
+    });
+  }
+  const row = first.value;
+  return {
+    shape: 'distribution',
+    source: input.source,
+    format: input.format,
+    values: row.values,
+    labels: row.labels ?? input.columns,
+    lines: row.line === null ? null : new Int32Array(row.values.length).fill(row.line),
+  };
 }

@@ -41,13 +41,23 @@ export type RawInput = RawDistribution | RawBatch;
 /** A column chosen by name (header) or by 1-based position. */
 export type ColumnRef = string;
 
+/**
+ * What an input holds: `distribution` (one distribution: a column, a label column and a
+ * value column, or one row), `batch` (rows of distributions, however many rows), or
+ * `auto` (decided by the rules in README "Layouts", refusing what could mean both).
+ */
+export const LAYOUTS = ['auto', 'distribution', 'batch'] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
 export interface ReadOptions {
   /** Whether the first row of delimited text is a header: detected when 'auto'. */
   header: 'auto' | 'yes' | 'no';
   /** Take the distribution from this column (--p-col / --q-col). */
   column?: ColumnRef;
-  /** Use this column as category labels instead of detecting one. */
-  labelColumn?: ColumnRef;
+  /** Use this column as category labels instead of detecting one; false: no label column. */
+  labelColumn?: ColumnRef | false;
+  /** --layout (default auto). */
+  layout?: Layout;
   /** Allow the numeric CSV fast path (default true; KL_NO_FAST_PATH=1 turns it off for comparisons). */
   fastPath?: boolean;
 }

@@ -15,9 +15,12 @@ export const NATS: LogBase = { value: Math.E, unit: 'nats', lnBase: 1 };
 export const BITS: LogBase = { value: 2, unit: 'bits', lnBase: Math.LN2 };
 export const BANS: LogBase = { value: 10, unit: 'bans', lnBase: Math.LN10 };
 
-/** A base from its numeric value. Returns null for a base that is not finite, ≤ 0 or 1. */
+/**
+ * A base from its numeric value. Returns null for a base that is not finite or ≤ 1: a base
+ * below 1 has a negative logarithm, which would make every divergence negative.
+ */
 export function logBase(value: number): LogBase | null {
-  if (!Number.isFinite(value) || value <= 0 || value === 1) return null;
+  if (!Number.isFinite(value) || value <= 1) return null;
   if (value === Math.E) return NATS;
   if (value === 2) return BITS;
   if (value === 10) return BANS;

@@ -34,37 +34,38 @@ export function logSumExp(values: ArrayLike<number>): number {
  * with its passes inline).
  */
 
-/** Writes xᵢ/T into `out` and returns the maximum. */
-function scaledWithMax(values: ArrayLike<number>, temperature: number, out: Float64Array): number {
-  const n = values.length;
+/** The largest value (−Infinity when there is none). */
+function maximum(values: ArrayLike<number>): number {
   let max = -Infinity;
-  if (temperature === 1) {
-    for (let i = 0; i < n; i++) {
-      const value = values[i] as number;
-      out[i] = value;
-      if (value > max) max = value;
-    }
-  } else {
-    for (let i = 0; i < n; i++) {
-      const scaled = (values[i] as number) / temperature;
-      out[i] = scaled;
-      if (scaled > max) max = scaled;
-    }
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value > max) max = value;
   }
   return max;
 }
 
-/** Shifts each value by −max in place, stores its exponential in `exps`, returns their sum. */
-function shiftAndExponentiate(logProbs: Float64Array, exps: Float64Array, max: number): number {
+/**
+ * Writes (xᵢ − m)/T into `logProbs` and its exponential into `exps`; returns their
+ * compensated sum. The shift comes first: xᵢ/T could overflow (1e308 / 0.5) or, for a
+ * subnormal T, turn every logit into ±Infinity, where (xᵢ − m)/T is ≤ 0 and at worst
+ * −Infinity (p = 0). The sum is compensated (Neumaier): a plain sum of 32000 terms is off
+ * in its last ~2 digits, and the normaliser's error would otherwise show in every p.
+ */
+function shiftAndExponentiate(values: ArrayLike<number>, temperature: number, max: number, logProbs: Float64Array, exps: Float64Array): number {
   let sum = 0;
+  let compensation = 0;
   for (let i = 0; i < logProbs.length; i++) {
-    const shifted = (logProbs[i] as number) - max;
+    const difference = (values[i] as number) - max;
+    const shifted = temperature === 1 ? difference : difference / temperature;
     logProbs[i] = shifted;
     const e = Math.exp(shifted);
     exps[i] = e;
-    sum += e;
+    const total = sum + e;
+    // e ≤ 1 ≤ sum after the maximum's term; before it, either may be larger.
+    compensation += sum >= e ? sum - total + e : e - total + sum;
+    sum = total;
   }
-  return sum;
+  return sum + compensation;
 }
 
 function normalize(logProbs: Float64Array, probs: Float64Array, sum: number): void {
@@ -77,8 +78,9 @@ function normalize(logProbs: Float64Array, probs: Float64Array, sum: number): vo
 
 /**
  * Softmax of `values / temperature` as both probabilities and log-probabilities, with one
- * exponential per value: pᵢ = exp(xᵢ/T − m) / s and log pᵢ = (xᵢ/T − m) − log s, where
- * m = max and s = Σⱼ exp(xⱼ/T − m) ∈ [1, n]. Returns null when every value is −Infinity.
+ * exponential per value: pᵢ = exp((xᵢ − m)/T) / s and log pᵢ = (xᵢ − m)/T − log s, where
+ * m = max and s = Σⱼ exp((xⱼ − m)/T) ∈ [1, n] (compensated). Returns null when every value
+ * is −Infinity.
  */
 export function softmaxWithLogs(
   values: ArrayLike<number>,
@@ -88,9 +90,9 @@ export function softmaxWithLogs(
   const n = values.length;
   const logProbs = out?.logProbs ?? new Float64Array(n);
   const probs = out?.probs ?? new Float64Array(n);
-  const max = scaledWithMax(values, temperature, logProbs);
+  const max = maximum(values);
   if (max === -Infinity) return null;
-  const sum = shiftAndExponentiate(logProbs, probs, max);
+  const sum = shiftAndExponentiate(values, temperature, max, logProbs, probs);
   normalize(logProbs, probs, sum);
   return { probs, logProbs };
 }

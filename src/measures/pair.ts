@@ -66,8 +66,10 @@ export function measurePair(
   names: readonly MeasureName[],
   base: LogBase,
   logs?: { p: Float64Array; q: Float64Array },
+  /** Both sides are normalised by construction (softmax outputs): see pairKernel. */
+  normalized = false,
 ): MeasuredPair {
-  const sums = pairKernel(p, q, kernelWants(names), logs?.p, logs?.q);
+  const sums = pairKernel(p, q, kernelWants(names), logs?.p, logs?.q, normalized);
   const measures: Measures = {};
   for (const name of names) {
     switch (name) {

@@ -182,7 +182,8 @@ describe('inputs', () => {
     expect(counts.measures['kl_forward']).toBeCloseTo(0.24 * Math.log(0.24 / 0.3) + 0.6 * Math.log(0.6 / 0.5) + 0.16 * Math.log(0.16 / 0.2), 14);
     const logits = runJson<Report>(['forward', 'fixtures/logits_p.json', 'fixtures/logits_q.json', '--kind', 'logits']);
     expect(logits.measures['kl_forward']).toBeCloseTo(6.734710282491685, 12);
-    const logprobs = runJson<Report>(['forward', 'fixtures/logprobs_p.jsonl', 'fixtures/logprobs_q.jsonl', '--kind', 'logprobs']);
+    // JSONL is rows: one line is a batch of one row, unless --layout distribution says otherwise.
+    const logprobs = runJson<Report>(['forward', 'fixtures/logprobs_p.jsonl', 'fixtures/logprobs_q.jsonl', '--kind', 'logprobs', '--layout', 'distribution']);
     expect(logprobs.measures['kl_forward']).toBeCloseTo(0.6 * Math.log(1.2) + 0.4 * Math.log(0.8), 14);
   });
 

@@ -22,7 +22,7 @@ async function batch(rows: number, keepRows: boolean): Promise<{ result: KlResul
   const q = join(dir, `q${rows}.csv`);
   writeFileSync(p, `a,b,c\n${lines(0)}\n`);
   writeFileSync(q, `a,b,c\n${lines(2)}\n`);
-  const { request, batch: options } = buildRequest(compare, p, q, { format: 'json', kind: 'counts', rows: 'all' });
+  const { request, batch: options } = buildRequest(compare, p, q, { format: 'json', kind: 'counts', rows: 'all', labelCol: false });
   const prerendered = new JsonRowChunks(request.measureNames);
   const result = await runRequest(request, () => Readable.from([]), { ...options, onRow: (row) => prerendered.add(row), keepRows });
   return { result, prerendered };

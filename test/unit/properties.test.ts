@@ -112,7 +112,7 @@ describe('laws of the measures', () => {
   });
 
   it('change of base: log_b values are nats / ln b', () => {
-    const bases = fc.oneof(fc.constant(2), fc.constant(10), fc.double({ min: 1.01, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 0.99, noNaN: true }));
+    const bases = fc.oneof(fc.constant(2), fc.constant(10), fc.double({ min: 1.01, max: 100, noNaN: true }));
     fc.assert(
       fc.property(fullSupportPair, bases, ([p, q], b) => {
         const base = logBase(b);

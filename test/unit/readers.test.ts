@@ -180,9 +180,9 @@ describe('JSON', () => {
 });
 
 describe('JSONL', () => {
-  it('one line is one distribution; several are a batch; blank lines are skipped', async () => {
-    const one = asDistribution(await readJsonl(streamOf('{"a":0.5,"b":0.5}\n'), 'in.jsonl', 'jsonl'));
-    expect(one.labels).toEqual(['a', 'b']);
+  it('is rows: one line is a batch of one row, as several lines are a batch; blank lines are skipped', async () => {
+    const one = await collectRows(asBatch(await readJsonl(streamOf('{"a":0.5,"b":0.5}\n'), 'in.jsonl', 'jsonl')));
+    expect(one.map((row) => row.labels)).toEqual([['a', 'b']]);
     const many = await collectRows(asBatch(await readJsonl(streamOf('[0.5,0.5]\n\n[0.1,0.9]\n'), 'in.jsonl', 'jsonl')));
     expect(many.map((row) => row.line)).toEqual([1, 3]);
   });

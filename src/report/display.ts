@@ -1,0 +1,50 @@
+/**
+ * The one escaping rule for text that comes from users (labels, file names, header cells,
+ * cell values quoted in errors) and is printed for a person: tables, explain, warnings,
+ * errors and hints.
+ *
+ * A terminal acts on control characters: ESC starts sequences that clear the screen,
+ * set the window title or write the clipboard (OSC 52); C1 controls such as U+009B are
+ * CSI on many terminals; bidi controls reorder what is shown (U+202E makes "fdp.exe"
+ * read as "exe.pdf"); U+2028/2029 break lines in some viewers. Each of these is shown as
+ * its escape `\uXXXX` instead: C0 controls except tab and newline, DEL, C1, the bidi
+ * controls (U+061C, U+200E/200F, U+202A–202E, U+2066–2069) and U+2028/2029.
+ *
+ * Text that must stay on one line (a table cell, the `kl: error:` line) also shows tab
+ * and newline escaped. JSON and CSV output keep user strings whole (they are for
+ * programs, and JSON escapes what it must).
+ */
+
+// biome-ignore lint: control characters are the point of this pattern.
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+// biome-ignore lint: control characters are the point of this pattern.
+const UNSAFE_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+
+const escapeOne = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** The escaping rule above; tab and newline kept. */
+export function escapeForTerminal(text: string): string {
+  return text.replace(UNSAFE, escapeOne);
+}
+
+/** The escaping rule, with tab and newline escaped too: for text that must stay on one line. */
+export function escapeOneLine(text: string): string {
+  return text.replace(UNSAFE_ONE_LINE, escapeOne);
+}
+
+/** How many characters of a user string a table shows before shortening it. */
+export const TABLE_TEXT_LIMIT = 60;
+
+/**
+ * Escaped for one line and, past `limit` code points, shortened in the middle with an
+ * ellipsis (both ends of a path or label usually matter). Only the kept parts are
+ * escaped, so a 50 MB label costs no more than a short one.
+ */
+export function displayText(text: string, limit = TABLE_TEXT_LIMIT): string {
+  if (text.length <= limit) return escapeOneLine(text);
+  const points = Array.from(text.length > limit * 4 ? text.slice(0, limit * 2) + text.slice(-limit * 2) : text);
+  if (points.length <= limit) return escapeOneLine(text);
+  const head = Math.ceil((limit - 1) / 2);
+  const tail = limit - 1 - head;
+  return `${escapeOneLine(points.slice(0, head).join(''))}…${escapeOneLine(points.slice(points.length - tail).join(''))}`;
+}
