@@ -9,7 +9,7 @@ import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
 import type { RowResult } from '../report/schema.js';
-import { escapeOneLine } from '../report/display.js';
+import { displayText, escapeOneLine } from '../report/display.js';
 import { machineNumber } from '../report/wording.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
@@ -119,7 +119,7 @@ async function runMeasureCommand(
     files.report?.commit();
     files.output?.commit();
     if (!FORMATS_WITH_WARNINGS.has(format)) {
-      for (const warning of result.warnings) io.stderr.write(`kl: warning: ${escapeOneLine(warning.message)}\n`);
+      for (const warning of result.warnings) io.stderr.write(`kl: warning: ${displayText(warning.message, MESSAGE_LIMIT)}\n`);
     }
     const failed = result.checks.filter((check) => !check.passed);
     for (const check of failed) {
@@ -179,12 +179,15 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
   return program;
 }
 
+/** Characters of a message shown at most: a 50 MB label quoted in an error is shortened in the middle. */
+const MESSAGE_LIMIT = 1000;
+
 /** Prints an error the way users see every error: `kl: error: …`, no stack unless KL_DEBUG=1. */
 export function reportError(error: unknown, io: CliIo): number {
   if (error instanceof KlError) {
     // Messages quote file names, labels and cells: the one escaping rule applies (display.ts).
-    io.stderr.write(`kl: error: ${escapeOneLine(error.message)}\n`);
-    if (error.hint) io.stderr.write(`kl: hint: ${escapeOneLine(error.hint)}\n`);
+    io.stderr.write(`kl: error: ${displayText(error.message, MESSAGE_LIMIT)}\n`);
+    if (error.hint) io.stderr.write(`kl: hint: ${displayText(error.hint, MESSAGE_LIMIT)}\n`);
     if (io.env['KL_DEBUG'] === '1' && error.stack) io.stderr.write(`${error.stack}\n`);
     return error.exitCode;
   }

@@ -7,6 +7,7 @@ import type { RawDistribution } from '../io/types.js';
 import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/pair.js';
 import { smooth } from '../measures/prepare.js';
 import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
+import { displayText } from '../report/display.js';
 import { plural } from '../report/wording.js';
 import { argmax } from '../measures/stats.js';
 import { BATCH_SCALARS } from '../report/schema.js';
@@ -52,7 +53,8 @@ function examples(labels: string[] | null, p: Float64Array, q: Float64Array, pOn
   const shown: string[] = [];
   for (let i = 0; i < p.length && shown.length < 3; i++) {
     const hit = pOnly ? (p[i] as number) > 0 && q[i] === 0 : (q[i] as number) > 0 && p[i] === 0;
-    if (hit) shown.push(labels ? JSON.stringify(labels[i]) : `index ${i}`);
+    // Shortened: a warning names a label, it need not carry a 50 MB one whole.
+    if (hit) shown.push(labels ? JSON.stringify(displayText(labels[i] as string)) : `index ${i}`);
   }
   return shown.join(', ');
 }

@@ -43,7 +43,7 @@ export function histogram(values: Float64Array, bins: number): Histogram {
     const bin = span === 0 ? 0 : Math.min(bins - 1, Math.floor(((value - low) / span) * bins));
     counts[bin] = (counts[bin] as number) + 1;
   }
-  const most = Math.max(...counts);
+  const most = counts.reduce((a, b) => Math.max(a, b), 0);
   const bars = counts.map((count) => (count === 0 ? ' ' : (LEVELS[Math.min(7, Math.floor((count / most) * 7.999))] as string))).join('');
   return { bars, low, high, counts, infinite };
 }

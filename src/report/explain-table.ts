@@ -4,7 +4,8 @@
  */
 import type { ExplainData, PairResult } from './schema.js';
 import { bar } from './bars.js';
-import { newTable, renderInputs, renderWarnings, type TableOptions } from './table.js';
+import { displayText } from './display.js';
+import { displayNames, newTable, renderInputs, renderWarnings, type TableOptions } from './table.js';
 import { expression, humanNumber, plural } from './wording.js';
 
 const BAR_WIDTH = 12;
@@ -17,6 +18,7 @@ function shareText(share: number | null): string {
 export function formatExplainTable(result: PairResult & { explain: ExplainData }, options: TableOptions): string {
   const { paint } = options;
   const { explain } = result;
+  const names = displayNames(result.names);
   const lines = [...renderInputs(result.inputs, paint)];
   if (explain.row !== null) {
     const why = explain.rowReason === 'worst' ? `the row with the largest ${expression('kl_forward', { p: 'P', q: 'Q' })}` : 'chosen with --row';
@@ -25,11 +27,16 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
   const forward = result.measures.kl_forward as number;
   const reverse = result.measures.kl_reverse as number;
   lines.push(
-    `${expression('kl_forward', result.names)} = ${humanNumber(forward)} ${result.unit}    ${expression('kl_reverse', result.names)} = ${humanNumber(reverse)} ${result.unit}`,
+    `${expression('kl_forward', names)} = ${humanNumber(forward)} ${result.unit}    ${expression('kl_reverse', names)} = ${humanNumber(reverse)} ${result.unit}`,
   );
-  const maxProbability = Math.max(...explain.contributions.map((c) => Math.max(c.p, c.q)), Number.MIN_VALUE);
-  const finiteTerms = explain.contributions.map((c) => Math.abs(c.kl_forward)).filter(Number.isFinite);
-  const maxTerm = Math.max(...finiteTerms, Number.MIN_VALUE);
+  // Loops, not Math.max(...values): a spread of 256k values overflows the call stack.
+  let maxProbability = Number.MIN_VALUE;
+  let maxTerm = Number.MIN_VALUE;
+  for (const c of explain.contributions) {
+    maxProbability = Math.max(maxProbability, c.p, c.q);
+    const term = Math.abs(c.kl_forward);
+    if (Number.isFinite(term)) maxTerm = Math.max(maxTerm, term);
+  }
   const table = newTable(
     ['category', 'p', 'q', 'p ▆ vs q ▆', 'p·log(p/q)', 'q·log(q/p)', 'share', 'contribution to D(P‖Q)'],
     paint,
@@ -41,7 +48,7 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
     const sign = c.kl_forward < 0 ? '−' : '+';
     const contribution = `${sign}${bar(magnitude, BAR_WIDTH * 2).trimEnd()}`;
     table.push([
-      JSON.stringify(c.label).slice(1, -1),
+      displayText(c.label),
       humanNumber(c.p),
       humanNumber(c.q),
       pq,

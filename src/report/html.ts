@@ -37,7 +37,8 @@ const ROW = 26;
 /** Grouped horizontal bars of p and q for the listed categories. */
 export function probabilityChart(explain: ExplainData, names: { p: string; q: string }): string {
   const items = explain.contributions;
-  const max = Math.max(...items.map((c) => Math.max(c.p, c.q))) || 1;
+  // A loop, not Math.max(...values): a spread of 130k values overflows the call stack.
+  const max = items.reduce((largest, c) => Math.max(largest, c.p, c.q), 0) || 1;
   const ticks = niceTicks(max);
   const axisMax = ticks[ticks.length - 1] as number;
   const plot = WIDTH - LABEL_WIDTH - 30;
@@ -66,7 +67,7 @@ export function contributionChart(explain: ExplainData, unit: string): string {
   const items = explain.contributions;
   const finite = items.map((c) => Math.abs(c.kl_forward)).filter(Number.isFinite);
   // All terms 0 (or infinite): any scale will do; 1 keeps the axis readable.
-  const max = Math.max(...finite) || 1;
+  const max = finite.reduce((largest, term) => Math.max(largest, term), 0) || 1;
   const ticks = niceTicks(max, 3);
   const axisMax = ticks[ticks.length - 1] as number;
   const plot = WIDTH - LABEL_WIDTH - 30;
@@ -109,7 +110,7 @@ export function histogramChart(result: BatchResult): string {
   const plotWidth = WIDTH - left - 30;
   const plotHeight = 190;
   const top = 20;
-  const most = Math.max(...shape.counts, 1);
+  const most = shape.counts.reduce((largest, count) => Math.max(largest, count), 1);
   const countTicks = niceTicks(most, 4);
   const countMax = countTicks[countTicks.length - 1] as number;
   const binWidth = plotWidth / HISTOGRAM_BINS;

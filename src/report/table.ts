@@ -4,7 +4,9 @@
  * passed in, so the caller decides (TTY, NO_COLOR, FORCE_COLOR).
  */
 import Table from 'cli-table3';
-import type { InputSummary, PairResult } from './schema.js';
+import { displayText } from './display.js';
+import type { InputSummary, Names, PairResult } from './schema.js';
+import { stringWidth } from './string-width.js';
 import { expression, humanNumber, measureUnit, plural } from './wording.js';
 
 /** The styles the tables use: a chalk instance when colouring, PLAIN otherwise. */
@@ -37,10 +39,18 @@ export interface TableOptions {
   paint: Painter;
 }
 
+/** How much of a file name a table shows (the middle is shortened away past it). */
+const NAME_LIMIT = 80;
+
+/** The inputs' names as tables show them: escaped and shortened (display.ts). */
+export function displayNames(names: Names): Names {
+  return { p: displayText(names.p, NAME_LIMIT), q: names.q === null ? null : displayText(names.q, NAME_LIMIT) };
+}
+
 function describeInput(input: InputSummary): string {
   const parts = [input.kind, plural(input.categories, 'category', 'categories')];
   if (input.rows !== undefined) parts.unshift(plural(input.rows, 'row'));
-  return `${input.role.toUpperCase()} = ${input.source}  (${parts.join(', ')})`;
+  return `${input.role.toUpperCase()} = ${displayText(input.source, NAME_LIMIT)}  (${parts.join(', ')})`;
 }
 
 export function renderInputs(inputs: InputSummary[], paint: Painter): string[] {
@@ -48,7 +58,7 @@ export function renderInputs(inputs: InputSummary[], paint: Painter): string[] {
 }
 
 export function renderWarnings(result: { warnings: PairResult['warnings'] }, paint: Painter): string[] {
-  return result.warnings.map((warning) => paint.yellow(`warning: ${warning.message}`));
+  return result.warnings.map((warning) => paint.yellow(`warning: ${displayText(warning.message, 1000)}`));
 }
 
 export function renderChecks(result: { checks: PairResult['checks'] }, paint: Painter): string[] {
@@ -59,23 +69,103 @@ export function renderChecks(result: { checks: PairResult['checks'] }, paint: Pa
   });
 }
 
-export function newTable(head: string[], paint: Painter, alignments: ('left' | 'right')[]): Table.Table {
-  return new Table({
-    head: head.map((cell) => paint.bold(cell)),
-    // compact: a rule under the header only, not between body rows.
-    style: { head: [], border: [], compact: true },
-    colAligns: alignments,
-  });
+/**
+ * Rows up to which cli-table3 lays a table out. It costs ~10 µs per cell and more per
+ * row as a table grows (a 16k-category `kl explain --top 0` took 36 s); past this, kl
+ * draws the same text itself (drawTable), in time linear in the cells.
+ */
+export const CLI_TABLE_ROWS = 200;
+
+// biome-ignore lint: ESC is the point of this pattern.
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+function lineWidth(line: string): number {
+  return stringWidth(line.includes('\u001b') ? line.replace(ANSI, '') : line);
+}
+
+/**
+ * cli-table3's compact style, drawn directly: a border, the header and a rule under it,
+ * the rows (a cell's lines top-aligned, one space of padding each side), a border.
+ * test/unit/table.test.ts holds it to cli-table3's output character for character.
+ */
+export function drawTable(head: readonly string[], rows: readonly (readonly string[])[], alignments: readonly ('left' | 'right')[]): string {
+  const columns = head.length;
+  const widths = new Array<number>(columns).fill(0);
+  const measure = (row: readonly string[]) => {
+    for (let j = 0; j < columns; j++) {
+      const cell = row[j] ?? '';
+      const width = cell.includes('\n') ? cell.split('\n').reduce((widest, line) => Math.max(widest, lineWidth(line)), 0) : lineWidth(cell);
+      if (width > (widths[j] as number)) widths[j] = width;
+    }
+  };
+  measure(head);
+  for (const row of rows) measure(row);
+  const rule = (left: string, middle: string, right: string) => left + widths.map((width) => '─'.repeat(width + 2)).join(middle) + right;
+  const padded = (text: string, j: number): string => {
+    const gap = ' '.repeat((widths[j] as number) - lineWidth(text));
+    return alignments[j] === 'right' ? gap + text : text + gap;
+  };
+  const out: string[] = [rule('┌', '┬', '┐')];
+  const draw = (row: readonly string[]) => {
+    let height = 1;
+    for (let j = 0; j < columns; j++) {
+      const cell = row[j] ?? '';
+      if (cell.includes('\n')) height = Math.max(height, cell.split('\n').length);
+    }
+    if (height === 1) {
+      let line = '│';
+      for (let j = 0; j < columns; j++) line += ` ${padded(row[j] ?? '', j)} │`;
+      out.push(line);
+      return;
+    }
+    const lines = Array.from({ length: columns }, (_, j) => (row[j] ?? '').split('\n'));
+    for (let k = 0; k < height; k++) {
+      let line = '│';
+      for (let j = 0; j < columns; j++) line += ` ${padded(lines[j]?.[k] ?? '', j)} │`;
+      out.push(line);
+    }
+  };
+  draw(head);
+  if (rows.length > 0) out.push(rule('├', '┼', '┤'));
+  for (const row of rows) draw(row);
+  out.push(rule('└', '┴', '┘'));
+  return out.join('\n');
+}
+
+export interface TextTable {
+  push(row: string[]): void;
+  toString(): string;
+}
+
+/** A table in the compact style (a rule under the header only): cli-table3, or drawTable past CLI_TABLE_ROWS rows. */
+export function newTable(head: string[], paint: Painter, alignments: ('left' | 'right')[]): TextTable {
+  const rows: string[][] = [];
+  const painted = head.map((cell) => paint.bold(cell));
+  return {
+    push: (row) => void rows.push(row),
+    toString: () => {
+      if (rows.length > CLI_TABLE_ROWS) return drawTable(painted, rows, alignments);
+      const table = new Table({
+        head: painted,
+        // compact: a rule under the header only, not between body rows.
+        style: { head: [], border: [], compact: true },
+        colAligns: alignments,
+      });
+      table.push(...rows);
+      return table.toString();
+    },
+  };
 }
 
 export function formatPairTable(result: PairResult, options: TableOptions): string {
   const { paint } = options;
   const table = newTable(['measure', 'computed', 'value', 'unit'], paint, ['left', 'left', 'right', 'left']);
+  const names = displayNames(result.names);
   for (const name of result.measureNames) {
     const value = result.measures[name];
     if (value === undefined) continue;
     const shown = humanNumber(value);
-    table.push([name, expression(name, result.names), value === Infinity ? paint.red(shown) : shown, measureUnit(name, result.unit)]);
+    table.push([name, expression(name, names), value === Infinity ? paint.red(shown) : shown, measureUnit(name, result.unit)]);
   }
   const lines = [...renderInputs(result.inputs, paint), table.toString(), ...renderWarnings(result, paint), ...renderChecks(result, paint)];
   return `${lines.join('\n')}\n`;
