@@ -199,6 +199,12 @@ export function reportError(error: unknown, io: CliIo): number {
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv.length === 0) {
+    // Like every error: one line saying what is wrong, and where to look (not the whole help).
+    io.stderr.write(`kl: error: missing command: choose one of ${COMMANDS.map((spec) => spec.name).join(', ')}\n`);
+    io.stderr.write('kl: hint: kl --help describes them; kl compare P Q prints every measure\n');
+    return EXIT_USAGE;
+  }
   let exitCode = EXIT_OK;
   const program = buildProgram(
     io,
@@ -213,12 +219,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Help and --version exit 0; every commander complaint is a usage error (2), not commander's 1.
-      if (error.exitCode === 0) return EXIT_OK;
-      // `kl` alone: commander printed the help on stderr; say what was wrong, as every error does.
-      if (error.code === 'commander.help') {
-        io.stderr.write(`kl: error: missing command: choose one of ${COMMANDS.map((spec) => spec.name).join(', ')}\n`);
-      }
-      return EXIT_USAGE;
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     return reportError(error, io);
   }

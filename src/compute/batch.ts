@@ -167,7 +167,7 @@ export interface BatchInputs {
   targets: { iterator: AsyncIterator<Target>; source: string } | null;
 }
 
-function batchSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', rows: number, width: number): InputSummary {
+function batchSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', rows: number, width: number, rescaled: boolean): InputSummary {
   return {
     role,
     source: batch.source,
@@ -176,7 +176,8 @@ function batchSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', row
     categories: width,
     rows,
     mass: null,
-    normalized: input.kind !== 'probs' && input.kind !== 'logprobs',
+    // Any row rescaled (with --normalize, or within --tolerance) makes the side normalised.
+    normalized: input.kind === 'counts' || input.kind === 'logits' || rescaled,
   };
 }
 
@@ -187,6 +188,14 @@ export interface RowOutcome {
   qOnly: boolean;
   pWidth: number;
   qWidth: number;
+  /** The side's values were rescaled (probabilities or log-probabilities not summing to exactly 1). */
+  pRescaled: boolean;
+  qRescaled: boolean;
+}
+
+/** Whether preparing a side rescaled it: any mass other than exactly 1 (logits: always). */
+export function wasRescaled(mass: number | null): boolean {
+  return mass === null || mass !== 1;
 }
 
 /** The measures each row has: pairwise ones need Q, and only entropies make sense alone. */
@@ -235,7 +244,15 @@ export class RowComputer {
     const { request, p, q } = this;
     const pPrepared = this.prepare(pRow, p, request.p, this.pScratch, index);
     const pProbs = pPrepared.probs;
-    const outcome: RowOutcome = { row: { index, line: pRow.line, measures: {} }, pOnly: false, qOnly: false, pWidth: pRow.values.length, qWidth: 0 };
+    const outcome: RowOutcome = {
+      row: { index, line: pRow.line, measures: {} },
+      pOnly: false,
+      qOnly: false,
+      pWidth: pRow.values.length,
+      qWidth: 0,
+      pRescaled: wasRescaled(pPrepared.mass),
+      qRescaled: false,
+    };
     const row = outcome.row;
     this.lastAligned = null;
     if (!(qRow && q && request.q)) {
@@ -245,6 +262,7 @@ export class RowComputer {
     const qPrepared = this.prepare(qRow, q, request.q, this.qScratch, index);
     const qProbs = qPrepared.probs;
     outcome.qWidth = qRow.values.length;
+    outcome.qRescaled = wasRescaled(qPrepared.mass);
     if (!this.pairwise) {
       row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
       row.measures.entropy_q = computeMeasures(qProbs, qProbs, ['entropy_p'], request.base).entropy_p as number;
@@ -304,36 +322,50 @@ async function* pairRows(
   firstIndex: number,
 ): AsyncGenerator<RowOutcome> {
   const { p, q, targets } = inputs;
-  let index = firstIndex;
-  for (;;) {
-    const [pNext, qNext, targetNext] = await Promise.all([
-      pRows.next(),
-      qRows ? qRows.next() : Promise.resolve(null),
-      targets ? targets.iterator.next() : Promise.resolve(null),
-    ]);
+  const readNext = () =>
+    Promise.all([pRows.next(), qRows ? qRows.next() : Promise.resolve(null), targets ? targets.iterator.next() : Promise.resolve(null)]);
+  /** The row-count checks at the end of the inputs: throws when P, Q and the targets disagree. */
+  const checkEnd = async (next: Awaited<ReturnType<typeof readNext>>, index: number): Promise<boolean> => {
+    const [pNext, qNext, targetNext] = next;
     const pDone = pNext.done === true;
     const qDone = qNext === null ? pDone : qNext.done === true;
-    if (pDone || qDone) {
-      if (pDone !== qDone && qRows) {
-        const pCount = pDone ? index : index + 1 + (await countRemaining(pRows));
-        const qCount = qDone ? index : index + 1 + (await countRemaining(qRows));
-        throw new InputError('row-count-mismatch', `P (${p.source}) has ${plural(pCount, 'row')} but Q (${q?.source}) has ${plural(qCount, 'row')}`);
-      }
-      if (targets && targetNext && !targetNext.done) {
-        const extra = 1 + (await countRemaining(targets.iterator));
-        throw new InputError('row-count-mismatch', `--targets has ${plural(index + extra, 'row')} but the inputs have ${plural(index, 'row')}`, {
+    if (!pDone && !qDone) {
+      if (targets && (!targetNext || targetNext.done)) {
+        throw new InputError('row-count-mismatch', `--targets ends after ${plural(index, 'row')}; the inputs have more`, {
           location: { source: targets.source },
         });
       }
-      return;
+      return false;
     }
-    if (targets && (!targetNext || targetNext.done)) {
-      throw new InputError('row-count-mismatch', `--targets ends after ${plural(index, 'row')}; the inputs have more`, {
+    if (pDone !== qDone && qRows) {
+      const pCount = pDone ? index : index + 1 + (await countRemaining(pRows));
+      const qCount = qDone ? index : index + 1 + (await countRemaining(qRows));
+      throw new InputError('row-count-mismatch', `P (${p.source}) has ${plural(pCount, 'row')} but Q (${q?.source}) has ${plural(qCount, 'row')}`, {
+        hint: 'rows pair one to one: row i of P with row i of Q (one distribution is a batch of one row)',
+      });
+    }
+    if (targets && targetNext && !targetNext.done) {
+      const extra = 1 + (await countRemaining(targets.iterator));
+      throw new InputError('row-count-mismatch', `--targets has ${plural(index + extra, 'row')} but the inputs have ${plural(index, 'row')}`, {
         location: { source: targets.source },
       });
     }
+    return true;
+  };
+  let index = firstIndex;
+  let current = await readNext();
+  if (await checkEnd(current, index)) return;
+  for (;;) {
+    const [pNext, qNext, targetNext] = current;
     const target = targetNext && !targetNext.done ? targetNext.value : null;
-    yield computer.compute(pNext.value as RawRow, qNext && !qNext.done ? (qNext.value as RawRow) : null, target, index);
+    const outcome = computer.compute(pNext.value as RawRow, qNext && !qNext.done ? (qNext.value as RawRow) : null, target, index);
+    // One row ahead: a row-count mismatch at the end is found before the last row is handed
+    // on (and printed), so a single pair with too many targets prints nothing.
+    const next = await readNext();
+    const ended = await checkEnd(next, index + 1);
+    yield outcome;
+    if (ended) return;
+    current = next;
     index++;
   }
 }
@@ -361,6 +393,8 @@ export async function computeBatch(
   let correctQ = 0;
   let pWidth = 0;
   let qWidth = 0;
+  let pRescaled = request.prepare.normalize;
+  let qRescaled = request.prepare.normalize;
   let kept: KeptRow | null = null;
   let keptValue: number | undefined;
   let index = 0;
@@ -375,6 +409,8 @@ export async function computeBatch(
     const { row } = outcome;
     pWidth = outcome.pWidth;
     qWidth = outcome.qWidth;
+    if (outcome.pRescaled) pRescaled = true;
+    if (outcome.qRescaled) qRescaled = true;
     if (outcome.pOnly && rowsPOnly++ === 0) firstPOnlyRow = row.index;
     if (outcome.qOnly && rowsQOnly++ === 0) firstQOnlyRow = row.index;
     if (row.top1_agree) top1Agreements++;
@@ -464,8 +500,8 @@ export async function computeBatch(
   };
   const available = (): string[] => [...[...scalars.keys()], ...summaryNames.flatMap((name) => STAT_NAMES.map((stat) => `${name}.${stat}`))];
 
-  const summaries = [batchSummary(request.p, p, 'p', index, pWidth)];
-  if (q && request.q) summaries.push(batchSummary(request.q, q, 'q', index, qWidth));
+  const summaries = [batchSummary(request.p, p, 'p', index, pWidth, pRescaled)];
+  if (q && request.q) summaries.push(batchSummary(request.q, q, 'q', index, qWidth, qRescaled));
   return {
     type: 'batch',
     command: request.command,

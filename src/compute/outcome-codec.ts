@@ -19,6 +19,8 @@ const P_ONLY = 1;
 const Q_ONLY = 2;
 const TOP1_KNOWN = 4;
 const TOP1_AGREE = 8;
+const P_RESCALED = 16;
+const Q_RESCALED = 32;
 
 /**
  * A block being filled, one outcome at a time: an outcome is written as soon as it is
@@ -43,13 +45,18 @@ export class OutcomeBlock {
     return this.at / this.stride;
   }
 
-  add({ row, pOnly, qOnly, pWidth, qWidth }: RowOutcome): void {
+  add({ row, pOnly, qOnly, pWidth, qWidth, pRescaled, qRescaled }: RowOutcome): void {
     if (row.targets) throw new Error('internal error: rows with targets are not computed on workers');
     const { data, names } = this;
     const at = this.at;
     data[at] = row.index;
     data[at + 1] = row.line ?? NaN;
-    data[at + 2] = (pOnly ? P_ONLY : 0) | (qOnly ? Q_ONLY : 0) | (row.top1_agree === undefined ? 0 : TOP1_KNOWN | (row.top1_agree ? TOP1_AGREE : 0));
+    data[at + 2] =
+      (pOnly ? P_ONLY : 0) |
+      (qOnly ? Q_ONLY : 0) |
+      (row.top1_agree === undefined ? 0 : TOP1_KNOWN | (row.top1_agree ? TOP1_AGREE : 0)) |
+      (pRescaled ? P_RESCALED : 0) |
+      (qRescaled ? Q_RESCALED : 0);
     data[at + 3] = pWidth;
     data[at + 4] = qWidth;
     for (let m = 0; m < names.length; m++) data[at + RECORD_HEAD + m] = row.measures[names[m] as MeasureName] as number;
@@ -84,6 +91,14 @@ export function* decodeOutcomes(data: Float64Array, names: readonly MeasureName[
     const row: RowResult = { index: data[at] as number, line: Number.isNaN(line) ? null : line, measures: {} };
     for (let m = 0; m < names.length; m++) row.measures[names[m] as MeasureName] = data[at + RECORD_HEAD + m] as number;
     if (flags & TOP1_KNOWN) row.top1_agree = (flags & TOP1_AGREE) !== 0;
-    yield { row, pOnly: (flags & P_ONLY) !== 0, qOnly: (flags & Q_ONLY) !== 0, pWidth: data[at + 3] as number, qWidth: data[at + 4] as number };
+    yield {
+      row,
+      pOnly: (flags & P_ONLY) !== 0,
+      qOnly: (flags & Q_ONLY) !== 0,
+      pWidth: data[at + 3] as number,
+      qWidth: data[at + 4] as number,
+      pRescaled: (flags & P_RESCALED) !== 0,
+      qRescaled: (flags & Q_RESCALED) !== 0,
+    };
   }
 }

@@ -44,7 +44,8 @@ export function prepareSide(raw: RawDistribution, input: InputRequest, role: Rol
       kind: input.kind,
       categories: raw.values.length,
       mass: prepared.mass,
-      normalized: input.kind === 'counts' || input.kind === 'logits' || (request.prepare.normalize && rescaled),
+      // Rescaled at all (with --normalize, or within --tolerance) is normalised: never silent.
+      normalized: input.kind === 'counts' || input.kind === 'logits' || request.prepare.normalize || rescaled,
     },
   };
 }

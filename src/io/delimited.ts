@@ -28,6 +28,14 @@ export interface CsvRecord {
   line: number;
 }
 
+/**
+ * The csv-parse options of every delimited read, whole or streamed. Both line ends are
+ * record delimiters: left to itself csv-parse takes the first one it meets as the only
+ * one, so after one stray CRLF every later line was read as part of a record and every
+ * later line number was off.
+ */
+export const CSV_OPTIONS = (delimiter: string) => ({ delimiter, bom: true, info: true as const, skip_empty_lines: true, record_delimiter: ['\r\n', '\n'] });
+
 /** csv-parse's errors as InputErrors naming the file and line. */
 export function wrapCsvError(error: unknown, source: string, lineOffset: number): unknown {
   if (error instanceof CsvError) {
@@ -50,7 +58,7 @@ export async function* delimitedRecordsFromBytes(bytes: Uint8Array, delimiter: s
   const text = decodeUtf8(bytes, source);
   let items: { record: string[]; info: { lines: number } }[];
   try {
-    items = parseSync(text, { delimiter, bom: true, info: true, skip_empty_lines: true }) as unknown as typeof items;
+    items = parseSync(text, CSV_OPTIONS(delimiter)) as unknown as typeof items;
   } catch (error) {
     throw wrapCsvError(error, source, 0);
   }
@@ -198,7 +206,8 @@ export async function readDelimited(
   if (options.labelColumn !== undefined && options.labelColumn !== false) {
     labelIndex = resolveColumn(options.labelColumn, header, width, source, '--label-col');
   } else if (options.labelColumn === undefined && width >= 2) {
-    if (!isNumericCell(firstData.cells[0] ?? '')) labelIndex = 0;
+    // A label is text; "1,000" or "0x10" starts like a number and is a malformed one, reported as such.
+    if (isHeaderLike(firstData.cells[0] ?? '')) labelIndex = 0;
     else if (firstColumnLooksLikeIndex(header?.[0], peekedData.map((record) => record.cells[0] ?? ''))) {
       throw ambiguousFirstColumn(header?.[0], peekedData.map((record) => record.cells[0] ?? ''), source, first.line);
     }

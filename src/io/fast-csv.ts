@@ -210,6 +210,10 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
           const text = latin1(buffer, cellStart, cellEnd);
           const parsed = parseCell(text.trim());
           if (!parsed.ok) {
+            // csv-parse checks a record's field count before any cell: so does this path,
+            // so that both report a short line (a line of spaces) the same way.
+            const fields = countFields(buffer, lineStart, lineEnd, delimiter);
+            if (fields !== width) throw widthError(source, line, width, fields);
             const header = context.columns?.[column];
             const where = header === undefined ? `column ${column + 1}` : `column ${column + 1} (${JSON.stringify(header)})`;
             throw new InputError('bad-number', `${where}: ${describeCellProblem(text.trim(), parsed.reason)}`, { location: { source, line } });

@@ -123,7 +123,8 @@ export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader | n
 }
 
 function nonFiniteError(source: string, row: number, column: number, value: number): InputError {
-  return new InputError('bad-number', `row ${row + 1}, column ${column + 1}: value ${value} is not finite`, {
+  // Rows and columns from 0, as NumPy indexes them and as kl numbers rows everywhere.
+  return new InputError('bad-number', `row ${row}, column ${column} (from 0): value ${value} is not finite`, {
     location: { source },
   });
 }
@@ -165,7 +166,10 @@ async function* records(
   count: number,
   source: string,
 ): AsyncGenerator<Uint8Array> {
-  const record = new Uint8Array(recordBytes);
+  // The record grows with the bytes that really arrive (up to recordBytes): a header that
+  // declares a huge shape in a tiny file must end in "data ends after …", not in an
+  // allocation of terabytes.
+  let record = new Uint8Array(Math.min(recordBytes, 1 << 20));
   let filled = 0;
   let produced = 0;
   let chunk: Uint8Array | undefined = first;
@@ -176,6 +180,11 @@ async function* records(
         throw new InputError('npy-trailing-data', `has more data than its header's shape declares`, { location: { source } });
       }
       const take = Math.min(recordBytes - filled, chunk.length - offset);
+      if (filled + take > record.length) {
+        const grown = new Uint8Array(Math.min(recordBytes, Math.max(2 * record.length, filled + take)));
+        grown.set(record.subarray(0, filled));
+        record = grown;
+      }
       record.set(chunk.subarray(offset, offset + take), filled);
       filled += take;
       offset += take;
@@ -202,7 +211,20 @@ async function* records(
   }
 }
 
-export async function readNpy(chunks: AsyncIterable<Uint8Array>, source: string): Promise<RawInput> {
+/** What a header's shape means in bytes of data, checked against the file's size where it is known. */
+function checkDataSize(header: NpyHeader, fileSize: number | null, source: string): void {
+  if (fileSize === null) return;
+  const declared = header.shape.reduce((a, b) => a * b, 1) * header.dtype.itemSize;
+  const present = fileSize - header.dataOffset;
+  if (declared > present) {
+    throw new InputError('npy-truncated', `the header declares shape (${header.shape.join(', ')}), ${declared} bytes of data, but the file holds ${Math.max(0, present)} (file truncated, or the shape lies)`, {
+      location: { source },
+    });
+  }
+}
+
+/** `fileSize`: the size of a regular file, checked against the header before anything is allocated. */
+export async function readNpy(chunks: AsyncIterable<Uint8Array>, source: string, fileSize: number | null = null): Promise<RawInput> {
   const iterator = chunks[Symbol.asyncIterator]();
   let head = new Uint8Array(0);
   let header: NpyHeader | null = null;
@@ -225,6 +247,7 @@ export async function readNpy(chunks: AsyncIterable<Uint8Array>, source: string)
   }
   const { dtype, shape, fortranOrder } = header;
   if (shape.length === 0) throw new InputError('npy-shape', 'holds a scalar, not a distribution', { location: { source } });
+  checkDataSize(header, fileSize, source);
   const width = shape[shape.length - 1] as number;
   const rowCount = shape.slice(0, -1).reduce((a, b) => a * b, 1);
   if (width === 0 || rowCount === 0) {

@@ -133,7 +133,7 @@ export async function readInput(request: ReadRequest, stdin: StdinProvider): Pro
     case 'jsonl':
       return { input: await withLayout(await readJsonl(opened.chunks(), source, format), layout), format };
     case 'npy':
-      return { input: await withLayout(await readNpy(opened.chunks(), source), layout), format };
+      return { input: await withLayout(await readNpy(opened.chunks(), source, opened.fileSize), layout), format };
   }
 }
 

@@ -9,7 +9,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors.js';
-import { type CsvRecord, wrapCsvError } from './delimited.js';
+import { CSV_OPTIONS, type CsvRecord, wrapCsvError } from './delimited.js';
 import { fileError, invalidUtf8 } from './source.js';
 
 /** A byte stream over chunks (a Readable is passed through as it is). */
@@ -24,7 +24,7 @@ export async function* readDelimitedRecords(
   source: string,
   lineOffset = 0,
 ): AsyncGenerator<CsvRecord> {
-  const parser = parse({ delimiter, bom: true, info: true, skip_empty_lines: true });
+  const parser = parse(CSV_OPTIONS(delimiter));
   const feeding = pipeline(validatedUtf8(asReadable(input), source), parser).catch((error: unknown) => {
     parser.destroy(error instanceof Error ? error : new Error(String(error)));
   });

@@ -45,7 +45,7 @@ export interface PrepareOptions {
 
 export type PrepareFailure = {
   ok: false;
-  code: 'negative-value' | 'non-finite-value' | 'zero-mass' | 'not-normalized';
+  code: 'negative-value' | 'non-finite-value' | 'zero-mass' | 'not-normalized' | 'not-probabilities';
   message: string;
   /** The offending category, for messages that can point at it. */
   index?: number;
@@ -113,8 +113,40 @@ function zeroMass(): PrepareFailure {
   return { ok: false, code: 'zero-mass', message: 'total mass is zero: every value is 0' };
 }
 
-function notNormalized(mass: number, tolerance: number, kind: Kind): PrepareFailure {
+/**
+ * Values that cannot be one distribution's probabilities whatever their scale: some above
+ * 1, or a total above 2 (no rounding explains it). They look like observations (one value
+ * per sample or example), and rescaling them (--normalize) would compute a divergence over
+ * "categories" that are row numbers: the hint must not suggest it.
+ */
+function looksLikeSamples(values: ArrayLike<number>, mass: number): { largest: number; integers: boolean } | null {
+  let largest = 0;
+  let integers = true;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value > largest) largest = value;
+    if (integers && !Number.isInteger(value)) integers = false;
+  }
+  return largest > 1 || mass > 2 ? { largest, integers } : null;
+}
+
+function notNormalized(mass: number, tolerance: number, kind: Kind, values: ArrayLike<number>): PrepareFailure {
   const what = kind === 'logprobs' ? 'exp(log-probabilities) sum' : 'probabilities sum';
+  const samples = kind === 'probs' ? looksLikeSamples(values, mass) : null;
+  if (samples) {
+    const n = values.length;
+    return {
+      ok: false,
+      code: 'not-probabilities',
+      message:
+        samples.largest > 1
+          ? `values above 1 (the largest is ${samples.largest}) are not probabilities; the ${n} values sum to ${mass}`
+          : `the ${n} values sum to ${mass}: they are not the probabilities of one distribution`,
+      hint: samples.integers
+        ? `if they are counts per category, pass --kind counts; if each is one observation, kl needs their distribution (count the values first)`
+        : `they look like observations (a value per sample or example), not a distribution over ${n} categories: kl compares distributions, so make a histogram or value counts first (--kind counts reads counts)`,
+    };
+  }
   return {
     ok: false,
     code: 'not-normalized',
@@ -141,7 +173,7 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     const divided = divideByTotal(values, scratch);
     if (!divided) return zeroMass();
     if (kind === 'probs' && !options.normalize && !(Math.abs(divided.mass - 1) <= options.tolerance)) {
-      return notNormalized(divided.mass, options.tolerance, kind);
+      return notNormalized(divided.mass, options.tolerance, kind, values);
     }
     return { ok: true, probs: divided.probs, mass: divided.mass };
   }
@@ -154,7 +186,7 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     if (logMass === -Infinity) return zeroMass();
     mass = Math.exp(logMass);
     if (!options.normalize && !(Math.abs(logMass) <= options.tolerance)) {
-      return notNormalized(mass, options.tolerance, kind);
+      return notNormalized(mass, options.tolerance, kind, values);
     }
   }
   const temperature = kind === 'logits' ? options.temperature : 1;

@@ -19,8 +19,10 @@ const outcome: fc.Arbitrary<RowOutcome> = fc
     qOnly: fc.boolean(),
     pWidth: fc.nat(),
     qWidth: fc.nat(),
+    pRescaled: fc.boolean(),
+    qRescaled: fc.boolean(),
   })
-  .map(({ index, line, values, top1, pOnly, qOnly, pWidth, qWidth }) => ({
+  .map(({ index, line, values, top1, pOnly, qOnly, pWidth, qWidth, pRescaled, qRescaled }) => ({
     row: {
       index,
       line,
@@ -31,6 +33,8 @@ const outcome: fc.Arbitrary<RowOutcome> = fc
     qOnly,
     pWidth,
     qWidth,
+    pRescaled,
+    qRescaled,
   }));
 
 describe('outcome codec', () => {
@@ -47,6 +51,6 @@ describe('outcome codec', () => {
 
   it('refuses rows with targets, which workers never compute', () => {
     const row = { index: 0, line: 1, measures: { kl_forward: 0 }, targets: { target: 0, nll_p: 0, nll_q: 0, delta_p: 0, correct_p: true, correct_q: true } };
-    expect(() => encodeOutcomes([{ row, pOnly: false, qOnly: false, pWidth: 1, qWidth: 1 }], ['kl_forward'])).toThrow(/targets/);
+    expect(() => encodeOutcomes([{ row, pOnly: false, qOnly: false, pWidth: 1, qWidth: 1, pRescaled: false, qRescaled: false }], ['kl_forward'])).toThrow(/targets/);
   });
 });
