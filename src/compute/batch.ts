@@ -360,8 +360,15 @@ async function* pairRows(
     const target = targetNext && !targetNext.done ? targetNext.value : null;
     const outcome = computer.compute(pNext.value as RawRow, qNext && !qNext.done ? (qNext.value as RawRow) : null, target, index);
     // One row ahead: a row-count mismatch at the end is found before the last row is handed
-    // on (and printed), so a single pair with too many targets prints nothing.
-    const next = await readNext();
+    // on (and printed), so a single pair with too many targets prints nothing. A bad value in
+    // the next row is still reported after this row, as everywhere: rows before an error stream.
+    let next: Awaited<ReturnType<typeof readNext>>;
+    try {
+      next = await readNext();
+    } catch (error) {
+      yield outcome;
+      throw error;
+    }
     const ended = await checkEnd(next, index + 1);
     yield outcome;
     if (ended) return;

@@ -32,6 +32,8 @@ function writeNpy(path: string, rows: number, columns: number, seed: number): vo
   writeFileSync(path, Buffer.concat([preamble, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]));
 }
 
+const PAIRING_HINT = 'rows pair one to one: row i of P with row i of Q (one distribution is a batch of one row)';
+
 describe('parallel paths = general path', () => {
   it('a 70 MB .npy logits batch split across two threads gives identical JSON and CSV', () => {
     const p = join(dir, 'p.npy');
@@ -99,7 +101,7 @@ describe('parallel paths = general path', () => {
     const q = csvFile('q-long.csv', [...qLines, qLines[0]!]);
     const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'json']);
     expect(parallel.status).toBe(2);
-    expect(parallel.stderr).toBe(`kl: error: P (${p}) has 3500 rows but Q (${q}) has 3501 rows\n`);
+    expect(parallel.stderr).toBe(`kl: error: P (${p}) has 3500 rows but Q (${q}) has 3501 rows\nkl: hint: ${PAIRING_HINT}\n`);
     expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
   });
 
@@ -108,7 +110,7 @@ describe('parallel paths = general path', () => {
     const q = csvFile('q-short.csv', qLines.slice(0, -1));
     const [parallel, general] = both(['compare', p, q, '--kind', 'counts', '--format', 'json']);
     expect(parallel.status).toBe(2);
-    expect(parallel.stderr).toBe(`kl: error: P (${p}) has 3500 rows but Q (${q}) has 3499 rows\n`);
+    expect(parallel.stderr).toBe(`kl: error: P (${p}) has 3500 rows but Q (${q}) has 3499 rows\nkl: hint: ${PAIRING_HINT}\n`);
     expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
   });
 
