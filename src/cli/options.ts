@@ -138,7 +138,7 @@ function parseLayout(text: string | undefined): Layout {
   return text as Layout;
 }
 
-/** Check names that need --targets, or P and Q measured against each other. */
+/** Check names (or their measure part) that exist only with --targets. */
 const TARGET_CHECKS: ReadonlySet<string> = new Set(['nll_p', 'nll_q', 'delta_p', 'accuracy_p', 'accuracy_q', 'perplexity_p', 'perplexity_q']);
 
 function knownCheckNames(measureNames: readonly string[]): Set<string> {

@@ -146,7 +146,7 @@ export function pairKernel(
           gPQ = Infinity;
           { const v_ = pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
         }
-        { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
+        if (!normalized) { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
       }
       if (wants.js) { const v_ = (pi + qi) * 0.5 * LN2; const t_ = js + v_; const k_ = Math.abs(js) >= Math.abs(v_); c_js += ((k_ ? js : v_) - t_) + (k_ ? v_ : js); js = t_; }
       continue;
@@ -175,7 +175,7 @@ export function pairKernel(
         { const v_ = pi * logRatio - pi + qi; const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
         { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
       }
-      { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
+      if (!normalized) { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
     }
     if (wants.js) {
       const total = pi + qi;
@@ -217,7 +217,8 @@ export function pairKernel(
   // softmax), Σ (p − q) is 0 and what the computed vectors sum to is only the rounding of
   // their normalisers: adding it would put that error, first order, into a KL of 1e-9.
   // Without it the sum of g, whose terms are never negative, is off only to second order.
-  const difference = normalized ? 0 : finish(diff, c_diff);
+  // (Nor is it accumulated then: diff stays 0.)
+  const difference = finish(diff, c_diff);
   const klPQ = gPQ === Infinity ? Infinity : Math.max(0, finish(gPQ, c_gPQ) + difference);
   const klQP = gQP === Infinity ? Infinity : Math.max(0, finish(gQP, c_gQP) - difference);
   return {
