@@ -5,7 +5,7 @@
 import type { ExplainData, PairResult } from './schema.js';
 import { bar } from './bars.js';
 import { displayText } from './display.js';
-import { displayNames, newTable, renderInputs, renderWarnings, type TableOptions } from './table.js';
+import { displayNames, inPieces, newTable, renderInputs, renderWarnings, type TableOptions } from './table.js';
 import { expression, humanNumber, plural } from './wording.js';
 
 const BAR_WIDTH = 12;
@@ -15,7 +15,7 @@ function shareText(share: number | null): string {
   return `${(share * 100).toFixed(Math.abs(share) < 0.1 ? 2 : 1)}%`;
 }
 
-export function formatExplainTable(result: PairResult & { explain: ExplainData }, options: TableOptions): string {
+export function formatExplainTable(result: PairResult & { explain: ExplainData }, options: TableOptions): Iterable<string> {
   const { paint } = options;
   const { explain } = result;
   const names = displayNames(result.names);
@@ -58,7 +58,7 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
       c.kl_forward < 0 ? paint.green(contribution) : paint.red(contribution),
     ]);
   }
-  lines.push(table.toString());
+  for (const line of table.lines()) lines.push(line);
   const hidden = explain.categories - explain.contributions.length;
   lines.push(
     paint.dim(
@@ -68,5 +68,5 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
     ),
   );
   lines.push(...renderWarnings(result, paint));
-  return `${lines.join('\n')}\n`;
+  return inPieces(lines);
 }

@@ -32,7 +32,7 @@ export interface Formatter {
    * It may come in chunks (big JSON), all produced after every row is computed, so an
    * error can never leave half a document on stdout.
    */
-  render(result: KlResult, context: FormatContext): string | Iterable<string> | Promise<string>;
+  render(result: KlResult, context: FormatContext): string | Iterable<string> | Promise<string | Iterable<string>>;
   /**
    * For a format that prints every row at the end (JSON): renders them as they are
    * computed, while the main thread would otherwise wait, so that they need not be kept

@@ -35,6 +35,11 @@ export const PLAIN: Painter = {
   magenta: unchanged,
 };
 
+/** Lines as output in pieces of a few hundred lines each: no single string of the whole output. */
+export function* inPieces(lines: readonly string[], size = 512): Generator<string> {
+  for (let start = 0; start < lines.length; start += size) yield `${lines.slice(start, start + size).join('\n')}\n`;
+}
+
 export interface TableOptions {
   paint: Painter;
 }
@@ -89,6 +94,11 @@ function lineWidth(line: string): number {
  * test/unit/table.test.ts holds it to cli-table3's output character for character.
  */
 export function drawTable(head: readonly string[], rows: readonly (readonly string[])[], alignments: readonly ('left' | 'right')[]): string {
+  return drawTableLines(head, rows, alignments).join('\n');
+}
+
+/** drawTable's lines, for output that goes out in pieces (a 256k-row table is 60 MB of text). */
+export function drawTableLines(head: readonly string[], rows: readonly (readonly string[])[], alignments: readonly ('left' | 'right')[]): string[] {
   const columns = head.length;
   const widths = new Array<number>(columns).fill(0);
   const measure = (row: readonly string[]) => {
@@ -129,32 +139,32 @@ export function drawTable(head: readonly string[], rows: readonly (readonly stri
   if (rows.length > 0) out.push(rule('├', '┼', '┤'));
   for (const row of rows) draw(row);
   out.push(rule('└', '┴', '┘'));
-  return out.join('\n');
+  return out;
 }
 
 export interface TextTable {
   push(row: string[]): void;
   toString(): string;
+  /** The table's lines (without newlines). */
+  lines(): string[];
 }
 
 /** A table in the compact style (a rule under the header only): cli-table3, or drawTable past CLI_TABLE_ROWS rows. */
 export function newTable(head: string[], paint: Painter, alignments: ('left' | 'right')[]): TextTable {
   const rows: string[][] = [];
   const painted = head.map((cell) => paint.bold(cell));
-  return {
-    push: (row) => void rows.push(row),
-    toString: () => {
-      if (rows.length > CLI_TABLE_ROWS) return drawTable(painted, rows, alignments);
-      const table = new Table({
-        head: painted,
-        // compact: a rule under the header only, not between body rows.
-        style: { head: [], border: [], compact: true },
-        colAligns: alignments,
-      });
-      table.push(...rows);
-      return table.toString();
-    },
+  const lines = (): string[] => {
+    if (rows.length > CLI_TABLE_ROWS) return drawTableLines(painted, rows, alignments);
+    const table = new Table({
+      head: painted,
+      // compact: a rule under the header only, not between body rows.
+      style: { head: [], border: [], compact: true },
+      colAligns: alignments,
+    });
+    table.push(...rows);
+    return table.toString().split('\n');
   };
+  return { push: (row) => void rows.push(row), lines, toString: () => lines().join('\n') };
 }
 
 export function formatPairTable(result: PairResult, options: TableOptions): string {

@@ -8,7 +8,7 @@ import { formatExplainTable } from './explain-table.js';
 import type { KlResult } from './schema.js';
 import { PLAIN, formatPairTable } from './table.js';
 
-export async function renderTable(result: KlResult, color: boolean): Promise<string> {
+export async function renderTable(result: KlResult, color: boolean): Promise<string | Iterable<string>> {
   const context = { paint: color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN };
   if (result.type === 'batch') return formatBatchTable(result, context);
   if (result.command === 'explain' && result.explain) return formatExplainTable({ ...result, explain: result.explain }, context);
