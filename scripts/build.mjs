@@ -3,10 +3,12 @@
 // - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
 // - dist/main.cjs: a small loader that runs it through V8's code cache, dist/kl.cache,
 //   produced here by one representative run (scripts/loader.cjs says why);
-// - dist/csv-worker.js, dist/batch-worker.js: the worker threads (ESM).
+// - dist/csv-worker.js, dist/batch-worker.js: the worker threads (ESM);
+// - dist/index.js and dist/types/: the library (ESM) and its declarations (tsc);
+// - dist/THIRD-PARTY-NOTICES.md: the licences of the packages bundled into these files.
 // Type checking is tsc's job (npm run typecheck).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -58,8 +60,10 @@ const common = {
   define: { KL_VERSION: JSON.stringify(version) },
   logLevel: 'warning',
 };
+const bundled = [];
 await build({
   ...common,
+  metafile: true,
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/kl.cjs',
   format: 'cjs',
@@ -70,15 +74,41 @@ await build({
   // Workers are found next to the bundle: import.meta.url stands for this file's URL.
   define: { ...common.define, 'import.meta.url': '__klUrl' },
   banner: { js: "var __klUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+}).then((result) => bundled.push(result.metafile));
 await build({
   ...common,
-  entryPoints: { 'csv-worker': 'src/io/csv-worker.ts', 'batch-worker': 'src/compute/batch-worker.ts' },
+  metafile: true,
+  entryPoints: { 'csv-worker': 'src/io/csv-worker.ts', 'batch-worker': 'src/compute/batch-worker.ts', index: 'src/index.ts' },
   outdir: 'dist',
   format: 'esm',
   // CommonJS dependencies call require(); give the ESM workers one.
   banner: { js: "import { createRequire as __klRequire } from 'node:module'; const require = __klRequire(import.meta.url);" },
+}).then((result) => bundled.push(result.metafile));
+
+// The library's declarations: dist/types/index.d.ts and the modules it refers to.
+const types = spawnSync(process.execPath, [fileURLToPath(new URL('node_modules/typescript/bin/tsc', root)), '-p', 'tsconfig.types.json'], {
+  cwd: root,
+  stdio: 'inherit',
 });
+if (types.status !== 0) throw new Error(`tsc -p tsconfig.types.json failed (exit ${types.status})`);
+
+// Every package whose code is in dist/, with its licence text: the files we ship carry it.
+const packages = new Set();
+for (const metafile of bundled) {
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.add(match[1]);
+  }
+}
+const notices = ['# Third-party notices', '', 'dist/ bundles the following packages; their licences follow.', ''];
+for (const name of [...packages].sort()) {
+  const directory = new URL(`node_modules/${name}/`, root);
+  const manifest = JSON.parse(readFileSync(new URL('package.json', directory), 'utf8'));
+  const licenceFile = readdirSync(directory).find((file) => /^(licen[cs]e|copying)([-.]|$)/i.test(file));
+  if (!licenceFile) throw new Error(`${name} ships no licence file: check its licence before bundling it`);
+  notices.push(`## ${name} ${manifest.version} (${manifest.license})`, '', '```', readFileSync(new URL(licenceFile, directory), 'utf8').trim(), '```', '');
+}
+writeFileSync(new URL('dist/THIRD-PARTY-NOTICES.md', root), `${notices.join('\n')}`);
 copyFileSync(new URL('scripts/loader.cjs', root), new URL('dist/main.cjs', root));
 const warm = spawnSync(process.execPath, ['dist/main.cjs', 'compare', 'fixtures/p.csv', 'fixtures/q.csv'], {
   cwd: root,
