@@ -298,7 +298,7 @@ export function buildRequest(
   if (options.rows !== undefined && !rowsModes.includes(options.rows)) {
     throw new UsageError('bad-rows', `--rows ${JSON.stringify(options.rows)}: choose all, worst or none`);
   }
-  const defaultRows: RowsMode = format === 'table' ? 'worst' : format === 'json' ? 'all' : 'none';
+  const defaultRows: RowsMode = format === 'table' || format === 'markdown' ? 'worst' : format === 'json' ? 'all' : 'none';
   const worst = parseFiniteNumber(options.worst ?? '5', '--worst');
   if (!Number.isInteger(worst) || worst < 0) throw new UsageError('bad-worst', `--worst ${options.worst}: must be a whole number ≥ 0`);
 

@@ -5,7 +5,7 @@
 import type { MeasureName } from '../measures/pair.js';
 import { histogram, markerLine } from './bars.js';
 import type { BatchResult, RowResult, SummaryStats } from './schema.js';
-import { newTable, renderChecks, renderInputs, renderWarnings, type TableOptions } from './table.js';
+import { type Block, renderChecks, renderInputs, renderWarnings, type TableOptions } from './table.js';
 import { expression, humanNumber, measureUnit } from './wording.js';
 
 const ROW_COLUMNS_FOR_COMPARE: readonly MeasureName[] = ['kl_forward', 'kl_reverse', 'js_divergence', 'total_variation'];
@@ -36,13 +36,13 @@ function rowMeasures(result: BatchResult): MeasureName[] {
   return preferred.length > 0 ? preferred : result.measureNames;
 }
 
-function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions): string {
+function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions): readonly string[] {
   const measures = rowMeasures(result);
   const hasLines = rows.some((row) => row.line !== null);
   const hasTop1 = rows.some((row) => row.top1_agree !== undefined);
   const hasTargets = rows.some((row) => row.targets !== undefined);
   const head = ['row', ...(hasLines ? ['line'] : []), ...measures, ...(hasTop1 ? ['top-1 agrees'] : []), ...(hasTargets ? ['target', 'nll_p', 'nll_q', 'delta_p'] : [])];
-  const table = newTable(head, options.paint, head.map(() => 'right' as const));
+  const table = options.table(head, head.map(() => 'right' as const));
   for (const row of rows) {
     const cells = [String(row.index)];
     if (hasLines) cells.push(row.line === null ? '' : String(row.line));
@@ -53,13 +53,14 @@ function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions
     }
     table.push(cells);
   }
-  return table.toString();
+  return table.lines();
 }
 
 const HISTOGRAM_BINS = 48;
 
 /** A one-line histogram of the ranking measure per row, with percentile markers under it. */
-function histogramLines(result: BatchResult, paint: TableOptions['paint']): string[] {
+function histogramLines(result: BatchResult, options: TableOptions): string[] {
+  const { paint } = options;
   const values = result.rankValues;
   const stats = result.summary.get(result.worstBy) as SummaryStats;
   const shape = histogram(values, HISTOGRAM_BINS);
@@ -78,17 +79,18 @@ function histogramLines(result: BatchResult, paint: TableOptions['paint']): stri
   const indent = ' '.repeat(lead.length);
   return [
     paint.bold(`${result.worstBy} per row`) + paint.dim(` (${result.rowCount} rows${shape.infinite ? `, ${shape.infinite} infinite not drawn` : ''})`),
-    `${lead}${paint.cyan(shape.bars)} ${humanNumber(shape.high)} ${unit}`,
-    `${indent}${markers}`,
-    paint.dim(`${indent}m median ${humanNumber(stats.median)} · 9 p90 ${humanNumber(stats.p90)} · ! p99 ${humanNumber(stats.p99)}`),
+    ...options.preformatted([
+      `${lead}${paint.cyan(shape.bars)} ${humanNumber(shape.high)} ${unit}`,
+      `${indent}${markers}`,
+      paint.dim(`${indent}m median ${humanNumber(stats.median)} · 9 p90 ${humanNumber(stats.p90)} · ! p99 ${humanNumber(stats.p99)}`),
+    ]),
   ];
 }
 
-export function formatBatchTable(result: BatchResult, options: TableOptions): string {
+export function formatBatchTable(result: BatchResult, options: TableOptions): Iterable<string> {
   const { paint } = options;
-  const summary = newTable(
+  const summary = options.table(
     ['measure', 'computed', 'mean ± stderr', 'median', 'p90', 'p95', 'p99', 'min', 'max (row)', 'unit'],
-    paint,
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'],
   );
   for (const name of result.summaryNames) {
@@ -107,18 +109,18 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): st
       unit,
     ]);
   }
-  const lines = [...renderInputs(result.inputs, paint), summary.toString()];
+  const lines: Block[] = [...renderInputs(result.inputs, options), summary.lines()];
   for (const [name, value] of result.scalars) {
     const shown = name.startsWith('perplexity') ? humanNumber(value) : `${humanNumber(value)}  (${Math.round(value * result.rowCount)} of ${result.rowCount})`;
     lines.push(`${paint.bold(name)} = ${shown}  ${paint.dim(SCALAR_TITLES.get(name) ?? '')}`);
   }
-  if (result.rowCount > 1) lines.push(...histogramLines(result, paint));
+  if (result.rowCount > 1) lines.push(...histogramLines(result, options));
   if (result.rowsMode === 'all' && result.rows) {
     lines.push(paint.bold(`All ${result.rowCount} rows (rows count from 0):`), rowsTable(result.rows, result, options));
   } else if (result.rowsMode === 'worst' && result.worst.length > 0) {
     lines.push(paint.bold(`Worst ${result.worst.length} of ${result.rowCount} rows by ${result.worstBy} (rows count from 0; --rows all lists every row):`));
     lines.push(rowsTable(result.worst, result, options));
   }
-  lines.push(...renderWarnings(result, paint), ...renderChecks(result, paint));
-  return `${lines.join('\n')}\n`;
+  lines.push(...renderWarnings(result, options), ...renderChecks(result, options));
+  return options.join(lines);
 }

@@ -4,8 +4,7 @@
  */
 import type { ExplainData, PairResult } from './schema.js';
 import { bar } from './bars.js';
-import { displayText } from './display.js';
-import { displayNames, inPieces, newTable, renderInputs, renderWarnings, type TableOptions } from './table.js';
+import { type Block, displayNames, renderInputs, renderWarnings, type TableOptions } from './table.js';
 import { expression, humanNumber, plural } from './wording.js';
 
 const BAR_WIDTH = 12;
@@ -18,8 +17,8 @@ function shareText(share: number | null): string {
 export function formatExplainTable(result: PairResult & { explain: ExplainData }, options: TableOptions): Iterable<string> {
   const { paint } = options;
   const { explain } = result;
-  const names = displayNames(result.names);
-  const lines = [...renderInputs(result.inputs, paint)];
+  const names = displayNames(result.names, options);
+  const lines: Block[] = [...renderInputs(result.inputs, options)];
   if (explain.row !== null) {
     const why = explain.rowReason === 'worst' ? `the row with the largest ${expression('kl_forward', { p: 'P', q: 'Q' })}` : 'chosen with --row';
     lines.push(paint.bold(`Row ${explain.row} of ${result.rowCount ?? '?'} (rows count from 0): ${why}`));
@@ -37,9 +36,8 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
     const term = Math.abs(c.kl_forward);
     if (Number.isFinite(term)) maxTerm = Math.max(maxTerm, term);
   }
-  const table = newTable(
+  const table = options.table(
     ['category', 'p', 'q', 'p ▆ vs q ▆', 'p·log(p/q)', 'q·log(q/p)', 'share', 'contribution to D(P‖Q)'],
-    paint,
     ['left', 'right', 'right', 'left', 'right', 'right', 'right', 'left'],
   );
   for (const c of explain.contributions) {
@@ -48,7 +46,7 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
     const sign = c.kl_forward < 0 ? '−' : '+';
     const contribution = `${sign}${bar(magnitude, BAR_WIDTH * 2).trimEnd()}`;
     table.push([
-      displayText(c.label),
+      options.text(c.label),
       humanNumber(c.p),
       humanNumber(c.q),
       pq,
@@ -58,7 +56,7 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
       c.kl_forward < 0 ? paint.green(contribution) : paint.red(contribution),
     ]);
   }
-  for (const line of table.lines()) lines.push(line);
+  lines.push(table.lines());
   const hidden = explain.categories - explain.contributions.length;
   lines.push(
     paint.dim(
@@ -67,6 +65,6 @@ export function formatExplainTable(result: PairResult & { explain: ExplainData }
         'Negative terms are categories where q > p.',
     ),
   );
-  lines.push(...renderWarnings(result, paint));
-  return inPieces(lines);
+  lines.push(...renderWarnings(result, options));
+  return options.join(lines);
 }

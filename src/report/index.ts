@@ -7,7 +7,7 @@ import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valu
 import { JsonRowChunks, formatJson, formatJsonChunks } from './json.js';
 import type { KlResult, RowResult } from './schema.js';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function isOutputFormat(name: string): name is OutputFormat {
@@ -50,6 +50,7 @@ export interface Formatter {
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
   // Loaded on demand: chalk and cli-table3 cost start-up time that json/csv/value never need.
   ['table', { render: async (result, context) => (await import('./tables.js')).renderTable(result, context.color) }],
+  ['markdown', { render: async (result) => (await import('./tables.js')).renderMarkdown(result) }],
   [
     'json',
     {
@@ -63,4 +64,4 @@ export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFo
 ]);
 
 /** Formats that carry warnings inside the output; the others get them on stderr. */
-export const FORMATS_WITH_WARNINGS: ReadonlySet<OutputFormat> = new Set(['table', 'json']);
+export const FORMATS_WITH_WARNINGS: ReadonlySet<OutputFormat> = new Set(['table', 'json', 'markdown']);

@@ -35,38 +35,117 @@ export const PLAIN: Painter = {
   magenta: unchanged,
 };
 
-/** Lines as output in pieces of a few hundred lines each: no single string of the whole output. */
-export function* inPieces(lines: readonly string[], size = 512): Generator<string> {
-  for (let start = 0; start < lines.length; start += size) yield `${lines.slice(start, start + size).join('\n')}\n`;
+/** A document block: one string, or a table's lines (kept apart: a 256k-row table is 60 MB of text). */
+export type Block = string | readonly string[];
+
+/**
+ * Blocks as output in pieces of a few hundred lines each (a blank line between blocks for
+ * Markdown's paragraphs): no
+ * single string of the whole output (at 256k categories that string cost a second).
+ */
+function* inPieces(blocks: readonly Block[], blankLineBetween: boolean, size = 512): Generator<string> {
+  let piece: string[] = [];
+  for (const [index, block] of blocks.entries()) {
+    const lines = typeof block === 'string' ? [block] : block;
+    for (const line of lines) {
+      piece.push(line);
+      if (piece.length === size) {
+        yield `${piece.join('\n')}\n`;
+        piece = [];
+      }
+    }
+    if (blankLineBetween && index < blocks.length - 1) piece.push('');
+  }
+  if (piece.length > 0) yield `${piece.join('\n')}\n`;
 }
 
+/**
+ * Where the human formats draw: a terminal (cli-table3 tables, colours, user text escaped
+ * for the terminal) or Markdown (GitHub tables for `$GITHUB_STEP_SUMMARY` and PR comments,
+ * user text escaped for Markdown). The formatters below write the same content to either.
+ */
 export interface TableOptions {
   paint: Painter;
+  /** A table with this header and these column alignments. */
+  table(head: string[], alignments: ('left' | 'right')[]): TextTable;
+  /** User text (a label, a file name, a message quoting them) as this surface shows it. */
+  text(value: string, limit?: number): string;
+  /** Lines whose spacing matters (the histogram): as they are on a terminal, fenced in Markdown. */
+  preformatted(lines: string[]): string[];
+  /** The blocks of a document as output: lines on a terminal, paragraphs in Markdown. */
+  join(blocks: readonly Block[]): Iterable<string>;
+  /** A line break inside one block. */
+  lineBreak: string;
+}
+
+/** The terminal: cli-table3 (drawTable past CLI_TABLE_ROWS rows), the one escaping rule. */
+export function terminalSurface(paint: Painter): TableOptions {
+  return {
+    paint,
+    table: (head, alignments) => newTable(head, paint, alignments),
+    text: (value, limit) => displayText(value, limit),
+    preformatted: (lines) => lines,
+    lineBreak: '\n',
+    join: (blocks) => inPieces(blocks, false),
+  };
+}
+
+/** Markdown's own characters in user text, shown as themselves (`<` never opens HTML; `|` is the table's to escape). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>#~]/g, (character) => `\\${character}`);
+}
+
+/** A GitHub Markdown table; a cell's lines are joined with <br>. */
+function markdownTable(head: string[], alignments: ('left' | 'right')[]): TextTable {
+  const rows: string[][] = [];
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+  const lines = () => [
+    `| ${head.map(cell).join(' | ')} |`,
+    `| ${alignments.map((alignment) => (alignment === 'right' ? '---:' : ':---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+  return { push: (row) => void rows.push(row), lines, toString: () => lines().join('\n') };
+}
+
+/** Markdown: the same content as the table, for `$GITHUB_STEP_SUMMARY` and PR comments. */
+export function markdownSurface(): TableOptions {
+  const paint: Painter = { ...PLAIN, bold: (text) => (text.trim() === '' ? text : `**${text}**`) };
+  return {
+    paint,
+    table: markdownTable,
+    text: (value, limit) => escapeMarkdown(displayText(value, limit)),
+    preformatted: (lines) => [['```text', ...lines, '```'].join('\n')],
+    lineBreak: '  \n',
+    // A blank line between blocks: each is its own paragraph (or table).
+    join: (blocks) => inPieces(blocks, true),
+  };
 }
 
 /** How much of a file name a table shows (the middle is shortened away past it). */
 const NAME_LIMIT = 80;
 
 /** The inputs' names as tables show them: escaped and shortened (display.ts). */
-export function displayNames(names: Names): Names {
-  return { p: displayText(names.p, NAME_LIMIT), q: names.q === null ? null : displayText(names.q, NAME_LIMIT) };
+export function displayNames(names: Names, options: TableOptions): Names {
+  return { p: options.text(names.p, NAME_LIMIT), q: names.q === null ? null : options.text(names.q, NAME_LIMIT) };
 }
 
-function describeInput(input: InputSummary): string {
+function describeInput(input: InputSummary, options: TableOptions): string {
   const parts = [input.kind, plural(input.categories, 'category', 'categories')];
   if (input.rows !== undefined) parts.unshift(plural(input.rows, 'row'));
-  return `${input.role.toUpperCase()} = ${displayText(input.source, NAME_LIMIT)}  (${parts.join(', ')})`;
+  return `${input.role.toUpperCase()} = ${options.text(input.source, NAME_LIMIT)}  (${parts.join(', ')})`;
 }
 
-export function renderInputs(inputs: InputSummary[], paint: Painter): string[] {
-  return inputs.map((input) => paint.dim(describeInput(input)));
+export function renderInputs(inputs: InputSummary[], options: TableOptions): string[] {
+  // One block: the two lines belong together (a line break in Markdown too).
+  return [inputs.map((input) => options.paint.dim(describeInput(input, options))).join(options.lineBreak)];
 }
 
-export function renderWarnings(result: { warnings: PairResult['warnings'] }, paint: Painter): string[] {
-  return result.warnings.map((warning) => paint.yellow(`warning: ${displayText(warning.message, 1000)}`));
+export function renderWarnings(result: { warnings: PairResult['warnings'] }, options: TableOptions): string[] {
+  return result.warnings.map((warning) => options.paint.yellow(`warning: ${options.text(warning.message, 1000)}`));
 }
 
-export function renderChecks(result: { checks: PairResult['checks'] }, paint: Painter): string[] {
+export function renderChecks(result: { checks: PairResult['checks'] }, options: TableOptions): string[] {
+  const { paint } = options;
   return result.checks.map((check) => {
     const relation = check.op === 'max' ? '≤' : '≥';
     const verdict = check.passed ? paint.green('pass') : paint.red('FAIL');
@@ -167,16 +246,15 @@ export function newTable(head: string[], paint: Painter, alignments: ('left' | '
   return { push: (row) => void rows.push(row), lines, toString: () => lines().join('\n') };
 }
 
-export function formatPairTable(result: PairResult, options: TableOptions): string {
+export function formatPairTable(result: PairResult, options: TableOptions): Iterable<string> {
   const { paint } = options;
-  const table = newTable(['measure', 'computed', 'value', 'unit'], paint, ['left', 'left', 'right', 'left']);
-  const names = displayNames(result.names);
+  const table = options.table(['measure', 'computed', 'value', 'unit'], ['left', 'left', 'right', 'left']);
+  const names = displayNames(result.names, options);
   for (const name of result.measureNames) {
     const value = result.measures[name];
     if (value === undefined) continue;
     const shown = humanNumber(value);
     table.push([name, expression(name, names), value === Infinity ? paint.red(shown) : shown, measureUnit(name, result.unit)]);
   }
-  const lines = [...renderInputs(result.inputs, paint), table.toString(), ...renderWarnings(result, paint), ...renderChecks(result, paint)];
-  return `${lines.join('\n')}\n`;
+  return options.join([...renderInputs(result.inputs, options), table.lines(), ...renderWarnings(result, options), ...renderChecks(result, options)]);
 }

@@ -1,16 +1,25 @@
 /**
- * The table format: the only formatter that needs chalk and cli-table3, so it lives in
- * its own module, loaded only when a table is printed (start-up time for scripts that
- * ask for json, csv or value); chalk itself only when the table is coloured.
+ * The human formats, table and markdown: the only formatters that need chalk and
+ * cli-table3, so they live in their own module, loaded only when one is printed (start-up
+ * time for scripts that ask for json, csv or value); chalk itself only when the table is
+ * coloured. Both write the same content, to a terminal surface or to a Markdown one.
  */
 import { formatBatchTable } from './batch-table.js';
 import { formatExplainTable } from './explain-table.js';
 import type { KlResult } from './schema.js';
-import { PLAIN, formatPairTable } from './table.js';
+import { PLAIN, type TableOptions, formatPairTable, markdownSurface, terminalSurface } from './table.js';
 
-export async function renderTable(result: KlResult, color: boolean): Promise<string | Iterable<string>> {
-  const context = { paint: color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN };
-  if (result.type === 'batch') return formatBatchTable(result, context);
-  if (result.command === 'explain' && result.explain) return formatExplainTable({ ...result, explain: result.explain }, context);
-  return formatPairTable(result, context);
+function render(result: KlResult, surface: TableOptions): Iterable<string> {
+  if (result.type === 'batch') return formatBatchTable(result, surface);
+  if (result.command === 'explain' && result.explain) return formatExplainTable({ ...result, explain: result.explain }, surface);
+  return formatPairTable(result, surface);
+}
+
+export async function renderTable(result: KlResult, color: boolean): Promise<Iterable<string>> {
+  return render(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN));
+}
+
+/** `--format markdown`: the table's content as GitHub Markdown, for `$GITHUB_STEP_SUMMARY` and PR comments. */
+export function renderMarkdown(result: KlResult): Iterable<string> {
+  return render(result, markdownSurface());
 }
