@@ -33,6 +33,8 @@ export interface RawOptions {
   pFormat?: string;
   qFormat?: string;
   output?: string;
+  junit?: string;
+  quiet?: boolean;
   header?: boolean;
   normalize?: boolean;
   tolerance?: string;
@@ -80,6 +82,8 @@ export function addSharedOptions(command: Command): Command {
     .option('--rows <mode>', 'batch rows to print: all|worst|none (default: worst for table, all for json)')
     .option('--worst <n>', 'batch: how many worst rows to list', '5')
     .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
+    .option('--junit <file.xml>', 'also write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure, Buildkite)')
+    .option('-q, --quiet', 'print nothing: only the exit status says how it went (errors still go to stderr)')
     .option('--color', 'colour the table even when stdout is not a terminal')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)');
 }
@@ -184,6 +188,10 @@ export interface ParsedCommandLine {
   color: boolean | undefined;
   /** -o FILE: where the output goes instead of stdout (null: stdout). */
   output: string | null;
+  /** --junit FILE: the checks as JUnit XML, or null. */
+  junit: string | null;
+  /** -q: nothing printed. */
+  quiet: boolean;
 }
 
 /** Builds the typed request for a measure command from its arguments and options. */
@@ -306,6 +314,8 @@ export function buildRequest(
     format,
     color: options.color,
     output: options.output === undefined || options.output === '-' ? null : options.output,
+    junit: options.junit ?? null,
+    quiet: options.quiet === true,
     batch: { rows: (options.rows as RowsMode | undefined) ?? defaultRows, worst },
     request: {
       command: spec.name,

@@ -8,7 +8,7 @@ import { runRequest } from '../compute/run.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
-import type { RowResult } from '../report/schema.js';
+import type { RowResult, RunInfo } from '../report/schema.js';
 import { displayText, escapeOneLine } from '../report/display.js';
 import { machineNumber } from '../report/wording.js';
 import { colorEnabled } from './color.js';
@@ -59,20 +59,58 @@ function inputPaths(request: { p: { path: string }; q: { path: string } | null; 
   return [request.p.path, ...(request.q ? [request.q.path] : []), ...(request.targets === null ? [] : [request.targets])];
 }
 
+interface OutputFiles {
+  output: AtomicFile | null;
+  report: AtomicFile | null;
+  junit: AtomicFile | null;
+  /** Puts every file in place (after the run has produced them all). */
+  commit(): void;
+  /** Removes whatever was not committed: the destinations stay as they were. */
+  abort(): void;
+}
+
 /**
- * Opens --output and --report before any work: an output that is an input, a directory,
- * or not writable fails the run (exit 2) before anything is read or printed.
+ * Opens --output, --report and --junit before any work: an output that is an input (or
+ * another output), a directory, or not writable fails the run (exit 2) before anything is
+ * read or printed.
  */
-function openOutputs(output: string | null, report: string | null, inputs: readonly string[]): { output: AtomicFile | null; report: AtomicFile | null } {
-  if (output !== null) assertNotAnInput('--output', output, inputs);
-  if (report !== null) assertNotAnInput('--report', report, output === null ? inputs : [...inputs, output]);
-  const outputFile = output === null ? null : new AtomicFile(output, '--output');
+function openOutputs(paths: { output: string | null; report: string | null; junit: string | null }, inputs: readonly string[]): OutputFiles {
+  const opened: { flag: string; file: AtomicFile }[] = [];
+  const open = (flag: string, path: string | null): AtomicFile | null => {
+    if (path === null) return null;
+    assertNotAnInput(flag, path, [...inputs, ...opened.map(({ file }) => file.path)]);
+    const file = new AtomicFile(path, flag);
+    opened.push({ flag, file });
+    return file;
+  };
   try {
-    return { output: outputFile, report: report === null ? null : new AtomicFile(report, '--report') };
+    const files = { output: open('--output', paths.output), report: open('--report', paths.report), junit: open('--junit', paths.junit) };
+    return {
+      ...files,
+      commit: () => {
+        for (const { file } of opened) file.commit();
+      },
+      abort: () => {
+        for (const { file } of opened) file.abort();
+      },
+    };
   } catch (error) {
-    outputFile?.abort();
+    for (const { file } of opened) file.abort();
     throw error;
   }
+}
+
+/** GitHub Actions workflow-command data: `%`, CR and LF escaped (properties also `:` and `,`). */
+function githubEscape(text: string, property = false): string {
+  const data = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return property ? data.replace(/:/g, '%3A').replace(/,/g, '%2C') : data;
+}
+
+/** When the run was made: SOURCE_DATE_EPOCH (seconds), when set, makes reports reproducible. */
+function runTime(env: NodeJS.ProcessEnv): string {
+  const epoch = env['SOURCE_DATE_EPOCH'];
+  const seconds = epoch !== undefined && /^\d+$/.test(epoch) ? Number(epoch) : null;
+  return (seconds === null ? new Date() : new Date(seconds * 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 async function runMeasureCommand(
@@ -83,12 +121,14 @@ async function runMeasureCommand(
   io: CliIo,
   argv: readonly string[],
 ): Promise<number> {
-  const { request, format, color, batch, output } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
+  const { request, format, color, batch, output, junit, quiet } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
   const formatter = FORMATTERS.get(format);
   if (!formatter) throw new Error(`internal error: no formatter for ${format}`);
   if (request.checks.length > 0) io.finishWhenStdoutCloses?.();
-  const files = openOutputs(output, request.report, inputPaths(request));
-  const out: TextSink = files.output ?? io.stdout;
+  const info: RunInfo = { version: readVersion(), generatedAt: runTime(io.env), commandLine: request.commandLine };
+  const files = openOutputs({ output, report: request.report, junit }, inputPaths(request));
+  // --quiet: nothing on stdout (files named with -o/--report/--junit are still written).
+  const out: TextSink = files.output ?? (quiet ? { write: () => undefined } : io.stdout);
   try {
     const shape = { measureNames: request.measureNames, primary: request.primary };
     let headerWritten = false;
@@ -111,26 +151,34 @@ async function runMeasureCommand(
           ? (row: RowResult) => prerendered.add(row)
           : undefined;
     const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}), ...(prerendered ? { keepRows: false } : {}) });
-    // The report first: if it cannot be written, the run fails before printing anything.
-    if (files.report) files.report.write((await import('../report/html.js')).renderHtml(result));
-    const rendered = await formatter.render(result, { color: colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY()), ...(prerendered ? { prerendered } : {}) });
+    // The files first: if one cannot be written, the run fails before printing anything.
+    if (files.report) files.report.write((await import('../report/html.js')).renderHtml(result, info));
+    if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
+    const rendered = await formatter.render(result, {
+      color: colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY()),
+      info,
+      ...(prerendered ? { prerendered } : {}),
+    });
     if (typeof rendered === 'string') out.write(rendered);
     else for (const chunk of rendered) out.write(chunk);
-    files.report?.commit();
-    files.output?.commit();
-    if (!FORMATS_WITH_WARNINGS.has(format)) {
-      for (const warning of result.warnings) io.stderr.write(`kl: warning: ${displayText(warning.message, MESSAGE_LIMIT)}\n`);
-    }
+    files.commit();
     const failed = result.checks.filter((check) => !check.passed);
-    for (const check of failed) {
-      const relation = check.op === 'max' ? '>' : '<';
-      io.stderr.write(`kl: check failed: ${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}\n`);
+    if (!quiet) {
+      if (!FORMATS_WITH_WARNINGS.has(format)) {
+        for (const warning of result.warnings) io.stderr.write(`kl: warning: ${displayText(warning.message, MESSAGE_LIMIT)}\n`);
+      }
+      for (const check of failed) {
+        const relation = check.op === 'max' ? '>' : '<';
+        const line = `${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}`;
+        io.stderr.write(`kl: check failed: ${line}\n`);
+        // GitHub Actions reads workflow commands from the step's output: an annotation per failed check.
+        if (io.env['GITHUB_ACTIONS'] === 'true') io.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${request.commandLine})`)}\n`);
+      }
     }
     return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
   } finally {
     // Anything not committed above (an error, an early return) leaves no file behind.
-    files.report?.abort();
-    files.output?.abort();
+    files.abort();
   }
 }
 

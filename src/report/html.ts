@@ -5,7 +5,7 @@
  */
 import type { MeasureName } from '../measures/pair.js';
 import { histogram } from './bars.js';
-import type { BatchResult, ExplainData, KlResult, SummaryStats } from './schema.js';
+import type { BatchResult, ExplainData, KlResult, RunInfo, SummaryStats } from './schema.js';
 import { expression, humanNumber, measureUnit, MEASURE_TITLES } from './wording.js';
 
 export function escapeHtml(text: string): string {
@@ -153,7 +153,7 @@ body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2430;
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #dde2ea;padding-bottom:.2rem}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}pre{background:#f4f6f9;padding:.6rem .8rem;white-space:pre-wrap;word-break:break-all;border-radius:4px}
 table{border-collapse:collapse;margin:.5rem 0;font-size:12.5px;display:block;overflow-x:auto;max-width:100%}th,td{padding:.2rem .45rem;border-bottom:1px solid #e6e9ef;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.warning{color:#8a5a00;background:#fff6e0;padding:.4rem .6rem;border-radius:4px}
+.warning{color:#8a5a00;background:#fff6e0;padding:.4rem .6rem;border-radius:4px}.meta{color:#556070;margin-top:0}tr.fail td{background:#fdecea}
 svg text{font:11px system-ui,sans-serif;fill:#1d2430}.axis,.tick{stroke:#556070;stroke-width:1}.tick-label{fill:#556070}.axis-title{font-weight:600}
 .bar.p{fill:#2f6fdb}.bar.q{fill:#c2389b}.bar.positive{fill:#d9534f}.bar.negative{fill:#3c9a5f}.bar.infinite{fill:#7a1f1f}.bar.hist{fill:#4a7fb5}
 .marker{stroke:#d9534f;stroke-dasharray:4 3;stroke-width:1.5}.marker-label{fill:#d9534f;font-weight:600}.value{fill:#fff;font-weight:700}
@@ -181,13 +181,27 @@ function measuresTable(result: KlResult): string {
   return `<table><thead><tr><th>measure</th><th>computed</th><th>mean</th><th>median</th><th>p90</th><th>p95</th><th>p99</th><th>min</th><th>max</th><th>row of max</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-export function renderHtml(result: KlResult): string {
+function checksTable(checks: KlResult['checks']): string {
+  const rows = checks
+    .map(
+      (check) =>
+        `<tr class="${check.passed ? 'pass' : 'fail'}"><td><code>${escapeHtml(check.name)}</code></td><td>${check.op === 'max' ? '≤' : '≥'} ${check.limit}</td><td class="num">${humanNumber(check.value)}</td><td>${check.passed ? 'pass' : '<strong>FAIL</strong>'}</td></tr>`,
+    )
+    .join('');
+  return `<table><thead><tr><th>check</th><th>limit</th><th>value</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+export function renderHtml(result: KlResult, info?: RunInfo): string {
   const inputs = result.inputs
     .map((input) => `<tr><td>${input.role.toUpperCase()}</td><td><code>${escapeHtml(input.source)}</code></td><td>${input.format}</td><td>${input.kind}</td><td class="num">${input.rows ?? 1}</td><td class="num">${input.categories}</td></tr>`)
     .join('');
   const sections: string[] = [
     `<h1>kl report</h1>`,
-    `<pre>${escapeHtml(result.commandLine ?? `kl ${result.command}`)}</pre>`,
+    `<pre>${escapeHtml(info?.commandLine ?? result.commandLine ?? `kl ${result.command}`)}</pre>`,
+    ...(info ? [`<p class="meta">kl ${escapeHtml(info.version)} · ${escapeHtml(info.generatedAt)}</p>`] : []),
+    ...(result.checks.length > 0
+      ? [`<h2>Checks: ${result.checks.every((check) => check.passed) ? 'all passed' : `${result.checks.filter((check) => !check.passed).length} failed`}</h2>`, checksTable(result.checks)]
+      : []),
     `<h2>Inputs</h2><table><thead><tr><th></th><th>source</th><th>format</th><th>kind</th><th>rows</th><th>categories</th></tr></thead><tbody>${inputs}</tbody></table>`,
   ];
   if (result.type === 'batch') {

@@ -5,7 +5,7 @@
 import type { MeasureName } from '../measures/pair.js';
 import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
 import { JsonRowChunks, formatJson, formatJsonChunks } from './json.js';
-import type { KlResult, RowResult } from './schema.js';
+import type { KlResult, RowResult, RunInfo } from './schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -15,6 +15,8 @@ export function isOutputFormat(name: string): name is OutputFormat {
 }
 
 export interface FormatContext {
+  /** The run's provenance (version, time, command line) for the formats that record it (json). */
+  info?: RunInfo;
   /** Colour the output (tables only): decided by the CLI from flags, env and TTY. */
   color: boolean;
   /** What `prerender` made of the rows while they were computed. */
@@ -55,7 +57,9 @@ export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFo
     'json',
     {
       render: (result, context) =>
-        result.type === 'batch' ? formatJsonChunks(result, context.prerendered instanceof JsonRowChunks ? context.prerendered : undefined) : formatJson(result),
+        result.type === 'batch'
+          ? formatJsonChunks(result, context.prerendered instanceof JsonRowChunks ? context.prerendered : undefined, context.info)
+          : formatJson(result, context.info),
       prerender: (measureNames) => new JsonRowChunks(measureNames),
     },
   ],

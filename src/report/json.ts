@@ -10,6 +10,7 @@ import {
   type Names,
   type PairResult,
   type RowResult,
+  type RunInfo,
   SCHEMA_VERSION,
   type SummaryStats,
 } from './schema.js';
@@ -30,11 +31,17 @@ function expressions(names: readonly MeasureName[], inputNames: Names): Partial<
   return out;
 }
 
-export function toJsonPairReport(result: PairResult): JsonPairReport {
+/** The run's provenance as JSON keys, right after schema_version. */
+function provenance(info: RunInfo | undefined) {
+  return info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {};
+}
+
+export function toJsonPairReport(result: PairResult, info?: RunInfo): JsonPairReport {
   const names = result.measureNames.filter((name) => result.measures[name] !== undefined);
   const explained = result.command === 'explain' && result.explain ? result.explain : null;
   const report: JsonPairReport = {
     schema_version: SCHEMA_VERSION,
+    ...provenance(info),
     command: result.command,
     unit: result.unit,
     base: result.base,
@@ -97,12 +104,13 @@ function jsonStats(stats: SummaryStats): JsonStats {
   };
 }
 
-export function toJsonBatchReport(result: BatchResult): JsonBatchReport {
+export function toJsonBatchReport(result: BatchResult, info?: RunInfo): JsonBatchReport {
   const summary: Record<string, JsonStats | JsonNumber> = {};
   for (const name of result.summaryNames) summary[name] = jsonStats(result.summary.get(name) as SummaryStats);
   for (const [name, value] of result.scalars) summary[name] = jsonNumber(value);
   const report: JsonBatchReport = {
     schema_version: SCHEMA_VERSION,
+    ...provenance(info),
     command: result.command,
     unit: result.unit,
     base: result.base,
@@ -120,8 +128,8 @@ export function toJsonBatchReport(result: BatchResult): JsonBatchReport {
 }
 
 /** One JSON document, pretty-printed, ending in a newline. */
-export function formatJson(result: KlResult): string {
-  const report = result.type === 'pair' ? toJsonPairReport(result) : toJsonBatchReport(result);
+export function formatJson(result: KlResult, info?: RunInfo): string {
+  const report = result.type === 'pair' ? toJsonPairReport(result, info) : toJsonBatchReport(result, info);
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
@@ -180,16 +188,16 @@ export class JsonRowChunks {
  * one chunk and the rows follow in groups, indented exactly as JSON.stringify would;
  * `prerendered` holds them when they were rendered as they were computed.
  */
-export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks): Generator<string> {
+export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks, info?: RunInfo): Generator<string> {
   // Rows rendered as they were computed stand for all of the batch's rows, which were not
   // kept: the count is the check that they are this result's.
   const chunks = result.type === 'batch' && result.rowsMode === 'all' && result.rows === null && prerendered?.count === result.rowCount ? prerendered.chunks() : null;
   if (result.type === 'pair' || ((!result.rows || result.rows.length === 0) && !chunks?.length)) {
     if (result.type === 'batch' && result.rowsMode === 'all' && result.rows === null) throw new Error('internal error: a batch printed without its rows');
-    yield formatJson(result);
+    yield formatJson(result, info);
     return;
   }
-  const { rows, ...rest } = toJsonBatchReport({ ...result, rows: [] });
+  const { rows, ...rest } = toJsonBatchReport({ ...result, rows: [] }, info);
   void rows;
   const head = JSON.stringify(rest, null, 2);
   yield `${head.slice(0, -2)},\n  "rows": [\n`;

@@ -179,9 +179,25 @@ export type KlResult = PairResult | BatchResult;
 /** A number in JSON: finite numbers as numbers, infinities as the strings "Infinity"/"-Infinity". */
 export type JsonNumber = number | 'Infinity' | '-Infinity';
 
+/** Where a report comes from: shown in JSON and HTML reports so that an artifact says which run made it. */
+export interface RunInfo {
+  /** kl's version. */
+  version: string;
+  /** When the run was made: ISO 8601, UTC (SOURCE_DATE_EPOCH, when set, for reproducible output). */
+  generatedAt: string;
+  /** The command line, quoted so that it can be pasted back into a shell. */
+  commandLine: string;
+}
+
 /** `kl <command> --format json` for a single pair of distributions. */
 export interface JsonPairReport {
   schema_version: typeof SCHEMA_VERSION;
+  /** The kl version that wrote this report (present when written by the command line). */
+  kl_version?: string;
+  /** When: ISO 8601, UTC. */
+  generated_at?: string;
+  /** The command line, as it can be pasted back into a shell. */
+  command_line?: string;
   command: string;
   /** "nats", "bits", "bans", or "log-base-B units". */
   unit: string;
@@ -238,6 +254,12 @@ export interface JsonStats {
 /** `--format json` for a batch (several rows). */
 export interface JsonBatchReport {
   schema_version: typeof SCHEMA_VERSION;
+  /** The kl version that wrote this report (present when written by the command line). */
+  kl_version?: string;
+  /** When: ISO 8601, UTC. */
+  generated_at?: string;
+  /** The command line, as it can be pasted back into a shell. */
+  command_line?: string;
   command: string;
   unit: string;
   base: number;

@@ -9,7 +9,9 @@ export interface CliRun {
 
 /** Runs the built CLI (bin/kl.js → dist) from the repository root, colour off unless asked. */
 export function runKl(args: string[], options: { input?: string | Buffer; env?: Record<string, string> } = {}): CliRun {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', ...options.env };
+  // A fixed SOURCE_DATE_EPOCH: reports record when they were made, and runs compared byte
+  // for byte must not differ by the second they ran in.
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', SOURCE_DATE_EPOCH: '1764460800', ...options.env };
   if (options.env?.['FORCE_COLOR'] === undefined) delete env['FORCE_COLOR'];
   const result = spawnSync(process.execPath, ['bin/kl.js', ...args], {
     cwd: ROOT,
