@@ -45,6 +45,7 @@ function readVersion(): string {
 }
 
 const EPILOG = `
+A CI gate: kl compare ref.npy new.npy --kind logits --max kl_forward.mean=0.01 (exit 1 when a check fails)
 Inputs: CSV, TSV, JSON, JSONL/NDJSON or .npy files, or - for stdin.
 Exit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.
 Docs: README.md (measures, JSON schema, zero policy).`;
@@ -224,6 +225,22 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
     });
     program.addCommand(command);
   }
+  program.addCommand(
+    new Command('completion')
+      .copyInheritedSettings(program)
+      .summary('print a shell completion script: bash, zsh or fish')
+      .description('Print a completion script for kl and kl-divergence, generated from their own commands and options.')
+      .argument('<shell>', 'bash, zsh or fish')
+      .addHelpText(
+        'after',
+        `\nInstall:\n  bash: kl completion bash > ~/.local/share/bash-completion/completions/kl\n  zsh:  kl completion zsh > "\${fpath[1]}/_kl"\n  fish: kl completion fish > ~/.config/fish/completions/kl.fish`,
+      )
+      .action(async (shell: string) => {
+        const { completionScript } = await import('./completion.js');
+        io.stdout.write(completionScript(shell, program));
+        setExitCode(EXIT_OK);
+      }),
+  );
   return program;
 }
 
