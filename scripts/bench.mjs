@@ -82,7 +82,7 @@ function writeNpyLogits(path, rows, columns, seed) {
   if (keepData && existsSync(path)) return;
   const random = generator(seed);
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${columns}), }`;
-  header = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+  header = `${header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ')}\n`;
   const preamble = Buffer.alloc(10);
   Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(preamble);
   preamble.writeUInt16LE(header.length, 8);
@@ -194,7 +194,13 @@ async function npySection(dir, peers) {
   writeNpyLogits(ref, rows, columns, 3);
   writeNpyLogits(candidate, rows, columns, 4);
   const bytes = statSync(ref).size + statSync(candidate).size;
-  const cases = [klCase(`kl compare ref.npy new.npy --kind logits (${rows} × ${columns} float32)`, ['compare', ref, candidate, '--kind', 'logits', '--format', 'json', '--rows', 'none'], bytes)];
+  const cases = [
+    klCase(
+      `kl compare ref.npy new.npy --kind logits (${rows} × ${columns} float32)`,
+      ['compare', ref, candidate, '--kind', 'logits', '--format', 'json', '--rows', 'none'],
+      bytes,
+    ),
+  ];
   if (peers) cases.push(peerCase('np.load + scipy log_softmax + KL ×2 + summary', 'peer_npy.py', [ref, candidate], bytes));
   const results = runAlternating(cases, 3);
   const notes = [];
@@ -239,17 +245,20 @@ async function memorySection(dir) {
   const columns = 100;
   const base = 2000;
   const cases = [];
-  for (const [label, rows] of [['1×', base], ['10×', base * 10]]) {
+  for (const [label, rows] of [
+    ['1×', base],
+    ['10×', base * 10],
+  ]) {
     const p = join(dir, `mem-p-${rows}.csv`);
     const q = join(dir, `mem-q-${rows}.csv`);
     writeCsvBatch(p, rows, columns, 11);
     writeCsvBatch(q, rows, columns, 12);
-    cases.push(klCase(`${label}: kl compare (${rows} rows × ${columns}, --format csv)`, ['compare', p, q, '--format', 'csv'], statSync(p).size + statSync(q).size));
+    cases.push(
+      klCase(`${label}: kl compare (${rows} rows × ${columns}, --format csv)`, ['compare', p, q, '--format', 'csv'], statSync(p).size + statSync(q).size),
+    );
   }
   const results = runAlternating(cases, 3);
-  printTable('4. Memory: peak RSS must not grow with the rows', results, [
-    `peak RSS 10× / 1×: ${verdict(results[1].rssMiB / results[0].rssMiB, 1.5)}`,
-  ]);
+  printTable('4. Memory: peak RSS must not grow with the rows', results, [`peak RSS 10× / 1×: ${verdict(results[1].rssMiB / results[0].rssMiB, 1.5)}`]);
 }
 
 const SECTIONS = new Map([

@@ -8,7 +8,7 @@
 // - dist/THIRD-PARTY-NOTICES.md: the licences of the packages bundled into these files.
 // Type checking is tsc's job (npm run typecheck).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 

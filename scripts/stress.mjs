@@ -39,7 +39,9 @@ function kl(args) {
 function check(name, result, ok, detail) {
   const pass = result.status === 0 && ok;
   if (!pass) failures++;
-  console.log(`${pass ? 'ok  ' : 'FAIL'}  ${name}: exit ${result.status}, ${result.seconds.toFixed(1)} s, peak RSS ${result.rssMiB.toFixed(0)} MiB${detail ? `, ${detail}` : ''}`);
+  console.log(
+    `${pass ? 'ok  ' : 'FAIL'}  ${name}: exit ${result.status}, ${result.seconds.toFixed(1)} s, peak RSS ${result.rssMiB.toFixed(0)} MiB${detail ? `, ${detail}` : ''}`,
+  );
   if (!pass) console.log(`      stderr: ${result.stderr.slice(0, 300)}`);
 }
 

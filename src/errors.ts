@@ -53,11 +53,7 @@ function describeLocation(location: InputLocation): string {
 export class InputError extends KlError {
   readonly location: InputLocation | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { location?: InputLocation; hint?: string; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: { location?: InputLocation; hint?: string; cause?: unknown } = {}) {
     const prefix = options.location ? `${describeLocation(options.location)}: ` : '';
     super(code, prefix + message, { ...options, exitCode: EXIT_USAGE });
     this.location = options.location;

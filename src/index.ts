@@ -17,14 +17,14 @@ import { alignPair } from './io/align.js';
 import type { InputFormat } from './io/detect.js';
 import { readInput } from './io/read.js';
 import type { RawInput } from './io/types.js';
-import { type LogBase, NATS, logBase } from './measures/base.js';
+import { type LogBase, logBase, NATS } from './measures/base.js';
 import { MEASURE_NAMES, type MeasureName } from './measures/pair.js';
 import { DEFAULT_SUM_TOLERANCE, type Kind, toProbabilities } from './measures/prepare.js';
 
-export { KlError, InputError, UsageError } from './errors.js';
+export { InputError, KlError, UsageError } from './errors.js';
+export type { InputFormat } from './io/detect.js';
 export type { MeasureName } from './measures/pair.js';
 export type { Kind } from './measures/prepare.js';
-export type { InputFormat } from './io/detect.js';
 export type {
   CheckResult,
   InputSummary,

@@ -45,7 +45,40 @@ function seeds(): Uint8Array[] {
   return out;
 }
 
-const TOKENS = ['0', '1', '0.5', '-0.5', '1e-400', '1e999', 'NaN', 'Infinity', '-inf', '0x10', '.5', '1.', '+1', '"', ',', '\t', '\n', '\r\n', '[', ']', '{', '}', ':', '"__proto__"', '"constructor"', '\u0000', '\uFEFF', 'é', '\\u0000', 'null', 'true', ' '];
+const TOKENS = [
+  '0',
+  '1',
+  '0.5',
+  '-0.5',
+  '1e-400',
+  '1e999',
+  'NaN',
+  'Infinity',
+  '-inf',
+  '0x10',
+  '.5',
+  '1.',
+  '+1',
+  '"',
+  ',',
+  '\t',
+  '\n',
+  '\r\n',
+  '[',
+  ']',
+  '{',
+  '}',
+  ':',
+  '"__proto__"',
+  '"constructor"',
+  '\u0000',
+  '\uFEFF',
+  'é',
+  '\\u0000',
+  'null',
+  'true',
+  ' ',
+];
 
 function mutate(random: () => number, input: Uint8Array): Uint8Array {
   let bytes = Array.from(input);

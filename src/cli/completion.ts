@@ -151,7 +151,7 @@ const fishText = (text: string): string => text.replace(/\\/g, '\\\\').replace(/
 
 function fish(program: Command): string {
   const { commands } = shapes(program);
-  const lines = ['# fish completion for kl (kl completion fish); generated from kl\'s own options.'];
+  const lines = ["# fish completion for kl (kl completion fish); generated from kl's own options."];
   for (const bin of ['kl', 'kl-divergence']) {
     lines.push(`complete -c ${bin} -f`);
     for (const command of commands) {

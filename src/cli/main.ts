@@ -7,7 +7,7 @@
 import { writeSync } from 'node:fs';
 import { EXIT_OK, KlError } from '../errors.js';
 import { abortPendingOutputs, errnoText } from './output-file.js';
-import { type TextSink, runCli } from './program.js';
+import { runCli, type TextSink } from './program.js';
 
 const STDOUT = 1;
 const STDERR = 2;

@@ -8,14 +8,14 @@ import { parseCheck } from '../compute/checks.js';
 import type { CheckSpec, InputRequest, Request } from '../compute/request.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
-import { LAYOUTS, type Layout } from '../io/types.js';
 import { STDIN_PATH } from '../io/source.js';
-import { BANS, BITS, type LogBase, NATS, logBase } from '../measures/base.js';
+import { LAYOUTS, type Layout } from '../io/types.js';
+import { BANS, BITS, type LogBase, logBase, NATS } from '../measures/base.js';
 import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
-import { OUTPUT_FORMATS, type OutputFormat, isOutputFormat } from '../report/index.js';
-import type { CommandSpec } from './commands/spec.js';
 import { STAT_NAMES } from '../measures/stats.js';
+import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { BATCH_SCALARS } from '../report/schema.js';
+import type { CommandSpec } from './commands/spec.js';
 
 /** Option values as commander hands them over: strings, booleans, arrays. */
 export interface RawOptions {
@@ -249,13 +249,14 @@ export function buildRequest(
   const qFormat = parseInputFormat(options.qFormat, '--q-format') ?? inputFormat;
 
   const header = options.header === undefined ? 'auto' : options.header ? 'yes' : 'no';
-  const readOptions = (column: string | undefined) => ({
-    header,
-    ...(column === undefined ? {} : { column }),
-    ...(options.labelCol === undefined ? {} : { labelColumn: options.labelCol }),
-    layout,
-    fastPath: env['KL_NO_FAST_PATH'] !== '1',
-  }) as const;
+  const readOptions = (column: string | undefined) =>
+    ({
+      header,
+      ...(column === undefined ? {} : { column }),
+      ...(options.labelCol === undefined ? {} : { labelColumn: options.labelCol }),
+      layout,
+      fastPath: env['KL_NO_FAST_PATH'] !== '1',
+    }) as const;
   const p: InputRequest = {
     path: pPath,
     displayName: displayName(pPath),
@@ -289,10 +290,7 @@ export function buildRequest(
       throw new UsageError('temperature-without-logits', '--temperature applies only to --kind logits');
     }
   }
-  const checks: CheckSpec[] = [
-    ...(options.max ?? []).map((text) => parseCheck(text, 'max')),
-    ...(options.min ?? []).map((text) => parseCheck(text, 'min')),
-  ];
+  const checks: CheckSpec[] = [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
   validateCheckNames(checks, spec, options.targets !== undefined, spec.pairwise && q !== null);
 
   const report = options.report;

@@ -9,7 +9,7 @@
  *   is still the normal output). A run that fails, is interrupted or exits early removes
  *   the temporary file, so the target is either the old file or the complete new one.
  */
-import { type Stats, chmodSync, closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, renameSync, type Stats, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { escapeForTerminal } from '../report/display.js';
@@ -66,9 +66,13 @@ export function assertNotAnInput(flag: string, path: string, inputs: readonly st
     if (input === '-') continue;
     const source = statOrNull(input);
     if (source && source.dev === target.dev && source.ino === target.ino) {
-      throw new UsageError('output-is-input', `${flag} ${escapeForTerminal(path)} is the input ${escapeForTerminal(input)} (the same file): kl never writes over an input`, {
-        hint: `name another file for ${flag}`,
-      });
+      throw new UsageError(
+        'output-is-input',
+        `${flag} ${escapeForTerminal(path)} is the input ${escapeForTerminal(input)} (the same file): kl never writes over an input`,
+        {
+          hint: `name another file for ${flag}`,
+        },
+      );
     }
   }
 }

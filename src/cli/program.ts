@@ -7,15 +7,15 @@ import { Command, CommanderError } from 'commander';
 import { runRequest } from '../compute/run.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
+import { displayText, escapeOneLine } from '../report/display.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
 import type { RowResult, RunInfo } from '../report/schema.js';
-import { displayText, escapeOneLine } from '../report/display.js';
 import { machineNumber } from '../report/wording.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
+import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
 import { AtomicFile, assertNotAnInput } from './output-file.js';
-import { type RawOptions, addExplainOptions, addReportOption, addSharedOptions, buildRequest } from './options.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -173,7 +173,8 @@ async function runMeasureCommand(
         const line = `${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}`;
         io.stderr.write(`kl: check failed: ${line}\n`);
         // GitHub Actions reads workflow commands from the step's output: an annotation per failed check.
-        if (io.env['GITHUB_ACTIONS'] === 'true') io.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${request.commandLine})`)}\n`);
+        if (io.env['GITHUB_ACTIONS'] === 'true')
+          io.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${request.commandLine})`)}\n`);
       }
     }
     return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;

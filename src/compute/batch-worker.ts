@@ -8,14 +8,14 @@
  *   then `segment-done`, and the main thread hands out another.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { type FastBatchContext, batchOf, fastRows } from '../io/fast-csv.js';
+import { batchOf, type FastBatchContext, fastRows } from '../io/fast-csv.js';
 import { fileChunks } from '../io/file-chunks.js';
 import { npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import type { RawBatch } from '../io/types.js';
 import { primeKernel } from '../measures/kernel.js';
-import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
-import { RowComputer, type RowOutcome, computeRows, rowMeasureNames } from './batch.js';
-import { OutcomeBlock, encodeOutcomes } from './outcome-codec.js';
+import { Credits, errorMessage, type WorkerErrorMessage } from '../worker-protocol.js';
+import { computeRows, RowComputer, type RowOutcome, rowMeasureNames } from './batch.js';
+import { encodeOutcomes, OutcomeBlock } from './outcome-codec.js';
 import type { Request } from './request.js';
 
 /** Where one side's rows of the range come from. */
@@ -65,7 +65,12 @@ async function rowsOf(range: RowRange): Promise<RawBatch> {
  * Computes one range's rows and posts them in blocks; the rows before an error go out
  * before the error, as the sequential path prints them. Resolves true when all went out.
  */
-async function computeRange(port: MessagePort, request: Request, job: { p: RowRange; q: RowRange; firstIndex: number; segment: number }, credits: Credits | null): Promise<boolean> {
+async function computeRange(
+  port: MessagePort,
+  request: Request,
+  job: { p: RowRange; q: RowRange; firstIndex: number; segment: number },
+  credits: Credits | null,
+): Promise<boolean> {
   const block = new OutcomeBlock(rowMeasureNames(request, true), BLOCK);
   const flush = async (): Promise<void> => {
     if (block.count === 0) return;

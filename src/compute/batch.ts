@@ -11,17 +11,9 @@ import { toBase } from '../measures/base.js';
 import { computeMeasures, type MeasureName } from '../measures/pair.js';
 import { Scratch } from '../measures/prepare.js';
 import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
-import {
-  BATCH_SCALARS,
-  type BatchResult,
-  type BatchScalar,
-  type InputSummary,
-  type RowResult,
-  type SummaryStats,
-  type Warning,
-} from '../report/schema.js';
+import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type SummaryStats, type Warning } from '../report/schema.js';
 import { plural } from '../report/wording.js';
-import { RowCountChecks, evaluateChecks } from './checks.js';
+import { evaluateChecks, RowCountChecks } from './checks.js';
 import { measureAligned } from './pair.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
@@ -122,9 +114,13 @@ class RowAligner {
       });
     }
     if (pProbs.length !== qProbs.length) {
-      throw new InputError('length-mismatch', `row ${rowIndex}: P (${this.p.source}) has ${plural(pProbs.length, 'category', 'categories')} but Q (${this.q?.source}) has ${plural(qProbs.length, 'category', 'categories')}`, {
-        location: { source: this.p.source, ...(pRow.line === null ? {} : { line: pRow.line }) },
-      });
+      throw new InputError(
+        'length-mismatch',
+        `row ${rowIndex}: P (${this.p.source}) has ${plural(pProbs.length, 'category', 'categories')} but Q (${this.q?.source}) has ${plural(qProbs.length, 'category', 'categories')}`,
+        {
+          location: { source: this.p.source, ...(pRow.line === null ? {} : { line: pRow.line }) },
+        },
+      );
     }
     return { labels: null, p: pProbs, q: qProbs };
   }
@@ -322,8 +318,7 @@ async function* pairRows(
   firstIndex: number,
 ): AsyncGenerator<RowOutcome> {
   const { p, q, targets } = inputs;
-  const readNext = () =>
-    Promise.all([pRows.next(), qRows ? qRows.next() : Promise.resolve(null), targets ? targets.iterator.next() : Promise.resolve(null)]);
+  const readNext = () => Promise.all([pRows.next(), qRows ? qRows.next() : Promise.resolve(null), targets ? targets.iterator.next() : Promise.resolve(null)]);
   /** The row-count checks at the end of the inputs: throws when P, Q and the targets disagree. */
   const checkEnd = async (next: Awaited<ReturnType<typeof readNext>>, index: number): Promise<boolean> => {
     const [pNext, qNext, targetNext] = next;

@@ -23,11 +23,7 @@ export function parseCheck(text: string, op: 'max' | 'min'): CheckSpec {
  * Evaluates checks against the values `lookup` knows. A name it does not know is a usage
  * error (exit 2), listing what is available, so a typo can never pass a CI gate.
  */
-export function evaluateChecks(
-  specs: readonly CheckSpec[],
-  lookup: (name: string) => number | undefined,
-  available: () => string[] = () => [],
-): CheckResult[] {
+export function evaluateChecks(specs: readonly CheckSpec[], lookup: (name: string) => number | undefined, available: () => string[] = () => []): CheckResult[] {
   return specs.map((spec) => {
     const value = lookup(spec.name);
     if (value === undefined) {
@@ -71,7 +67,9 @@ export class RowCountChecks {
     const bare = this.bare[0];
     if (bare && rows > 1) {
       throw new UsageError('check-needs-statistic', `--${bare.op} ${bare.name}: the input is a batch of several rows, so ${bare.name} has a value per row`, {
-        hint: `name a statistic: ${STAT_NAMES.filter((stat) => stat !== 'stderr').map((stat) => `${bare.name}.${stat}`).join(', ')}`,
+        hint: `name a statistic: ${STAT_NAMES.filter((stat) => stat !== 'stderr')
+          .map((stat) => `${bare.name}.${stat}`)
+          .join(', ')}`,
       });
     }
     const stderr = this.stderr[0];

@@ -6,12 +6,12 @@ import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
 import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/pair.js';
 import { smooth } from '../measures/prepare.js';
-import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
-import { displayText } from '../report/display.js';
-import { plural } from '../report/wording.js';
 import { argmax } from '../measures/stats.js';
+import { displayText } from '../report/display.js';
+import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
 import { BATCH_SCALARS } from '../report/schema.js';
-import { RowCountChecks, evaluateChecks, pairCheckValue } from './checks.js';
+import { plural } from '../report/wording.js';
+import { evaluateChecks, pairCheckValue, RowCountChecks } from './checks.js';
 import { explainPair } from './explain.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
@@ -138,7 +138,11 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
       checks: [],
     };
     new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
-    result.checks = evaluateChecks(request.checks, (name) => pairCheckValue(name, measures, new Map()), () => measureNames);
+    result.checks = evaluateChecks(
+      request.checks,
+      (name) => pairCheckValue(name, measures, new Map()),
+      () => measureNames,
+    );
     return result;
   }
 
@@ -148,7 +152,13 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
   );
   const { measures, pOnly, qOnly, p: pProbs, q: qProbs } = measureAligned(aligned, p, q, request.measureNames, request);
   const support: SupportSummary = { categories: pProbs.length, p_only: pOnly, q_only: qOnly };
-  const warnings = supportWarnings(support, request.measureNames, { p: names.p, q: q.raw.source }, { labels: aligned.labels, p: pProbs, q: qProbs }, request.smooth === 0);
+  const warnings = supportWarnings(
+    support,
+    request.measureNames,
+    { p: names.p, q: q.raw.source },
+    { labels: aligned.labels, p: pProbs, q: qProbs },
+    request.smooth === 0,
+  );
   const explain = request.explain ? explainPair(pProbs, qProbs, aligned.labels, request.base, request.explain.top, null) : undefined;
   // A pair is a batch of one row: the same checks apply (top1_agreement is 1 or 0).
   new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
@@ -164,7 +174,10 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
     primary: [...request.primary],
     support,
     warnings,
-    checks: evaluateChecks(request.checks, (name) => pairCheckValue(name, measures, scalars), () => [...request.measureNames]),
+    checks: evaluateChecks(
+      request.checks,
+      (name) => pairCheckValue(name, measures, scalars),
+      () => [...request.measureNames],
+    ),
   };
 }
-

@@ -27,7 +27,7 @@ import { isStdin } from '../io/source.js';
 import type { RawBatch } from '../io/types.js';
 import type { RowRange } from './batch-worker.js';
 import type { ParallelPlan } from './parallel-npy.js';
-import { type Segment, type SegmentSource, SegmentedRows } from './remote-rows.js';
+import { type Segment, SegmentedRows, type SegmentSource } from './remote-rows.js';
 import { type InputRequest, type Request, readRequestOf } from './request.js';
 
 /** Below this much data two workers' start-up costs more than they save. */

@@ -3,7 +3,7 @@
  * InputErrors that name the file, line and category.
  */
 import { InputError } from '../errors.js';
-import { type Kind, type PrepareOptions, type Prepared, type Scratch, toProbabilities } from '../measures/prepare.js';
+import { type Kind, type Prepared, type PrepareOptions, type Scratch, toProbabilities } from '../measures/prepare.js';
 
 export interface Provenance {
   source: string;

@@ -3,8 +3,8 @@
  * outcomes in row order: what the main thread merges after (or instead of) its own rows.
  */
 import type { Worker } from 'node:worker_threads';
-import { errorFromMessage } from '../worker-protocol.js';
 import type { MeasureName } from '../measures/pair.js';
+import { errorFromMessage } from '../worker-protocol.js';
 import { type RowOutcome, rowMeasureNames } from './batch.js';
 import type { BatchWorkerData, BatchWorkerMessage, RowRange, SegmentJob } from './batch-worker.js';
 import { decodeOutcomes } from './outcome-codec.js';
@@ -126,7 +126,11 @@ export class SegmentedRows implements WorkerRows {
   private exhausted = false;
   private failure: Error | null = null;
 
-  static async start(request: BatchWorkerData['request'], source: SegmentSource, options: { workers: number; depth: number; window: number }): Promise<SegmentedRows> {
+  static async start(
+    request: BatchWorkerData['request'],
+    source: SegmentSource,
+    options: { workers: number; depth: number; window: number },
+  ): Promise<SegmentedRows> {
     const workers = await Promise.all(Array.from({ length: options.workers }, () => startWorker({ mode: 'segments', request })));
     return new SegmentedRows(workers, rowMeasureNames(request, true), source, options.depth, options.window);
   }

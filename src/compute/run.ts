@@ -2,7 +2,7 @@
  * From a typed request to a result: read both inputs, then compute a pair or a batch.
  */
 import { distributionAsBatch, readInput } from '../io/read.js';
-import { type StdinProvider, isStdin, readAllBytes } from '../io/source.js';
+import { isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
 import { readTargets } from '../io/targets.js';
 import type { RawInput } from '../io/types.js';
 import type { KlResult } from '../report/schema.js';
@@ -29,7 +29,6 @@ async function read(input: InputRequest, stdin: StdinProvider): Promise<RawInput
   return raw;
 }
 
-
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   const parallel = (await planParallelNpy(request)) ?? (await planParallelCsv(request));
   if (parallel) {
@@ -40,10 +39,7 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
     }
   }
   const provider = await stdinFor(request, stdin);
-  const [p, q] = await Promise.all([
-    read(request.p, provider),
-    request.q ? read(request.q, provider) : Promise.resolve(null),
-  ]);
+  const [p, q] = await Promise.all([read(request.p, provider), request.q ? read(request.q, provider) : Promise.resolve(null)]);
   if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null) {
     return computePair(request, p, q);
   }

@@ -28,20 +28,16 @@ export function alignPair(p: AlignSide, q: AlignSide): Aligned {
   if (p.labels && q.labels) return alignByLabel(p.probs, p.labels, q.probs, q.labels);
   if (!p.labels && !q.labels) {
     if (p.probs.length !== q.probs.length) {
-      throw new InputError(
-        'length-mismatch',
-        `P (${p.source}) has ${count(p.probs.length)} but Q (${q.source}) has ${count(q.probs.length)}`,
-        { hint: 'positional inputs must have the same length; label the categories to align them by name' },
-      );
+      throw new InputError('length-mismatch', `P (${p.source}) has ${count(p.probs.length)} but Q (${q.source}) has ${count(q.probs.length)}`, {
+        hint: 'positional inputs must have the same length; label the categories to align them by name',
+      });
     }
     return { labels: null, p: p.probs, q: q.probs };
   }
   const [labelled, positional] = p.labels ? [p, q] : [q, p];
-  throw new InputError(
-    'label-mismatch',
-    `${labelled.role} (${labelled.source}) has category labels but ${positional.role} (${positional.source}) does not`,
-    { hint: 'give both inputs labels (a label column, a header, or a JSON object) or neither' },
-  );
+  throw new InputError('label-mismatch', `${labelled.role} (${labelled.source}) has category labels but ${positional.role} (${positional.source}) does not`, {
+    hint: 'give both inputs labels (a label column, a header, or a JSON object) or neither',
+  });
 }
 
 export function alignByLabel(pProbs: Float64Array, pLabels: string[], qProbs: Float64Array, qLabels: string[]): Aligned {

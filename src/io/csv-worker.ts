@@ -7,7 +7,7 @@
  * the main thread takes returns one credit. Memory stays at a few blocks per side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Credits, type WorkerErrorMessage, errorMessage } from '../worker-protocol.js';
+import { Credits, errorMessage, type WorkerErrorMessage } from '../worker-protocol.js';
 import { type FastBatchContext, fastRows } from './fast-csv.js';
 import { fileChunks } from './file-chunks.js';
 
@@ -19,10 +19,7 @@ export interface CsvWorkerData {
   credits: number;
 }
 
-export type CsvWorkerMessage =
-  | { type: 'rows'; width: number; values: Float64Array; lines: Int32Array }
-  | { type: 'done' }
-  | WorkerErrorMessage;
+export type CsvWorkerMessage = { type: 'rows'; width: number; values: Float64Array; lines: Int32Array } | { type: 'done' } | WorkerErrorMessage;
 
 async function main(): Promise<void> {
   const port = parentPort;

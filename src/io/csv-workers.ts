@@ -3,7 +3,7 @@
  */
 import { errorFromMessage } from '../worker-protocol.js';
 import type { CsvWorkerData, CsvWorkerMessage } from './csv-worker.js';
-import { type FastBatchContext, batchOf } from './fast-csv.js';
+import { batchOf, type FastBatchContext } from './fast-csv.js';
 import type { RawBatch, RawRow } from './types.js';
 
 /** Below this size a worker's start-up (tens of milliseconds) costs more than it saves. */

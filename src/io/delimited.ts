@@ -135,7 +135,12 @@ export function firstColumnLooksLikeIndex(headerCell: string | undefined, cells:
 }
 
 function ambiguousFirstColumn(headerCell: string | undefined, cells: readonly string[], source: string, line: number): InputError {
-  const name = headerCell === undefined ? 'the first column' : headerCell.trim() === '' ? 'the first column (no header name: an index?)' : `the first column ${JSON.stringify(headerCell)}`;
+  const name =
+    headerCell === undefined
+      ? 'the first column'
+      : headerCell.trim() === ''
+        ? 'the first column (no header name: an index?)'
+        : `the first column ${JSON.stringify(headerCell)}`;
   const reference = headerCell !== undefined && /^[\w.-]+$/.test(headerCell) ? headerCell : '1';
   return new InputError(
     'ambiguous-first-column',
@@ -173,11 +178,7 @@ export interface DelimitedContext {
  * Reads delimited records into a distribution or a batch, following the layout rules
  * at the top of this module.
  */
-export async function readDelimited(
-  records: AsyncIterator<CsvRecord>,
-  options: ReadOptions,
-  context: DelimitedContext,
-): Promise<RawInput> {
+export async function readDelimited(records: AsyncIterator<CsvRecord>, options: ReadOptions, context: DelimitedContext): Promise<RawInput> {
   const { source, format } = context;
   // Three records are enough to decide header, labels and layout; the rest stream.
   const peeked: CsvRecord[] = [];
@@ -208,8 +209,18 @@ export async function readDelimited(
   } else if (options.labelColumn === undefined && width >= 2) {
     // A label is text; "1,000" or "0x10" starts like a number and is a malformed one, reported as such.
     if (isHeaderLike(firstData.cells[0] ?? '')) labelIndex = 0;
-    else if (firstColumnLooksLikeIndex(header?.[0], peekedData.map((record) => record.cells[0] ?? ''))) {
-      throw ambiguousFirstColumn(header?.[0], peekedData.map((record) => record.cells[0] ?? ''), source, first.line);
+    else if (
+      firstColumnLooksLikeIndex(
+        header?.[0],
+        peekedData.map((record) => record.cells[0] ?? ''),
+      )
+    ) {
+      throw ambiguousFirstColumn(
+        header?.[0],
+        peekedData.map((record) => record.cells[0] ?? ''),
+        source,
+        first.line,
+      );
     }
   }
 

@@ -73,7 +73,7 @@ function scanExponent(bytes: Uint8Array, start: number, end: number): number {
 function scanNumber(bytes: Uint8Array, start: number, end: number, out: Float64Array, slot: number): number {
   let i = start;
   let negative = false;
-  let byte = bytes[i] as number;
+  const byte = bytes[i] as number;
   if (byte === 45 || byte === 43) {
     negative = byte === 45;
     i++;
@@ -301,7 +301,9 @@ async function* generalRows(head: Uint8Array, rest: AsyncIterator<Buffer>, conte
       if (!parsed.ok) {
         const header = context.columns?.[j];
         const where = header === undefined ? `column ${j + 1}` : `column ${j + 1} (${JSON.stringify(header)})`;
-        throw new InputError('bad-number', `${where}: ${describeCellProblem(cell, parsed.reason)}`, { location: { source: context.source, line: record.line } });
+        throw new InputError('bad-number', `${where}: ${describeCellProblem(cell, parsed.reason)}`, {
+          location: { source: context.source, line: record.line },
+        });
       }
       values[j] = parsed.value;
     }

@@ -11,7 +11,7 @@
  */
 import { InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
-import { type JsonValue, JsonSyntaxError, jsonTypeName, parseJson } from './json-parse.js';
+import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
 import { decodeUtf8 } from './source.js';
 import type { RawInput, RawRow } from './types.js';
 

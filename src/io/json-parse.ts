@@ -137,9 +137,9 @@ class Parser {
   }
 
   private parseEscape(): string {
-    const escape = this.text[this.position + 1];
+    const escaped = this.text[this.position + 1];
     this.position += 2;
-    switch (escape) {
+    switch (escaped) {
       case '"':
         return '"';
       case '\\':

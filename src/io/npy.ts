@@ -13,8 +13,8 @@
  * 1-D and 2-D (the 2-D case must be read whole, since a row is scattered over the file).
  */
 import { createReadStream } from 'node:fs';
-import { fileChunks } from './file-chunks.js';
 import { InputError } from '../errors.js';
+import { fileChunks } from './file-chunks.js';
 import { fileError } from './source.js';
 import type { RawBatch, RawInput, RawRow } from './types.js';
 
@@ -102,9 +102,7 @@ export function parseNpyHeader(bytes: Uint8Array, source: string): NpyHeader | n
   }
   if (headerLength > 1 << 20) throw headerError(source, `header length ${headerLength} is implausible`);
   if (bytes.length < headerStart + headerLength) return null;
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
-    bytes.subarray(headerStart, headerStart + headerLength),
-  );
+  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLength));
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(text)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
@@ -159,13 +157,7 @@ function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: num
  * valid until the next one is asked for (a 32000-wide float32 row is 128 KB, and a fresh
  * array per row was gigabytes of allocation on a big batch).
  */
-async function* records(
-  first: Uint8Array,
-  rest: AsyncIterator<Uint8Array>,
-  recordBytes: number,
-  count: number,
-  source: string,
-): AsyncGenerator<Uint8Array> {
+async function* records(first: Uint8Array, rest: AsyncIterator<Uint8Array>, recordBytes: number, count: number, source: string): AsyncGenerator<Uint8Array> {
   // The record grows with the bytes that really arrive (up to recordBytes): a header that
   // declares a huge shape in a tiny file must end in "data ends after …", not in an
   // allocation of terabytes.
@@ -203,11 +195,9 @@ async function* records(
     chunk = next.done ? undefined : next.value;
   }
   if (produced < count) {
-    throw new InputError(
-      'npy-truncated',
-      `data ends after ${produced} of ${count} rows declared by the header (file truncated, or the shape lies)`,
-      { location: { source } },
-    );
+    throw new InputError('npy-truncated', `data ends after ${produced} of ${count} rows declared by the header (file truncated, or the shape lies)`, {
+      location: { source },
+    });
   }
 }
 
@@ -217,9 +207,13 @@ function checkDataSize(header: NpyHeader, fileSize: number | null, source: strin
   const declared = header.shape.reduce((a, b) => a * b, 1) * header.dtype.itemSize;
   const present = fileSize - header.dataOffset;
   if (declared > present) {
-    throw new InputError('npy-truncated', `the header declares shape (${header.shape.join(', ')}), ${declared} bytes of data, but the file holds ${Math.max(0, present)} (file truncated, or the shape lies)`, {
-      location: { source },
-    });
+    throw new InputError(
+      'npy-truncated',
+      `the header declares shape (${header.shape.join(', ')}), ${declared} bytes of data, but the file holds ${Math.max(0, present)} (file truncated, or the shape lies)`,
+      {
+        location: { source },
+      },
+    );
   }
 }
 

@@ -6,9 +6,7 @@
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^([+-]?)(?:inf|infinity|nan)$/i;
 
-export type CellParse =
-  | { ok: true; value: number }
-  | { ok: false; reason: 'not-a-number' | 'overflow' | 'not-finite'; value?: number };
+export type CellParse = { ok: true; value: number } | { ok: false; reason: 'not-a-number' | 'overflow' | 'not-finite'; value?: number };
 
 /**
  * Parses one cell.

@@ -3,13 +3,13 @@
  * --input-format, then the extension, then by sniffing the first bytes.
  */
 import { InputError } from '../errors.js';
-import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, firstColumnLooksLikeIndex, isNumericCell, readDelimited } from './delimited.js';
 import { WORKER_MIN_BYTES, workerBatch } from './csv-workers.js';
+import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, firstColumnLooksLikeIndex, isNumericCell, readDelimited } from './delimited.js';
+import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
 import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.js';
-import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
 import { readJson, readJsonl } from './json-input.js';
 import { readNpy } from './npy.js';
-import { type OpenedInput, type StdinProvider, isStdin, openAndPeek, peekFirstLine, readAllBytes, rejectNulBytes } from './source.js';
+import { isStdin, type OpenedInput, openAndPeek, peekFirstLine, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
 import type { Layout, RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
 
 export interface ReadRequest {
@@ -59,7 +59,10 @@ export function fastLayout(head: Uint8Array, format: 'csv' | 'tsv', request: Rea
   const numeric = (cells: string[]) => cells.every((cell) => isNumericCell(cell));
   if (width < 2 || !numeric(firstData.cells) || !numeric(secondData.cells)) return null;
   // A first column that may be an index: the general path decides (and refuses to guess).
-  if (options.labelColumn === undefined && firstColumnLooksLikeIndex(hasHeader ? first.cells[0] : undefined, [firstData.cells[0] ?? '', secondData.cells[0] ?? ''])) {
+  if (
+    options.labelColumn === undefined &&
+    firstColumnLooksLikeIndex(hasHeader ? first.cells[0] : undefined, [firstData.cells[0] ?? '', secondData.cells[0] ?? ''])
+  ) {
     return null;
   }
   const columns = hasHeader ? first.cells : null;
@@ -129,7 +132,10 @@ export async function readInput(request: ReadRequest, stdin: StdinProvider): Pro
       // The delimited reader applies --layout itself (a column is one distribution, whatever the layout).
       return { input: tryFastBatch(opened, format, request) ?? (await readGeneralDelimited(opened, format, request)), format };
     case 'json':
-      return { input: await withLayout(await readJson(opened.whole ? opened.head : await readAllBytes(opened.chunks(), source), source, format), layout), format };
+      return {
+        input: await withLayout(await readJson(opened.whole ? opened.head : await readAllBytes(opened.chunks(), source), source, format), layout),
+        format,
+      };
     case 'jsonl':
       return { input: await withLayout(await readJsonl(opened.chunks(), source, format), layout), format };
     case 'npy':

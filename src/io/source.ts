@@ -2,7 +2,7 @@
  * Where input bytes come from: a file path, or `-` for standard input. Standard input is
  * injected (not read from `process.stdin` directly) so tests can drive it.
  */
-import { type Stats, closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
 

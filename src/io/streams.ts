@@ -18,12 +18,7 @@ export function asReadable(input: AsyncIterable<Uint8Array> | Iterable<Uint8Arra
 }
 
 /** Streams the records of delimited text. csv-parse errors become InputErrors naming the file and line. */
-export async function* readDelimitedRecords(
-  input: AsyncIterable<Uint8Array>,
-  delimiter: string,
-  source: string,
-  lineOffset = 0,
-): AsyncGenerator<CsvRecord> {
+export async function* readDelimitedRecords(input: AsyncIterable<Uint8Array>, delimiter: string, source: string, lineOffset = 0): AsyncGenerator<CsvRecord> {
   const parser = parse(CSV_OPTIONS(delimiter));
   const feeding = pipeline(validatedUtf8(asReadable(input), source), parser).catch((error: unknown) => {
     parser.destroy(error instanceof Error ? error : new Error(String(error)));

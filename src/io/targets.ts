@@ -6,10 +6,10 @@
  */
 import { InputError } from '../errors.js';
 import type { CsvRecord } from './delimited.js';
-import { type InputFormat, formatFromExtension, sniffFormat } from './detect.js';
-import { type JsonValue, JsonSyntaxError, jsonTypeName, parseJson } from './json-parse.js';
+import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
+import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
 import { readNpy } from './npy.js';
-import { type StdinProvider, decodeUtf8, isStdin, openInput, readAllBytes } from './source.js';
+import { decodeUtf8, isStdin, openInput, readAllBytes, type StdinProvider } from './source.js';
 
 export interface Target {
   /** An integer index, or a label. */

@@ -64,14 +64,7 @@ export interface KernelSums {
  * log pᵢ − log qᵢ stands in for log(pᵢ/qᵢ) where the ratio is far from 1 (≥ 2 or ≤ ½, so
  * the difference does not cancel).
  */
-export function pairKernel(
-  p: Float64Array,
-  q: Float64Array,
-  wants: KernelWants,
-  logP?: Float64Array,
-  logQ?: Float64Array,
-  normalized = false,
-): KernelSums {
+export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants, logP?: Float64Array, logQ?: Float64Array, normalized = false): KernelSums {
   // Neumaier accumulators, written out as locals (a sum and its compensation each) so they
   // stay in registers: this loop runs once per category per row. Each step picks the larger
   // and smaller operand first and then does its arithmetic in one place, rather than in two
@@ -113,25 +106,61 @@ export function pairKernel(
       const lp = pi > 0 ? (haveLogs ? (logP[i] as number) : Math.log(pi)) : 0;
       const lq = qi > 0 ? (haveLogs ? (logQ[i] as number) : Math.log(qi)) : 0;
       if (wants.entropy) {
-        if (pi > 0) { const v_ = -pi * lp; const t_ = entropyP + v_; const k_ = Math.abs(entropyP) >= Math.abs(v_); c_entropyP += ((k_ ? entropyP : v_) - t_) + (k_ ? v_ : entropyP); entropyP = t_; }
-        if (qi > 0) { const v_ = -qi * lq; const t_ = entropyQ + v_; const k_ = Math.abs(entropyQ) >= Math.abs(v_); c_entropyQ += ((k_ ? entropyQ : v_) - t_) + (k_ ? v_ : entropyQ); entropyQ = t_; }
+        if (pi > 0) {
+          const v_ = -pi * lp;
+          const t_ = entropyP + v_;
+          const k_ = Math.abs(entropyP) >= Math.abs(v_);
+          c_entropyP += (k_ ? entropyP : v_) - t_ + (k_ ? v_ : entropyP);
+          entropyP = t_;
+        }
+        if (qi > 0) {
+          const v_ = -qi * lq;
+          const t_ = entropyQ + v_;
+          const k_ = Math.abs(entropyQ) >= Math.abs(v_);
+          c_entropyQ += (k_ ? entropyQ : v_) - t_ + (k_ ? v_ : entropyQ);
+          entropyQ = t_;
+        }
       }
       if (wants.cross) {
         if (pi > 0) {
           if (qi === 0) crossPQ = Infinity;
-          else { const v_ = -pi * lq; const t_ = crossPQ + v_; const k_ = Math.abs(crossPQ) >= Math.abs(v_); c_crossPQ += ((k_ ? crossPQ : v_) - t_) + (k_ ? v_ : crossPQ); crossPQ = t_; }
+          else {
+            const v_ = -pi * lq;
+            const t_ = crossPQ + v_;
+            const k_ = Math.abs(crossPQ) >= Math.abs(v_);
+            c_crossPQ += (k_ ? crossPQ : v_) - t_ + (k_ ? v_ : crossPQ);
+            crossPQ = t_;
+          }
         }
         if (qi > 0) {
           if (pi === 0) crossQP = Infinity;
-          else { const v_ = -qi * lp; const t_ = crossQP + v_; const k_ = Math.abs(crossQP) >= Math.abs(v_); c_crossQP += ((k_ ? crossQP : v_) - t_) + (k_ ? v_ : crossQP); crossQP = t_; }
+          else {
+            const v_ = -qi * lp;
+            const t_ = crossQP + v_;
+            const k_ = Math.abs(crossQP) >= Math.abs(v_);
+            c_crossQP += (k_ ? crossQP : v_) - t_ + (k_ ? v_ : crossQP);
+            crossQP = t_;
+          }
         }
       }
     }
     if (pi === qi) continue;
-    if (wants.totalVariation) { const v_ = Math.abs(pi - qi); const t_ = tv + v_; const k_ = Math.abs(tv) >= Math.abs(v_); c_tv += ((k_ ? tv : v_) - t_) + (k_ ? v_ : tv); tv = t_; }
+    if (wants.totalVariation) {
+      const v_ = Math.abs(pi - qi);
+      const t_ = tv + v_;
+      const k_ = Math.abs(tv) >= Math.abs(v_);
+      c_tv += (k_ ? tv : v_) - t_ + (k_ ? v_ : tv);
+      tv = t_;
+    }
     if (wants.hellinger) {
       const difference = (pi - qi) / (Math.sqrt(pi) + Math.sqrt(qi));
-      { const v_ = difference * difference; const t_ = hel + v_; const k_ = Math.abs(hel) >= Math.abs(v_); c_hel += ((k_ ? hel : v_) - t_) + (k_ ? v_ : hel); hel = t_; }
+      {
+        const v_ = difference * difference;
+        const t_ = hel + v_;
+        const k_ = Math.abs(hel) >= Math.abs(v_);
+        c_hel += (k_ ? hel : v_) - t_ + (k_ ? v_ : hel);
+        hel = t_;
+      }
     }
 
     // One logarithm of the ratio serves KL in both directions and JS.
@@ -140,15 +169,39 @@ export function pairKernel(
       if (wants.kl) {
         // g(0, q) = q; g(p, 0) = ∞ (and symmetrically for the reverse).
         if (pi === 0) {
-          { const v_ = qi; const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
+          {
+            const v_ = qi;
+            const t_ = gPQ + v_;
+            const k_ = Math.abs(gPQ) >= Math.abs(v_);
+            c_gPQ += (k_ ? gPQ : v_) - t_ + (k_ ? v_ : gPQ);
+            gPQ = t_;
+          }
           gQP = Infinity;
         } else {
           gPQ = Infinity;
-          { const v_ = pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
+          {
+            const v_ = pi;
+            const t_ = gQP + v_;
+            const k_ = Math.abs(gQP) >= Math.abs(v_);
+            c_gQP += (k_ ? gQP : v_) - t_ + (k_ ? v_ : gQP);
+            gQP = t_;
+          }
         }
-        if (!normalized) { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
+        if (!normalized) {
+          const v_ = pi - qi;
+          const t_ = diff + v_;
+          const k_ = Math.abs(diff) >= Math.abs(v_);
+          c_diff += (k_ ? diff : v_) - t_ + (k_ ? v_ : diff);
+          diff = t_;
+        }
       }
-      if (wants.js) { const v_ = (pi + qi) * 0.5 * LN2; const t_ = js + v_; const k_ = Math.abs(js) >= Math.abs(v_); c_js += ((k_ ? js : v_) - t_) + (k_ ? v_ : js); js = t_; }
+      if (wants.js) {
+        const v_ = (pi + qi) * 0.5 * LN2;
+        const t_ = js + v_;
+        const k_ = Math.abs(js) >= Math.abs(v_);
+        c_js += (k_ ? js : v_) - t_ + (k_ ? v_ : js);
+        js = t_;
+      }
       continue;
     }
     const ratio = pi / qi;
@@ -156,15 +209,37 @@ export function pairKernel(
       if (ratio > 0.5 && ratio < 2) {
         const r = (pi - qi) / qi;
         const rReverse = (qi - pi) / pi;
-        if (Math.abs(r) < SERIES_THRESHOLD) { const v_ = qi * hSeries(r); const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
-        else {
+        if (Math.abs(r) < SERIES_THRESHOLD) {
+          const v_ = qi * hSeries(r);
+          const t_ = gPQ + v_;
+          const k_ = Math.abs(gPQ) >= Math.abs(v_);
+          c_gPQ += (k_ ? gPQ : v_) - t_ + (k_ ? v_ : gPQ);
+          gPQ = t_;
+        } else {
           logRatio = Math.log1p(r);
-          { const v_ = qi * ((1 + r) * logRatio - r); const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
+          {
+            const v_ = qi * ((1 + r) * logRatio - r);
+            const t_ = gPQ + v_;
+            const k_ = Math.abs(gPQ) >= Math.abs(v_);
+            c_gPQ += (k_ ? gPQ : v_) - t_ + (k_ ? v_ : gPQ);
+            gPQ = t_;
+          }
         }
-        if (Math.abs(rReverse) < SERIES_THRESHOLD) { const v_ = pi * hSeries(rReverse); const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
-        else {
+        if (Math.abs(rReverse) < SERIES_THRESHOLD) {
+          const v_ = pi * hSeries(rReverse);
+          const t_ = gQP + v_;
+          const k_ = Math.abs(gQP) >= Math.abs(v_);
+          c_gQP += (k_ ? gQP : v_) - t_ + (k_ ? v_ : gQP);
+          gQP = t_;
+        } else {
           if (logRatio !== logRatio) logRatio = Math.log1p(r);
-          { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
+          {
+            const v_ = -qi * logRatio - qi + pi;
+            const t_ = gQP + v_;
+            const k_ = Math.abs(gQP) >= Math.abs(v_);
+            c_gQP += (k_ ? gQP : v_) - t_ + (k_ ? v_ : gQP);
+            gQP = t_;
+          }
         }
       } else {
         logRatio = haveLogs
@@ -172,10 +247,28 @@ export function pairKernel(
           : ratio === Infinity || ratio < MIN_NORMAL
             ? Math.log(pi) - Math.log(qi)
             : Math.log(ratio);
-        { const v_ = pi * logRatio - pi + qi; const t_ = gPQ + v_; const k_ = Math.abs(gPQ) >= Math.abs(v_); c_gPQ += ((k_ ? gPQ : v_) - t_) + (k_ ? v_ : gPQ); gPQ = t_; }
-        { const v_ = -qi * logRatio - qi + pi; const t_ = gQP + v_; const k_ = Math.abs(gQP) >= Math.abs(v_); c_gQP += ((k_ ? gQP : v_) - t_) + (k_ ? v_ : gQP); gQP = t_; }
+        {
+          const v_ = pi * logRatio - pi + qi;
+          const t_ = gPQ + v_;
+          const k_ = Math.abs(gPQ) >= Math.abs(v_);
+          c_gPQ += (k_ ? gPQ : v_) - t_ + (k_ ? v_ : gPQ);
+          gPQ = t_;
+        }
+        {
+          const v_ = -qi * logRatio - qi + pi;
+          const t_ = gQP + v_;
+          const k_ = Math.abs(gQP) >= Math.abs(v_);
+          c_gQP += (k_ ? gQP : v_) - t_ + (k_ ? v_ : gQP);
+          gQP = t_;
+        }
       }
-      if (!normalized) { const v_ = pi - qi; const t_ = diff + v_; const k_ = Math.abs(diff) >= Math.abs(v_); c_diff += ((k_ ? diff : v_) - t_) + (k_ ? v_ : diff); diff = t_; }
+      if (!normalized) {
+        const v_ = pi - qi;
+        const t_ = diff + v_;
+        const k_ = Math.abs(diff) >= Math.abs(v_);
+        c_diff += (k_ ? diff : v_) - t_ + (k_ ? v_ : diff);
+        diff = t_;
+      }
     }
     if (wants.js) {
       const total = pi + qi;
@@ -209,7 +302,13 @@ export function pairKernel(
         }
         phi = onePlus * up + oneMinus * down;
       }
-      { const v_ = total * 0.25 * phi; const t_ = js + v_; const k_ = Math.abs(js) >= Math.abs(v_); c_js += ((k_ ? js : v_) - t_) + (k_ ? v_ : js); js = t_; }
+      {
+        const v_ = total * 0.25 * phi;
+        const t_ = js + v_;
+        const k_ = Math.abs(js) >= Math.abs(v_);
+        c_js += (k_ ? js : v_) - t_ + (k_ ? v_ : js);
+        js = t_;
+      }
     }
   }
   const finish = (sum: number, compensation: number): number => (Number.isFinite(sum) ? sum + compensation : sum);
@@ -242,15 +341,29 @@ export function pairKernel(
  * overflowing and subnormal.
  */
 const PRIMING_PAIRS: readonly (readonly [number, number])[] = [
-  [0, 0], [0, 0.1], [0.1, 0], [0.25, 0.25],
+  [0, 0],
+  [0, 0.1],
+  [0.1, 0],
+  [0.25, 0.25],
   // Near 1: both KL directions by series; one by series and the other by log1p, both ways
   // (|r| < 0.05 but |r/(1 + r)| ≥ 0.05); both by log1p.
-  [0.1, 0.0999], [0.0999, 0.1], [0.09512, 0.1], [0.1, 0.09512], [0.1, 0.13], [0.13, 0.1],
+  [0.1, 0.0999],
+  [0.0999, 0.1],
+  [0.09512, 0.1],
+  [0.1, 0.09512],
+  [0.1, 0.13],
+  [0.13, 0.1],
   // Far from 1; a ratio that overflows, and one that is subnormal.
-  [0.05, 0.2], [0.2, 0.05], [0.5, 5e-324], [5e-324, 0.5],
+  [0.05, 0.2],
+  [0.2, 0.05],
+  [0.5, 5e-324],
+  [5e-324, 0.5],
 ];
 /** Two pairs with large terms in every sum, so a pair after them adds a smaller term. */
-const ANCHORS: readonly (readonly [number, number])[] = [[0.6, 0.001], [0.001, 0.3]];
+const ANCHORS: readonly (readonly [number, number])[] = [
+  [0.6, 0.001],
+  [0.001, 0.3],
+];
 
 /**
  * Runs the kernel over every priming pair, alone and after the anchors, with and without

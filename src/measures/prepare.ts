@@ -95,7 +95,7 @@ function firstInvalidLog(values: ArrayLike<number>): PrepareFailure | null {
 function divideByTotal(values: ArrayLike<number>, scratch?: Scratch): { probs: Float64Array; mass: number } | null {
   const n = values.length;
   const probs = scratch ? scratch.get(0, n) : new Float64Array(n);
-  let mass = compensatedSum(values);
+  const mass = compensatedSum(values);
   if (mass === 0) return null;
   if (mass === Infinity) {
     let max = 0;

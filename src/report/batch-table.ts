@@ -41,8 +41,17 @@ function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions
   const hasLines = rows.some((row) => row.line !== null);
   const hasTop1 = rows.some((row) => row.top1_agree !== undefined);
   const hasTargets = rows.some((row) => row.targets !== undefined);
-  const head = ['row', ...(hasLines ? ['line'] : []), ...measures, ...(hasTop1 ? ['top-1 agrees'] : []), ...(hasTargets ? ['target', 'nll_p', 'nll_q', 'delta_p'] : [])];
-  const table = options.table(head, head.map(() => 'right' as const));
+  const head = [
+    'row',
+    ...(hasLines ? ['line'] : []),
+    ...measures,
+    ...(hasTop1 ? ['top-1 agrees'] : []),
+    ...(hasTargets ? ['target', 'nll_p', 'nll_q', 'delta_p'] : []),
+  ];
+  const table = options.table(
+    head,
+    head.map(() => 'right' as const),
+  );
   for (const row of rows) {
     const cells = [String(row.index)];
     if (hasLines) cells.push(row.line === null ? '' : String(row.line));

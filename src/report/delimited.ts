@@ -16,7 +16,16 @@ export function formatCsv(result: KlResult): string {
   if (result.command === 'explain' && result.explain) {
     const lines = ['label,p,q,kl_forward,kl_reverse,share'];
     for (const c of result.explain.contributions) {
-      lines.push([csvField(c.label), machineNumber(c.p), machineNumber(c.q), machineNumber(c.kl_forward), machineNumber(c.kl_reverse), c.share === null ? '' : machineNumber(c.share)].join(','));
+      lines.push(
+        [
+          csvField(c.label),
+          machineNumber(c.p),
+          machineNumber(c.q),
+          machineNumber(c.kl_forward),
+          machineNumber(c.kl_reverse),
+          c.share === null ? '' : machineNumber(c.share),
+        ].join(','),
+      );
     }
     return `${lines.join('\n')}\n`;
   }
@@ -28,9 +37,7 @@ export function formatCsv(result: KlResult): string {
 /** The command's own measure(s), bare, tab-separated on one line. */
 export function formatValue(result: KlResult): string {
   if (result.type === 'batch') return '';
-  const values = result.primary
-    .filter((name) => result.measures[name] !== undefined)
-    .map((name) => machineNumber(result.measures[name] as number));
+  const values = result.primary.filter((name) => result.measures[name] !== undefined).map((name) => machineNumber(result.measures[name] as number));
   return `${values.join('\t')}\n`;
 }
 

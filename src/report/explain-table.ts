@@ -2,8 +2,9 @@
  * `kl explain` as a table: per category p and q with bars, both KL terms, the share of
  * D(P‖Q) and a signed contribution bar.
  */
-import type { ExplainData, PairResult } from './schema.js';
+
 import { bar } from './bars.js';
+import type { ExplainData, PairResult } from './schema.js';
 import { type Block, displayNames, renderInputs, renderWarnings, type TableOptions } from './table.js';
 import { expression, humanNumber, plural } from './wording.js';
 

@@ -6,7 +6,7 @@
 import type { MeasureName } from '../measures/pair.js';
 import { histogram } from './bars.js';
 import type { BatchResult, ExplainData, KlResult, RunInfo, SummaryStats } from './schema.js';
-import { expression, humanNumber, measureUnit, MEASURE_TITLES } from './wording.js';
+import { expression, humanNumber, MEASURE_TITLES, measureUnit } from './wording.js';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -48,14 +48,20 @@ export function probabilityChart(explain: ExplainData, names: { p: string; q: st
   items.forEach((c, i) => {
     const y = 20 + i * ROW;
     parts.push(`<text class="label" x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(truncate(c.label))}</text>`);
-    parts.push(`<rect class="bar p" data-value="${c.p}" x="${LABEL_WIDTH}" y="${y + 3}" width="${(x(c.p) - LABEL_WIDTH).toFixed(2)}" height="9"><title>p = ${c.p}</title></rect>`);
-    parts.push(`<rect class="bar q" data-value="${c.q}" x="${LABEL_WIDTH}" y="${y + 12}" width="${(x(c.q) - LABEL_WIDTH).toFixed(2)}" height="9"><title>q = ${c.q}</title></rect>`);
+    parts.push(
+      `<rect class="bar p" data-value="${c.p}" x="${LABEL_WIDTH}" y="${y + 3}" width="${(x(c.p) - LABEL_WIDTH).toFixed(2)}" height="9"><title>p = ${c.p}</title></rect>`,
+    );
+    parts.push(
+      `<rect class="bar q" data-value="${c.q}" x="${LABEL_WIDTH}" y="${y + 12}" width="${(x(c.q) - LABEL_WIDTH).toFixed(2)}" height="9"><title>q = ${c.q}</title></rect>`,
+    );
   });
   const axisY = 20 + items.length * ROW + 4;
   parts.push(`<line class="axis" x1="${LABEL_WIDTH}" y1="16" x2="${LABEL_WIDTH}" y2="${axisY}"/>`);
   parts.push(`<line class="axis" x1="${LABEL_WIDTH}" y1="${axisY}" x2="${LABEL_WIDTH + plot}" y2="${axisY}"/>`);
   for (const tick of ticks) {
-    parts.push(`<line class="tick" x1="${x(tick)}" y1="${axisY}" x2="${x(tick)}" y2="${axisY + 5}"/><text class="tick-label" x="${x(tick)}" y="${axisY + 18}" text-anchor="middle">${humanNumber(tick)}</text>`);
+    parts.push(
+      `<line class="tick" x1="${x(tick)}" y1="${axisY}" x2="${x(tick)}" y2="${axisY + 5}"/><text class="tick-label" x="${x(tick)}" y="${axisY + 18}" text-anchor="middle">${humanNumber(tick)}</text>`,
+    );
   }
   parts.push(`<text class="axis-title" x="${LABEL_WIDTH + plot / 2}" y="${axisY + 34}" text-anchor="middle">probability</text>`);
   const legend = `<rect class="bar p" x="${LABEL_WIDTH}" y="2" width="10" height="10"/><text x="${LABEL_WIDTH + 14}" y="11">P = ${escapeHtml(truncate(names.p, 40))}</text><rect class="bar q" x="${LABEL_WIDTH + 320}" y="2" width="10" height="10"/><text x="${LABEL_WIDTH + 334}" y="11">Q = ${escapeHtml(truncate(names.q, 40))}</text>`;
@@ -82,7 +88,9 @@ export function contributionChart(explain: ExplainData, unit: string): string {
     const left = c.kl_forward < 0 ? zero - length : zero;
     const cls = infinite ? 'bar infinite' : c.kl_forward < 0 ? 'bar negative' : 'bar positive';
     parts.push(`<text class="label" x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(truncate(c.label))}</text>`);
-    parts.push(`<rect class="${cls}" data-value="${c.kl_forward}" x="${left.toFixed(2)}" y="${y + 4}" width="${length.toFixed(2)}" height="16"><title>${escapeHtml(c.label)}: p·log(p/q) = ${c.kl_forward} ${unit}</title></rect>`);
+    parts.push(
+      `<rect class="${cls}" data-value="${c.kl_forward}" x="${left.toFixed(2)}" y="${y + 4}" width="${length.toFixed(2)}" height="16"><title>${escapeHtml(c.label)}: p·log(p/q) = ${c.kl_forward} ${unit}</title></rect>`,
+    );
     if (infinite) parts.push(`<text class="value" x="${zero + length - 4}" y="${y + 16}" text-anchor="end">∞</text>`);
   });
   const axisY = 20 + items.length * ROW + 4;
@@ -91,7 +99,9 @@ export function contributionChart(explain: ExplainData, unit: string): string {
   for (const tick of ticks) {
     for (const signed of tick === 0 ? [0] : [-tick, tick]) {
       const x = zero + signed * scale;
-      parts.push(`<line class="tick" x1="${x}" y1="${axisY}" x2="${x}" y2="${axisY + 5}"/><text class="tick-label" x="${x}" y="${axisY + 18}" text-anchor="middle">${humanNumber(signed)}</text>`);
+      parts.push(
+        `<line class="tick" x1="${x}" y1="${axisY}" x2="${x}" y2="${axisY + 5}"/><text class="tick-label" x="${x}" y="${axisY + 18}" text-anchor="middle">${humanNumber(signed)}</text>`,
+      );
     }
   }
   parts.push(`<text class="axis-title" x="${zero}" y="${axisY + 34}" text-anchor="middle">p·log(p/q), ${escapeHtml(unit)} (negative: q &gt; p)</text>`);
@@ -119,13 +129,19 @@ export function histogramChart(result: BatchResult): string {
   const parts: string[] = [];
   shape.counts.forEach((count, i) => {
     const h = (count / countMax) * plotHeight;
-    parts.push(`<rect class="bar hist" data-count="${count}" x="${(left + i * binWidth + 1).toFixed(2)}" y="${(top + plotHeight - h).toFixed(2)}" width="${(binWidth - 2).toFixed(2)}" height="${h.toFixed(2)}"><title>${count} rows</title></rect>`);
+    parts.push(
+      `<rect class="bar hist" data-count="${count}" x="${(left + i * binWidth + 1).toFixed(2)}" y="${(top + plotHeight - h).toFixed(2)}" width="${(binWidth - 2).toFixed(2)}" height="${h.toFixed(2)}"><title>${count} rows</title></rect>`,
+    );
   });
   const axisY = top + plotHeight;
-  parts.push(`<line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${axisY}"/><line class="axis" x1="${left}" y1="${axisY}" x2="${left + plotWidth}" y2="${axisY}"/>`);
+  parts.push(
+    `<line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${axisY}"/><line class="axis" x1="${left}" y1="${axisY}" x2="${left + plotWidth}" y2="${axisY}"/>`,
+  );
   for (const tick of countTicks) {
     const y = axisY - (tick / countMax) * plotHeight;
-    parts.push(`<line class="tick" x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}"/><text class="tick-label" x="${left - 8}" y="${y + 4}" text-anchor="end">${tick}</text>`);
+    parts.push(
+      `<line class="tick" x1="${left - 5}" y1="${y}" x2="${left}" y2="${y}"/><text class="tick-label" x="${left - 8}" y="${y + 4}" text-anchor="end">${tick}</text>`,
+    );
   }
   for (const [value, anchor] of [
     [shape.low, 'start'],
@@ -140,10 +156,14 @@ export function histogramChart(result: BatchResult): string {
   ] as const) {
     if (!Number.isFinite(value)) continue;
     const x = xOf(value);
-    parts.push(`<line class="marker" data-marker="${name}" x1="${x}" y1="${top}" x2="${x}" y2="${axisY}"/><text class="marker-label" x="${x + 3}" y="${top + 10}">${name}</text>`);
+    parts.push(
+      `<line class="marker" data-marker="${name}" x1="${x}" y1="${top}" x2="${x}" y2="${axisY}"/><text class="marker-label" x="${x + 3}" y="${top + 10}">${name}</text>`,
+    );
   }
   const unit = measureUnit(result.worstBy, result.unit);
-  parts.push(`<text class="axis-title" x="${left + plotWidth / 2}" y="${axisY + 40}" text-anchor="middle">${escapeHtml(result.worstBy)} per row (${escapeHtml(unit)})</text>`);
+  parts.push(
+    `<text class="axis-title" x="${left + plotWidth / 2}" y="${axisY + 40}" text-anchor="middle">${escapeHtml(result.worstBy)} per row (${escapeHtml(unit)})</text>`,
+  );
   parts.push(`<text class="axis-title" transform="translate(14 ${top + plotHeight / 2}) rotate(-90)" text-anchor="middle">rows</text>`);
   return `<svg class="chart" data-chart="histogram" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="histogram of per-row ${escapeHtml(result.worstBy)}">${parts.join('')}</svg>`;
 }
@@ -164,7 +184,9 @@ function measuresTable(result: KlResult): string {
   const names = result.type === 'pair' ? result.measureNames.filter((n) => result.measures[n] !== undefined) : result.measureNames;
   if (result.type === 'pair') {
     for (const name of names) {
-      rows.push(`<tr><td><code>${name}</code></td><td>${escapeHtml(MEASURE_TITLES[name])}</td><td>${escapeHtml(expression(name, result.names))}</td><td class="num">${humanNumber(result.measures[name] as number)}</td><td>${escapeHtml(measureUnit(name, result.unit))}</td></tr>`);
+      rows.push(
+        `<tr><td><code>${name}</code></td><td>${escapeHtml(MEASURE_TITLES[name])}</td><td>${escapeHtml(expression(name, result.names))}</td><td class="num">${humanNumber(result.measures[name] as number)}</td><td>${escapeHtml(measureUnit(name, result.unit))}</td></tr>`,
+      );
     }
     return `<table><thead><tr><th>measure</th><th></th><th>computed</th><th>value</th><th>unit</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   }
@@ -193,14 +215,20 @@ function checksTable(checks: KlResult['checks']): string {
 
 export function renderHtml(result: KlResult, info?: RunInfo): string {
   const inputs = result.inputs
-    .map((input) => `<tr><td>${input.role.toUpperCase()}</td><td><code>${escapeHtml(input.source)}</code></td><td>${input.format}</td><td>${input.kind}</td><td class="num">${input.rows ?? 1}</td><td class="num">${input.categories}</td></tr>`)
+    .map(
+      (input) =>
+        `<tr><td>${input.role.toUpperCase()}</td><td><code>${escapeHtml(input.source)}</code></td><td>${input.format}</td><td>${input.kind}</td><td class="num">${input.rows ?? 1}</td><td class="num">${input.categories}</td></tr>`,
+    )
     .join('');
   const sections: string[] = [
     `<h1>kl report</h1>`,
     `<pre>${escapeHtml(info?.commandLine ?? result.commandLine ?? `kl ${result.command}`)}</pre>`,
     ...(info ? [`<p class="meta">kl ${escapeHtml(info.version)} · ${escapeHtml(info.generatedAt)}</p>`] : []),
     ...(result.checks.length > 0
-      ? [`<h2>Checks: ${result.checks.every((check) => check.passed) ? 'all passed' : `${result.checks.filter((check) => !check.passed).length} failed`}</h2>`, checksTable(result.checks)]
+      ? [
+          `<h2>Checks: ${result.checks.every((check) => check.passed) ? 'all passed' : `${result.checks.filter((check) => !check.passed).length} failed`}</h2>`,
+          checksTable(result.checks),
+        ]
       : []),
     `<h2>Inputs</h2><table><thead><tr><th></th><th>source</th><th>format</th><th>kind</th><th>rows</th><th>categories</th></tr></thead><tbody>${inputs}</tbody></table>`,
   ];

@@ -3,8 +3,8 @@
  * and every format sees the same numbers.
  */
 import type { MeasureName } from '../measures/pair.js';
-import { type RowStreamShape, csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './delimited.js';
-import { JsonRowChunks, formatJson, formatJsonChunks } from './json.js';
+import { csvRow, csvRowHeader, formatCsv, formatValue, type RowStreamShape, valueRow } from './delimited.js';
+import { formatJson, formatJsonChunks, JsonRowChunks } from './json.js';
 import type { KlResult, RowResult, RunInfo } from './schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value', 'markdown'] as const;

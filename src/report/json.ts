@@ -191,7 +191,8 @@ export class JsonRowChunks {
 export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks, info?: RunInfo): Generator<string> {
   // Rows rendered as they were computed stand for all of the batch's rows, which were not
   // kept: the count is the check that they are this result's.
-  const chunks = result.type === 'batch' && result.rowsMode === 'all' && result.rows === null && prerendered?.count === result.rowCount ? prerendered.chunks() : null;
+  const chunks =
+    result.type === 'batch' && result.rowsMode === 'all' && result.rows === null && prerendered?.count === result.rowCount ? prerendered.chunks() : null;
   if (result.type === 'pair' || ((!result.rows || result.rows.length === 0) && !chunks?.length)) {
     if (result.type === 'batch' && result.rowsMode === 'all' && result.rows === null) throw new Error('internal error: a batch printed without its rows');
     yield formatJson(result, info);

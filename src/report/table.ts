@@ -160,7 +160,6 @@ export function renderChecks(result: { checks: PairResult['checks'] }, options: 
  */
 export const CLI_TABLE_ROWS = 200;
 
-// biome-ignore lint: ESC is the point of this pattern.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 function lineWidth(line: string): number {

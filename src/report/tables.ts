@@ -7,7 +7,7 @@
 import { formatBatchTable } from './batch-table.js';
 import { formatExplainTable } from './explain-table.js';
 import type { KlResult } from './schema.js';
-import { PLAIN, type TableOptions, formatPairTable, markdownSurface, terminalSurface } from './table.js';
+import { formatPairTable, markdownSurface, PLAIN, type TableOptions, terminalSurface } from './table.js';
 
 function render(result: KlResult, surface: TableOptions): Iterable<string> {
   if (result.type === 'batch') return formatBatchTable(result, surface);

@@ -114,13 +114,18 @@ describe('batch of .npy logits (2 × 6 × 16 float32, folded to 12 rows)', () =>
   });
 
   it('csv streams a header and one line per row; value prints one number per row', () => {
-    const csv = runKl(['compare', ...LOGITS, '--format', 'csv']).stdout.trimEnd().split('\n');
+    const csv = runKl(['compare', ...LOGITS, '--format', 'csv'])
+      .stdout.trimEnd()
+      .split('\n');
     expect(csv).toHaveLength(13);
     expect(csv[0]?.startsWith('index,entropy_p,entropy_q,')).toBe(true);
     expect(csv[1]?.startsWith('0,')).toBe(true);
-    const values = runKl(['forward', ...LOGITS, '--format', 'value']).stdout.trimEnd().split('\n').map(Number);
+    const values = runKl(['forward', ...LOGITS, '--format', 'value'])
+      .stdout.trimEnd()
+      .split('\n')
+      .map(Number);
     expect(values).toHaveLength(12);
-    values.forEach((value, i) => expect(relativeError(value, reference.logits.rows[i]?.kl_forward as number)).toBeLessThan(1e-12));
+    for (const [i, value] of values.entries()) expect(relativeError(value, reference.logits.rows[i]?.kl_forward as number)).toBeLessThan(1e-12);
   });
 
   it('--temperature divides the logits of every row', () => {
@@ -150,7 +155,13 @@ describe('batch of probability rows', () => {
   });
 
   it('targets may be category labels (JSONL), matched against the header names', () => {
-    const report = runJson<BatchReport>(['forward', 'fixtures/batch/p_rows.csv', 'fixtures/batch/q_rows.csv', '--targets', 'fixtures/batch/targets_labels.jsonl']);
+    const report = runJson<BatchReport>([
+      'forward',
+      'fixtures/batch/p_rows.csv',
+      'fixtures/batch/q_rows.csv',
+      '--targets',
+      'fixtures/batch/targets_labels.jsonl',
+    ]);
     // NumPy: -log(P[arange(20), targets]).mean() and (P.argmax(1) == targets).mean()
     expect(relativeError((report.summary['nll_p'] as Record<string, number>)['mean'] as number, 1.5884681339889068)).toBeLessThan(1e-14);
     expect(report.summary['accuracy_p']).toBe(0.25);

@@ -29,7 +29,12 @@ describe('kl completion', () => {
     expect(complete(['kl', 'compare', '--to'])).toEqual(['--tolerance']);
     expect(complete(['kl', 'compare', '--format', ''])).toEqual(['table', 'json', 'csv', 'value', 'markdown']);
     expect(complete(['kl', 'compare', '--kind', 'lo'])).toEqual(['logits', 'logprobs']);
-    expect(complete(['kl', 'compare', 'fixtures/coin_'])).toEqual(['fixtures/coin_p.csv', 'fixtures/coin_p.json', 'fixtures/coin_q.csv', 'fixtures/coin_q.json']);
+    expect(complete(['kl', 'compare', 'fixtures/coin_'])).toEqual([
+      'fixtures/coin_p.csv',
+      'fixtures/coin_p.json',
+      'fixtures/coin_q.csv',
+      'fixtures/coin_q.json',
+    ]);
     expect(complete(['kl', 'compare', 'p.csv', '--targets', 'fixtures/batch/targets.n'])).toEqual(['fixtures/batch/targets.npy']);
   });
 

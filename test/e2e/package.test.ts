@@ -10,14 +10,18 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, fixturePath } from '../helpers/reference.js';
+import { fixturePath, ROOT } from '../helpers/reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kl-package-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' } });
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' },
+  });
 
 let tarball = '';
 const work = join(dir, 'work');
@@ -60,9 +64,12 @@ describe('the packed tarball', () => {
       "import { klDivergence, compare, readDistribution, distributionOf } from 'kl-divergence';",
       'const p = distributionOf(await readDistribution(process.argv[1]));',
       'const q = distributionOf(await readDistribution(process.argv[2]));',
-      "console.log(klDivergence([0.7, 0.3], [0.5, 0.5]), compare(p, q).measures.kl_forward);",
+      'console.log(klDivergence([0.7, 0.3], [0.5, 0.5]), compare(p, q).measures.kl_forward);',
     ].join('\n');
-    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, join(work, 'p.csv'), join(work, 'q.csv')], { cwd: project, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, join(work, 'p.csv'), join(work, 'q.csv')], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('0.08228287850505175 0.049219184376815536\n');
     // A TypeScript consumer type-checks against the shipped declarations, JSON types included.
@@ -80,7 +87,20 @@ describe('the packed tarball', () => {
     );
     const tsc = spawnSync(
       process.execPath,
-      [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', '--types', '', 'consumer.ts'],
+      [
+        join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+        '--noEmit',
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--skipLibCheck',
+        'false',
+        '--types',
+        '',
+        'consumer.ts',
+      ],
       { cwd: project, encoding: 'utf8' },
     );
     expect(tsc.stdout + tsc.stderr).toBe('');

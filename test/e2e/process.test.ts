@@ -60,7 +60,12 @@ describe('pipes and signals', () => {
   it('an error halfway through a batch: CSV keeps the rows already streamed, then exits 2', () => {
     const result = runKl(['compare', 'fixtures/bad/bad-row-batch.csv', 'fixtures/bad/uniform-batch.csv', '--format', 'csv']);
     expect(result.status).toBe(2);
-    expect(result.stdout.trimEnd().split('\n').map((line) => line.split(',')[0])).toEqual(['index', '0', '1', '2']);
+    expect(
+      result.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(',')[0]),
+    ).toEqual(['index', '0', '1', '2']);
     expect(result.stderr).toBe('kl: error: fixtures/bad/bad-row-batch.csv:5: column 1 ("a"): value "bad" is not a number\n');
   });
 

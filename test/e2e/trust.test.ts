@@ -4,7 +4,7 @@
  * happens to the output streams, and a gate never passes by accident.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,15 @@ describe('no file is ever lost', () => {
   });
 
   it('an unwritable --report fails before anything is printed', () => {
-    const result = runKl(['compare', 'fixtures/batch/p_rows.csv', 'fixtures/batch/q_rows.csv', '--format', 'csv', '--report', join(dir, 'no-such-dir', 'r.html')]);
+    const result = runKl([
+      'compare',
+      'fixtures/batch/p_rows.csv',
+      'fixtures/batch/q_rows.csv',
+      '--format',
+      'csv',
+      '--report',
+      join(dir, 'no-such-dir', 'r.html'),
+    ]);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('cannot write it: no such directory');
@@ -127,7 +135,9 @@ describe('exit codes mean what the README says, whatever happens to the streams'
       'set -o pipefail; node bin/kl.js compare fixtures/batch/p_rows.csv fixtures/batch/q_rows.csv --format csv --max kl_forward.mean=0.0001 | head -c 1 >/dev/null',
     );
     expect(result.status).toBe(1);
-    const passing = bash('set -o pipefail; node bin/kl.js compare fixtures/batch/p_rows.csv fixtures/batch/q_rows.csv --format csv --max kl_forward.mean=10 | head -c 1 >/dev/null');
+    const passing = bash(
+      'set -o pipefail; node bin/kl.js compare fixtures/batch/p_rows.csv fixtures/batch/q_rows.csv --format csv --max kl_forward.mean=10 | head -c 1 >/dev/null',
+    );
     expect(passing.status).toBe(0);
   });
 

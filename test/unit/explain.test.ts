@@ -4,12 +4,13 @@ import { explainPair } from '../../src/compute/explain.js';
 import { NATS } from '../../src/measures/base.js';
 import { contributions } from '../../src/measures/contributions.js';
 import { klDivergence } from '../../src/measures/divergence.js';
+import { compensatedSum } from '../../src/measures/sum.js';
 import { histogram } from '../../src/report/bars.js';
 import { contributionChart, escapeHtml, niceTicks, probabilityChart } from '../../src/report/html.js';
-import { compensatedSum } from '../../src/measures/sum.js';
 
 const distribution = (n: number) =>
-  fc.array(fc.oneof(fc.constant(0), fc.double({ min: 1e-9, max: 1, noNaN: true })), { minLength: n, maxLength: n })
+  fc
+    .array(fc.oneof(fc.constant(0), fc.double({ min: 1e-9, max: 1, noNaN: true })), { minLength: n, maxLength: n })
     .filter((w) => w.some((x) => x > 0))
     .map((w) => {
       const a = Float64Array.from(w);

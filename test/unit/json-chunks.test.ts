@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compare } from '../../src/cli/commands/compare.js';
 import { buildRequest } from '../../src/cli/options.js';
 import { runRequest } from '../../src/compute/run.js';
-import { JsonRowChunks, formatJson, formatJsonChunks } from '../../src/report/json.js';
+import { formatJson, formatJsonChunks, JsonRowChunks } from '../../src/report/json.js';
 import type { KlResult } from '../../src/report/schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kl-json-chunks-'));

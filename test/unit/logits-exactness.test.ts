@@ -54,7 +54,7 @@ describe('near-identical 32000-category float32 logits', () => {
     const width = 32000;
     const matrix = (side: 'p_f32_base64' | 'q_f32_base64') => {
       const data = new Float32Array(reference.rows.length * width);
-      reference.rows.forEach((row, i) => data.set(float32s(row[side]), i * width));
+      for (const [i, row] of reference.rows.entries()) data.set(float32s(row[side]), i * width);
       return npyBytes(data, [reference.rows.length, width]);
     };
     writeFileSync(join(dir, 'ref.npy'), matrix('p_f32_base64'));

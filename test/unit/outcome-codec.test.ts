@@ -44,13 +44,15 @@ describe('outcome codec', () => {
         const picked = outcomes.map((o) => ({ ...o, row: { ...o.row, measures: Object.fromEntries(names.map((name) => [name, o.row.measures[name]])) } }));
         const decoded = [...decodeOutcomes(encodeOutcomes(picked, names), names)];
         expect(decoded).toEqual(picked);
-        decoded.forEach((d, i) => names.forEach((name) => expect(Object.is(d.row.measures[name], picked[i]!.row.measures[name])).toBe(true)));
+        for (const [i, d] of decoded.entries()) for (const name of names) expect(Object.is(d.row.measures[name], picked[i]!.row.measures[name])).toBe(true);
       }),
     );
   });
 
   it('refuses rows with targets, which workers never compute', () => {
     const row = { index: 0, line: 1, measures: { kl_forward: 0 }, targets: { target: 0, nll_p: 0, nll_q: 0, delta_p: 0, correct_p: true, correct_q: true } };
-    expect(() => encodeOutcomes([{ row, pOnly: false, qOnly: false, pWidth: 1, qWidth: 1, pRescaled: false, qRescaled: false }], ['kl_forward'])).toThrow(/targets/);
+    expect(() => encodeOutcomes([{ row, pOnly: false, qOnly: false, pWidth: 1, qWidth: 1, pRescaled: false, qRescaled: false }], ['kl_forward'])).toThrow(
+      /targets/,
+    );
   });
 });

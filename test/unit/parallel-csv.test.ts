@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRequest } from '../../src/cli/options.js';
 import { compare } from '../../src/cli/commands/compare.js';
 import { entropy } from '../../src/cli/commands/entropy.js';
+import { buildRequest } from '../../src/cli/options.js';
 import type { RowRange } from '../../src/compute/batch-worker.js';
 import { CsvSegments, planCsvSegments } from '../../src/compute/parallel-csv.js';
 import type { Segment } from '../../src/compute/remote-rows.js';
@@ -26,7 +26,8 @@ function file(name: string, text: string): string {
 }
 
 /** Rows whose cells say which row they are, so a lost or repeated row shows. */
-const rows = (count: number, digits = 4): string[] => Array.from({ length: count }, (_, i) => [0, 1, 2, 3].map((j) => (i * 4 + j + 1).toFixed(digits)).join(','));
+const rows = (count: number, digits = 4): string[] =>
+  Array.from({ length: count }, (_, i) => [0, 1, 2, 3].map((j) => (i * 4 + j + 1).toFixed(digits)).join(','));
 
 function pairOf(pPath: string, qPath: string, options: Record<string, unknown> = {}, spec = compare) {
   const { request } = buildRequest(spec, pPath, qPath, { format: 'json', ...options });
@@ -47,7 +48,8 @@ function segmentsOf(pPath: string, qPath: string, maxBytes: number, maxRows?: nu
 async function read(range: RowRange): Promise<string[]> {
   if (range.format !== 'csv') throw new Error('csv ranges only');
   const out: string[] = [];
-  for await (const row of fastRows(Buffer.alloc(0), fileChunks(range.path, range.start, range.end), range.context)) out.push(`${row.line}: ${[...row.values].join(' ')}`);
+  for await (const row of fastRows(Buffer.alloc(0), fileChunks(range.path, range.start, range.end), range.context))
+    out.push(`${row.line}: ${[...row.values].join(' ')}`);
   return out;
 }
 

@@ -6,8 +6,8 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildRequest } from '../../src/cli/options.js';
 import { compare } from '../../src/cli/commands/compare.js';
+import { buildRequest } from '../../src/cli/options.js';
 import { planParallelNpy } from '../../src/compute/parallel-npy.js';
 import { MAX_QUEUED_ROWS } from '../../src/compute/remote-rows.js';
 

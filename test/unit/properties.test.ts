@@ -4,15 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BITS, logBase, NATS, toBase } from '../../src/measures/base.js';
-import {
-  crossEntropy,
-  entropy,
-  hellinger,
-  jsDistance,
-  jsDivergence,
-  klDivergence,
-  totalVariation,
-} from '../../src/measures/divergence.js';
+import { crossEntropy, entropy, hellinger, jsDistance, jsDivergence, klDivergence, totalVariation } from '../../src/measures/divergence.js';
 import { computeMeasures } from '../../src/measures/pair.js';
 import { compensatedSum } from '../../src/measures/sum.js';
 
@@ -36,7 +28,12 @@ const pair = fc.integer({ min: 1, max: 40 }).chain((n) => fc.tuple(distribution(
 /** Q with full support, so every measure is finite. */
 const fullSupportPair = fc
   .integer({ min: 1, max: 40 })
-  .chain((n) => fc.tuple(distribution(n), distribution(n).map((q) => q.map((value) => value + 1e-3))))
+  .chain((n) =>
+    fc.tuple(
+      distribution(n),
+      distribution(n).map((q) => q.map((value) => value + 1e-3)),
+    ),
+  )
   .map(([p, q]) => {
     const total = compensatedSum(q);
     return [p, q.map((value) => value / total)] as const;
@@ -62,9 +59,7 @@ describe('laws of the measures', () => {
   });
 
   it('H(P,Q) = H(P) + KL(P‖Q) to rounding', () => {
-    fc.assert(
-      fc.property(fullSupportPair, ([p, q]) => close(crossEntropy(p, q), entropy(p) + klDivergence(p, q))),
-    );
+    fc.assert(fc.property(fullSupportPair, ([p, q]) => close(crossEntropy(p, q), entropy(p) + klDivergence(p, q))));
   });
 
   it('H(P,Q) and KL(P‖Q) are infinite together', () => {
@@ -96,9 +91,7 @@ describe('laws of the measures', () => {
   });
 
   it('every measure is invariant under a permutation of the categories', () => {
-    const permuted = pair.chain(([p, q]) =>
-      fc.shuffledSubarray([...p.keys()], { minLength: p.length, maxLength: p.length }).map((order) => ({ p, q, order })),
-    );
+    const permuted = pair.chain(([p, q]) => fc.shuffledSubarray([...p.keys()], { minLength: p.length, maxLength: p.length }).map((order) => ({ p, q, order })));
     fc.assert(
       fc.property(permuted, ({ p, q, order }) => {
         const pp = Float64Array.from(order, (i) => p[i] as number);
@@ -130,7 +123,12 @@ describe('the fused kernel agrees with the reference definitions', () => {
   it('every measure within 1e-13 relative (or both infinite)', () => {
     fc.assert(
       fc.property(pair, ([p, q]) => {
-        const fused = computeMeasures(p, q, ['entropy_p', 'entropy_q', 'cross_entropy_pq', 'cross_entropy_qp', 'kl_forward', 'kl_reverse', 'js_divergence', 'total_variation', 'hellinger'], NATS);
+        const fused = computeMeasures(
+          p,
+          q,
+          ['entropy_p', 'entropy_q', 'cross_entropy_pq', 'cross_entropy_qp', 'kl_forward', 'kl_reverse', 'js_divergence', 'total_variation', 'hellinger'],
+          NATS,
+        );
         const reference = {
           entropy_p: entropy(p),
           entropy_q: entropy(q),

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { KlError } from '../../src/errors.js';
 import { alignPair } from '../../src/io/align.js';
 import { readDelimited } from '../../src/io/delimited.js';
-import { readDelimitedRecords } from '../../src/io/streams.js';
 import { sniffFormat } from '../../src/io/detect.js';
 import { readJson, readJsonl } from '../../src/io/json-input.js';
 import { parseJson } from '../../src/io/json-parse.js';
 import { parseCell } from '../../src/io/numbers.js';
 import { readInput } from '../../src/io/read.js';
+import { readDelimitedRecords } from '../../src/io/streams.js';
 import type { ReadOptions } from '../../src/io/types.js';
 import { asBatch, asDistribution, collectRows, streamOf } from '../helpers/streams.js';
 
@@ -103,7 +103,11 @@ describe('CSV layouts', () => {
     const batch = asBatch(await readCsv('a,b\n0.1,0.9\n0.5,0.5\n0.3,0.7\n'));
     expect(batch.columns).toEqual(['a', 'b']);
     const rows = await collectRows(batch);
-    expect(rows.map((row) => Array.from(row.values))).toEqual([[0.1, 0.9], [0.5, 0.5], [0.3, 0.7]]);
+    expect(rows.map((row) => Array.from(row.values))).toEqual([
+      [0.1, 0.9],
+      [0.5, 0.5],
+      [0.3, 0.7],
+    ]);
     expect(rows.map((row) => row.line)).toEqual([2, 3, 4]);
   });
   it('--no-header reads a non-numeric-looking first row as data (and fails on it)', async () => {

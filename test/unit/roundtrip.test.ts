@@ -5,9 +5,9 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { readDelimited } from '../../src/io/delimited.js';
-import { readDelimitedRecords } from '../../src/io/streams.js';
 import { readJson, readJsonl } from '../../src/io/json-input.js';
 import { readNpy } from '../../src/io/npy.js';
+import { readDelimitedRecords } from '../../src/io/streams.js';
 import type { RawInput } from '../../src/io/types.js';
 import { collectRows, streamOf } from '../helpers/streams.js';
 
@@ -42,12 +42,16 @@ function sameNumbers(actual: ArrayLike<number>, expected: readonly number[]): bo
 
 async function delimited(text: string, delimiter: string, labelColumn?: string): Promise<RawInput> {
   const records = readDelimitedRecords(streamOf(text), delimiter, 'rt');
-  return readDelimited(records, { header: 'auto', ...(labelColumn ? { labelColumn } : {}) }, { source: 'rt', format: delimiter === ',' ? 'csv' : 'tsv', columnFlag: '--p-col' });
+  return readDelimited(
+    records,
+    { header: 'auto', ...(labelColumn ? { labelColumn } : {}) },
+    { source: 'rt', format: delimiter === ',' ? 'csv' : 'tsv', columnFlag: '--p-col' },
+  );
 }
 
 function npyBytes(values: readonly number[], shape: number[]): Uint8Array {
   let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header = header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ') + '\n';
+  header = `${header.padEnd(Math.ceil((header.length + 11) / 64) * 64 - 11, ' ')}\n`;
   const out = new Uint8Array(10 + header.length + values.length * 8);
   out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
   new DataView(out.buffer).setUint16(8, header.length, true);

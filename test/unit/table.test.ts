@@ -22,12 +22,18 @@ const cell = fc.oneof(
 describe('drawTable', () => {
   it('draws what cli-table3 draws: any cells, colours, several lines, either alignment', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 6 }), fc.infiniteStream(cell), fc.infiniteStream(fc.boolean()), (columns, rowCount, cells, rights) => {
-        const head = Array.from({ length: columns }, () => cells.next().value as string);
-        const rows = Array.from({ length: rowCount }, () => Array.from({ length: columns }, () => cells.next().value as string));
-        const alignments = head.map(() => ((rights.next().value as boolean) ? 'right' : 'left') as 'left' | 'right');
-        expect(drawTable(head, rows, alignments)).toBe(cliTable3(head, rows, alignments));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 6 }),
+        fc.infiniteStream(cell),
+        fc.infiniteStream(fc.boolean()),
+        (columns, rowCount, cells, rights) => {
+          const head = Array.from({ length: columns }, () => cells.next().value as string);
+          const rows = Array.from({ length: rowCount }, () => Array.from({ length: columns }, () => cells.next().value as string));
+          const alignments = head.map(() => ((rights.next().value as boolean) ? 'right' : 'left') as 'left' | 'right');
+          expect(drawTable(head, rows, alignments)).toBe(cliTable3(head, rows, alignments));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -4,8 +4,7 @@ export const crossEntropy: CommandSpec = {
   name: 'cross-entropy',
   summary: 'cross-entropy H(P,Q) = −Σ p·log q',
   description:
-    'The expected cost of coding samples of P with a code built for Q: H(P,Q) = H(P) + D(P‖Q). ' +
-    'Infinite when some category has p > 0 and q = 0.',
+    'The expected cost of coding samples of P with a code built for Q: H(P,Q) = H(P) + D(P‖Q). ' + 'Infinite when some category has p > 0 and q = 0.',
   measureNames: ['cross_entropy_pq'],
   primary: ['cross_entropy_pq'],
   pairwise: true,

@@ -4,8 +4,7 @@ export const reverse: CommandSpec = {
   name: 'reverse',
   summary: 'reverse KL divergence D(Q‖P) = Σ q·log(q/p)',
   description:
-    'The Kullback–Leibler divergence with the arguments swapped: D(Q‖P). Same as ' +
-    '`kl forward Q P`, but the inputs keep their roles in the output.',
+    'The Kullback–Leibler divergence with the arguments swapped: D(Q‖P). Same as ' + '`kl forward Q P`, but the inputs keep their roles in the output.',
   measureNames: ['kl_reverse'],
   primary: ['kl_reverse'],
   pairwise: true,
