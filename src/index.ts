@@ -26,16 +26,16 @@ export type { InputFormat } from './io/detect.js';
 export type { MeasureName } from './measures/pair.js';
 export type { Kind } from './measures/prepare.js';
 export type {
-  CheckResult,
-  InputSummary,
   JsonBatchReport,
+  JsonCheck,
   JsonContribution,
+  JsonInput,
   JsonNumber,
   JsonPairReport,
   JsonRow,
   JsonStats,
-  SupportSummary,
-  Warning,
+  JsonSupport,
+  JsonWarning,
 } from './report/schema.js';
 
 /**

@@ -14,7 +14,7 @@ import { BANS, BITS, type LogBase, logBase, NATS } from '../measures/base.js';
 import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
 import { STAT_NAMES } from '../measures/stats.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
-import { BATCH_SCALARS } from '../report/schema.js';
+import { BATCH_SCALARS } from '../result.js';
 import type { CommandSpec } from './commands/spec.js';
 
 /** Option values as commander hands them over: strings, booleans, arrays. */
@@ -294,7 +294,7 @@ export function buildRequest(
   validateCheckNames(checks, spec, options.targets !== undefined, spec.pairwise && q !== null);
 
   const report = options.report;
-  if (report !== undefined && spec.name !== 'compare' && spec.name !== 'explain') {
+  if (report !== undefined && !spec.reportable) {
     throw new UsageError('report-unsupported', `--report works with kl compare and kl explain, not kl ${spec.name}`);
   }
   if (report !== undefined && !/\.html?$/i.test(report)) {
@@ -317,6 +317,7 @@ export function buildRequest(
     batch: { rows: (options.rows as RowsMode | undefined) ?? defaultRows, worst },
     request: {
       command: spec.name,
+      view: spec.view,
       measureNames: [...spec.measureNames],
       primary: [...spec.primary],
       p,
@@ -327,10 +328,10 @@ export function buildRequest(
       base: parseBase(options.base ?? 'e'),
       checks,
       targets: options.targets ?? null,
-      explain:
-        spec.name === 'explain'
+      contributions:
+        spec.view === 'explain'
           ? { top: parseCount(options.top ?? '20', '--top'), row: options.row === undefined ? 'worst' : parseCount(options.row, '--row') }
-          : options.report !== undefined && spec.name === 'compare'
+          : options.report !== undefined
             ? { top: 20, row: 'worst' }
             : null,
       report: report ?? null,

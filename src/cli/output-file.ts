@@ -11,8 +11,8 @@
  */
 import { chmodSync, closeSync, openSync, renameSync, type Stats, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { escapeForTerminal } from '../display.js';
 import { UsageError } from '../errors.js';
-import { escapeForTerminal } from '../report/display.js';
 import type { TextSink } from './program.js';
 
 /** Temporary files not yet renamed or removed: removed on any exit, Ctrl-C included. */

@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runRequest } from '../compute/run.js';
+import { displayText, escapeOneLine } from '../display.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
-import { displayText, escapeOneLine } from '../report/display.js';
 import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
-import type { RowResult, RunInfo } from '../report/schema.js';
 import { machineNumber } from '../report/wording.js';
+import type { RowResult, RunInfo } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
@@ -136,7 +136,7 @@ async function runMeasureCommand(
     // CSV and value output stream batch rows as they are computed; JSON renders them as they
     // are computed (when it prints them all) and prints them at the end; tables wait. Explain
     // prints one document about one row, so its rows never stream.
-    const streams = request.command !== 'explain';
+    const streams = request.view !== 'explain';
     const prerendered = streams && batch.rows === 'all' ? formatter.prerender?.(request.measureNames) : undefined;
     const onRow =
       streams && formatter.rows
@@ -218,8 +218,8 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
       .addHelpText('after', `\nExamples:\n${spec.examples.map((example) => `  $ ${example}`).join('\n')}\n${EPILOG}`);
     if (complete.has(spec)) {
       addSharedOptions(command);
-      if (spec.name === 'compare' || spec.name === 'explain') addReportOption(command);
-      if (spec.name === 'explain') addExplainOptions(command);
+      if (spec.reportable) addReportOption(command);
+      if (spec.view === 'explain') addExplainOptions(command);
     }
     command.action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
       setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io, argv));

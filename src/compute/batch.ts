@@ -3,6 +3,8 @@
  * stays in memory is one float64 per row per summarised value (for the percentiles), the
  * worst rows, and the rows the output asked to keep.
  */
+
+import { plural } from '../display.js';
 import { InputError } from '../errors.js';
 import { alignByLabel } from '../io/align.js';
 import type { Target } from '../io/targets.js';
@@ -11,8 +13,7 @@ import { toBase } from '../measures/base.js';
 import { computeMeasures, type MeasureName } from '../measures/pair.js';
 import { Scratch } from '../measures/prepare.js';
 import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
-import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type SummaryStats, type Warning } from '../report/schema.js';
-import { plural } from '../report/wording.js';
+import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type SummaryStats, type Warning } from '../result.js';
 import { evaluateChecks, RowCountChecks } from './checks.js';
 import { measureAligned } from './pair.js';
 import { prepareOrThrow } from './prepare-input.js';
@@ -527,6 +528,7 @@ export async function computeBatch(
     kept,
     // The column the statistics were taken from; nothing writes to it any more.
     rankValues,
+    contributions: null,
     commandLine: request.commandLine,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { STAT_NAMES } from '../measures/stats.js';
-import type { CheckResult } from '../report/schema.js';
+import type { CheckResult } from '../result.js';
 import type { CheckSpec } from './request.js';
 
 /** Parses `NAME=VALUE` as given to --max/--min. */

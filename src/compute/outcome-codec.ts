@@ -11,7 +11,7 @@
  * have no encoding.
  */
 import type { MeasureName } from '../measures/pair.js';
-import type { RowResult } from '../report/schema.js';
+import type { RowResult } from '../result.js';
 import type { RowOutcome } from './batch.js';
 
 const RECORD_HEAD = 5;

@@ -2,17 +2,17 @@
  * One pair of distributions: read → prepare each side → align → smooth → measure.
  * Returns a PairResult; never prints.
  */
+
+import { displayText, plural } from '../display.js';
 import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
 import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/pair.js';
 import { smooth } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
-import { displayText } from '../report/display.js';
-import type { InputSummary, PairResult, Role, SupportSummary, Warning } from '../report/schema.js';
-import { BATCH_SCALARS } from '../report/schema.js';
-import { plural } from '../report/wording.js';
+import type { ExplainResult, InputSummary, PairResult, Role, SupportSummary, Warning } from '../result.js';
+import { BATCH_SCALARS } from '../result.js';
 import { evaluateChecks, pairCheckValue, RowCountChecks } from './checks.js';
-import { explainPair } from './explain.js';
+import { explainPair } from './explanation.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
 
@@ -115,7 +115,7 @@ export function measureAligned(
   return { measures, pOnly, qOnly, p: pProbs, q: qProbs };
 }
 
-export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDistribution | null): PairResult {
+export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDistribution | null): PairResult | ExplainResult {
   const p = prepareSide(pRaw, request.p, 'p', request);
   const q = qRaw && request.q ? prepareSide(qRaw, request.q, 'q', request) : null;
   const names = { p: p.raw.source, q: q?.raw.source ?? null };
@@ -126,7 +126,8 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
     const measures = computeMeasures(p.probs, p.probs, ['entropy_p'], request.base);
     if (q) measures.entropy_q = computeMeasures(q.probs, q.probs, ['entropy_p'], request.base).entropy_p as number;
     const measureNames = request.measureNames.filter((name) => measures[name] !== undefined);
-    const result: PairResult = {
+    new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
+    return {
       type: 'pair',
       ...base,
       inputs: q ? [p.summary, q.summary] : [p.summary],
@@ -135,15 +136,14 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
       primary: request.primary.filter((name) => measures[name] !== undefined),
       support: null,
       warnings: [],
-      checks: [],
+      checks: evaluateChecks(
+        request.checks,
+        (name) => pairCheckValue(name, measures, new Map()),
+        () => measureNames,
+      ),
+      contributions: null,
+      commandLine: request.commandLine,
     };
-    new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
-    result.checks = evaluateChecks(
-      request.checks,
-      (name) => pairCheckValue(name, measures, new Map()),
-      () => measureNames,
-    );
-    return result;
   }
 
   const aligned = alignPair(
@@ -159,15 +159,13 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
     { labels: aligned.labels, p: pProbs, q: qProbs },
     request.smooth === 0,
   );
-  const explain = request.explain ? explainPair(pProbs, qProbs, aligned.labels, request.base, request.explain.top, null) : undefined;
+  const explain = request.contributions ? explainPair(pProbs, qProbs, aligned.labels, request.base, request.contributions.top, null) : null;
   // A pair is a batch of one row: the same checks apply (top1_agreement is 1 or 0).
   new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
   const scalars = new Map([['top1_agreement', argmax(pProbs) === argmax(qProbs) ? 1 : 0]]);
-  return {
-    ...(explain ? { explain } : {}),
-    commandLine: request.commandLine,
-    type: 'pair',
+  const shared = {
     ...base,
+    commandLine: request.commandLine,
     inputs: [p.summary, q.summary],
     measureNames: [...request.measureNames],
     measures,
@@ -180,4 +178,6 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
       () => [...request.measureNames],
     ),
   };
+  if (request.view === 'explain' && explain) return { type: 'explain', ...shared, explain, batch: null };
+  return { type: 'pair', ...shared, contributions: explain };
 }

@@ -162,7 +162,7 @@ function csvFormat(input: InputRequest): 'csv' | 'tsv' | null {
  */
 export function planCsvSegments(request: Request, minBytes = MIN_BYTES): CsvPair | null {
   const q = request.q;
-  if (!q || !request.pairwise || request.targets !== null || request.explain !== null) return null;
+  if (!q || !request.pairwise || request.targets !== null || request.contributions !== null) return null;
   if (isStdin(request.p.path) || isStdin(q.path)) return null;
   const pFormat = csvFormat(request.p);
   const qFormat = csvFormat(q);

@@ -43,7 +43,7 @@ async function completeMatrix(path: string, source: string): Promise<{ header: N
 
 export async function planParallelNpy(request: Request): Promise<ParallelPlan | null> {
   const q = request.q;
-  if (!q || request.targets !== null || request.explain !== null || request.p.read.fastPath === false) return null;
+  if (!q || request.targets !== null || request.contributions !== null || request.p.read.fastPath === false) return null;
   for (const input of [request.p, q]) {
     if (isStdin(input.path) || (input.format ?? formatFromExtension(input.path)) !== 'npy') return null;
   }

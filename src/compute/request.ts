@@ -39,8 +39,13 @@ export interface CheckSpec {
   limit: number;
 }
 
+/** What a command shows: the measures, or every category's contribution to them. */
+export type View = 'measures' | 'explain';
+
 export interface Request {
+  /** The command's name, as printed in JSON. */
   command: string;
+  view: View;
   /** Measures to compute and show, in display order. */
   measureNames: MeasureName[];
   /** What `--format value` prints. */
@@ -56,8 +61,8 @@ export interface Request {
   checks: CheckSpec[];
   /** --targets FILE: one class per row (index or label), or null. */
   targets: string | null;
-  /** Per-category contributions (explain, or compare --report): how many to list, and which batch row. */
-  explain: { top: number; row: number | 'worst' } | null;
+  /** Per-category contributions (the explain view, or the charts of --report): how many to list, and which batch row. */
+  contributions: { top: number; row: number | 'worst' } | null;
   /** --report FILE.html, or null. */
   report: string | null;
   /** The command line as typed, for the HTML report. */

@@ -5,9 +5,9 @@ import { distributionAsBatch, readInput } from '../io/read.js';
 import { isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
 import { readTargets } from '../io/targets.js';
 import type { RawInput } from '../io/types.js';
-import type { KlResult } from '../report/schema.js';
+import type { KlResult } from '../result.js';
 import { type BatchOptions, computeBatch } from './batch.js';
-import { explainBatchRow, explainPair } from './explain.js';
+import { explainBatchRow, explainPair } from './explanation.js';
 import { computePair } from './pair.js';
 import { planParallelCsv } from './parallel-csv.js';
 import { planParallelNpy } from './parallel-npy.js';
@@ -46,7 +46,7 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
   // One distribution against a batch: a pair is a batch of one row, so this works when the
   // batch has one row, and otherwise fails with both row counts (computeRows).
   const targets = request.targets === null ? null : { iterator: await readTargets(request.targets, provider), source: request.targets };
-  const wantsRow = request.explain !== null && request.pairwise && q !== null;
+  const wantsRow = request.contributions !== null && request.pairwise && q !== null;
   const batch = await computeBatch(
     request,
     {
@@ -54,11 +54,14 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
       q: q === null ? null : q.shape === 'batch' ? q : distributionAsBatch(q),
       targets,
     },
-    { ...batchOptions, ...(wantsRow ? { keep: request.explain?.row ?? 'worst' } : {}) },
+    { ...batchOptions, ...(wantsRow ? { keep: request.contributions?.row ?? 'worst' } : {}) },
   );
-  if (request.command === 'explain') return explainBatchRow(request, batch);
-  if (wantsRow && batch.kept && request.explain) {
-    batch.explain = explainPair(batch.kept.p, batch.kept.q, batch.kept.labels, request.base, request.explain.top, { index: batch.kept.index, reason: 'worst' });
+  if (request.view === 'explain') return explainBatchRow(request, batch);
+  if (wantsRow && batch.kept && request.contributions) {
+    batch.contributions = explainPair(batch.kept.p, batch.kept.q, batch.kept.labels, request.base, request.contributions.top, {
+      index: batch.kept.index,
+      reason: 'worst',
+    });
   }
   return batch;
 }

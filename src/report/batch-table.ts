@@ -3,9 +3,9 @@
  * scalars, the worst rows, and every row with --rows all.
  */
 import type { MeasureName } from '../measures/pair.js';
+import type { BatchResult, RowResult, SummaryStats } from '../result.js';
 import { histogram, markerLine } from './bars.js';
-import type { BatchResult, RowResult, SummaryStats } from './schema.js';
-import { type Block, renderChecks, renderInputs, renderWarnings, type TableOptions } from './table.js';
+import { type Block, renderChecks, renderInputs, renderWarnings, type TableOptions } from './surface.js';
 import { expression, humanNumber, measureUnit } from './wording.js';
 
 const ROW_COLUMNS_FOR_COMPARE: readonly MeasureName[] = ['kl_forward', 'kl_reverse', 'js_divergence', 'total_variation'];

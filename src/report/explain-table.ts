@@ -3,10 +3,11 @@
  * D(P‖Q) and a signed contribution bar.
  */
 
+import { plural } from '../display.js';
+import type { ExplainResult } from '../result.js';
 import { bar } from './bars.js';
-import type { ExplainData, PairResult } from './schema.js';
-import { type Block, displayNames, renderInputs, renderWarnings, type TableOptions } from './table.js';
-import { expression, humanNumber, plural } from './wording.js';
+import { type Block, displayNames, renderInputs, renderWarnings, type TableOptions } from './surface.js';
+import { expression, humanNumber } from './wording.js';
 
 const BAR_WIDTH = 12;
 
@@ -15,14 +16,14 @@ function shareText(share: number | null): string {
   return `${(share * 100).toFixed(Math.abs(share) < 0.1 ? 2 : 1)}%`;
 }
 
-export function formatExplainTable(result: PairResult & { explain: ExplainData }, options: TableOptions): Iterable<string> {
+export function formatExplainTable(result: ExplainResult, options: TableOptions): Iterable<string> {
   const { paint } = options;
   const { explain } = result;
   const names = displayNames(result.names, options);
   const lines: Block[] = [...renderInputs(result.inputs, options)];
   if (explain.row !== null) {
     const why = explain.rowReason === 'worst' ? `the row with the largest ${expression('kl_forward', { p: 'P', q: 'Q' })}` : 'chosen with --row';
-    lines.push(paint.bold(`Row ${explain.row} of ${result.rowCount ?? '?'} (rows count from 0): ${why}`));
+    lines.push(paint.bold(`Row ${explain.row} of ${result.batch?.rowCount ?? '?'} (rows count from 0): ${why}`));
   }
   const forward = result.measures.kl_forward as number;
   const reverse = result.measures.kl_reverse as number;

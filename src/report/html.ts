@@ -4,8 +4,8 @@
  * Pure: (result) → string. Every piece of user text (labels, paths) is escaped.
  */
 import type { MeasureName } from '../measures/pair.js';
+import type { BatchResult, ExplainData, KlResult, RunInfo, SummaryStats } from '../result.js';
 import { histogram } from './bars.js';
-import type { BatchResult, ExplainData, KlResult, RunInfo, SummaryStats } from './schema.js';
 import { expression, humanNumber, MEASURE_TITLES, measureUnit } from './wording.js';
 
 export function escapeHtml(text: string): string {
@@ -181,8 +181,8 @@ svg text{font:11px system-ui,sans-serif;fill:#1d2430}.axis,.tick{stroke:#556070;
 
 function measuresTable(result: KlResult): string {
   const rows: string[] = [];
-  const names = result.type === 'pair' ? result.measureNames.filter((n) => result.measures[n] !== undefined) : result.measureNames;
-  if (result.type === 'pair') {
+  const names = result.type !== 'batch' ? result.measureNames.filter((n) => result.measures[n] !== undefined) : result.measureNames;
+  if (result.type !== 'batch') {
     for (const name of names) {
       rows.push(
         `<tr><td><code>${name}</code></td><td>${escapeHtml(MEASURE_TITLES[name])}</td><td>${escapeHtml(expression(name, result.names))}</td><td class="num">${humanNumber(result.measures[name] as number)}</td><td>${escapeHtml(measureUnit(name, result.unit))}</td></tr>`,
@@ -238,15 +238,16 @@ export function renderHtml(result: KlResult, info?: RunInfo): string {
     if (scalars) sections.push(`<table><tbody>${scalars}</tbody></table>`);
     sections.push(`<h2>Distribution of ${escapeHtml(result.worstBy)} across rows</h2>`, histogramChart(result));
   } else {
-    const title = result.explain?.row != null ? ` of row ${result.explain.row}` : '';
+    const title = result.type === 'explain' && result.explain.row !== null ? ` of row ${result.explain.row}` : '';
     sections.push(`<h2>Measures${escapeHtml(title)} (unit: ${escapeHtml(result.unit)})</h2>`, measuresTable(result));
-    if (result.batch) {
+    if (result.type === 'explain' && result.batch) {
       // kl explain on a batch: the row in the context of all rows.
       sections.push(`<h2>Measures over all ${result.batch.rowCount} rows</h2>`, measuresTable(result.batch));
       sections.push(`<h2>Distribution of ${escapeHtml(result.batch.worstBy)} across rows</h2>`, histogramChart(result.batch));
     }
   }
-  const explain = result.explain;
+  // The charts: the explained pair or row, or the contributions kept for compare --report.
+  const explain = result.type === 'explain' ? result.explain : result.contributions;
   if (explain) {
     const which = explain.row === null ? '' : ` — row ${explain.row}${explain.rowReason === 'worst' ? ', the one with the largest D(P‖Q)' : ''}`;
     const names = { p: result.names.p, q: result.names.q ?? 'Q' };

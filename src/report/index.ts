@@ -3,9 +3,9 @@
  * and every format sees the same numbers.
  */
 import type { MeasureName } from '../measures/pair.js';
-import { csvRow, csvRowHeader, formatCsv, formatValue, type RowStreamShape, valueRow } from './delimited.js';
+import type { KlResult, RowResult, RunInfo } from '../result.js';
+import { csvRow, csvRowHeader, formatCsv, formatValue, type RowStreamShape, valueRow } from './csv.js';
 import { formatJson, formatJsonChunks, JsonRowChunks } from './json.js';
-import type { KlResult, RowResult, RunInfo } from './schema.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -51,8 +51,8 @@ export interface Formatter {
 
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
   // Loaded on demand: chalk and cli-table3 cost start-up time that json/csv/value never need.
-  ['table', { render: async (result, context) => (await import('./tables.js')).renderTable(result, context.color) }],
-  ['markdown', { render: async (result) => (await import('./tables.js')).renderMarkdown(result) }],
+  ['table', { render: async (result, context) => (await import('./human.js')).renderTable(result, context.color) }],
+  ['markdown', { render: async (result) => (await import('./human.js')).renderMarkdown(result) }],
   [
     'json',
     {

@@ -1,19 +1,6 @@
 import type { MeasureName, Measures } from '../measures/pair.js';
-import {
-  type BatchResult,
-  type JsonBatchReport,
-  type JsonNumber,
-  type JsonPairReport,
-  type JsonRow,
-  type JsonStats,
-  type KlResult,
-  type Names,
-  type PairResult,
-  type RowResult,
-  type RunInfo,
-  SCHEMA_VERSION,
-  type SummaryStats,
-} from './schema.js';
+import type { BatchResult, CheckResult, ExplainedCategory, ExplainResult, KlResult, Names, PairResult, RowResult, RunInfo, SummaryStats } from '../result.js';
+import { type JsonBatchReport, type JsonCheck, type JsonNumber, type JsonPairReport, type JsonRow, type JsonStats, SCHEMA_VERSION } from './schema.js';
 import { expression, jsonNumber } from './wording.js';
 
 function jsonMeasures(names: readonly MeasureName[], measures: Measures): Partial<Record<MeasureName, JsonNumber>> {
@@ -36,9 +23,15 @@ function provenance(info: RunInfo | undefined) {
   return info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {};
 }
 
-export function toJsonPairReport(result: PairResult, info?: RunInfo): JsonPairReport {
+/** Checks as JSON: values as JSON numbers ("Infinity" for an infinite divergence, never null). */
+function jsonChecks(checks: readonly CheckResult[]): JsonCheck[] {
+  return checks.map((check) => ({ ...check, value: jsonNumber(check.value) }));
+}
+
+/** A single pair, or (kl explain) one pair or batch row with its contributions. */
+export function toJsonPairReport(result: PairResult | ExplainResult, info?: RunInfo): JsonPairReport {
   const names = result.measureNames.filter((name) => result.measures[name] !== undefined);
-  const explained = result.command === 'explain' && result.explain ? result.explain : null;
+  const explained = result.type === 'explain' ? result.explain : null;
   const report: JsonPairReport = {
     schema_version: SCHEMA_VERSION,
     ...provenance(info),
@@ -50,14 +43,14 @@ export function toJsonPairReport(result: PairResult, info?: RunInfo): JsonPairRe
     expressions: expressions(names, result.names),
     support: result.support,
     warnings: result.warnings,
-    checks: result.checks,
+    checks: jsonChecks(result.checks),
   };
   if (explained) {
     if (explained.row !== null && explained.rowReason !== null) {
-      report.explained_row = { index: explained.row, reason: explained.rowReason, row_count: result.rowCount ?? 0 };
+      report.explained_row = { index: explained.row, reason: explained.rowReason, row_count: result.type === 'explain' ? (result.batch?.rowCount ?? 0) : 0 };
     }
     report.categories = explained.categories;
-    report.contributions = explained.contributions.map((c) => ({
+    report.contributions = explained.contributions.map((c: ExplainedCategory) => ({
       label: c.label,
       p: c.p,
       q: c.q,
@@ -121,7 +114,7 @@ export function toJsonBatchReport(result: BatchResult, info?: RunInfo): JsonBatc
     worst: { by: result.worstBy, rows: result.worst.map((row) => toJsonRow(row, result.measureNames)) },
     support: result.support,
     warnings: result.warnings,
-    checks: result.checks,
+    checks: jsonChecks(result.checks),
   };
   if (result.rows) report.rows = result.rows.map((row) => toJsonRow(row, result.measureNames));
   return report;
@@ -129,7 +122,7 @@ export function toJsonBatchReport(result: BatchResult, info?: RunInfo): JsonBatc
 
 /** One JSON document, pretty-printed, ending in a newline. */
 export function formatJson(result: KlResult, info?: RunInfo): string {
-  const report = result.type === 'pair' ? toJsonPairReport(result, info) : toJsonBatchReport(result, info);
+  const report = result.type === 'batch' ? toJsonBatchReport(result, info) : toJsonPairReport(result, info);
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
@@ -193,7 +186,7 @@ export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks,
   // kept: the count is the check that they are this result's.
   const chunks =
     result.type === 'batch' && result.rowsMode === 'all' && result.rows === null && prerendered?.count === result.rowCount ? prerendered.chunks() : null;
-  if (result.type === 'pair' || ((!result.rows || result.rows.length === 0) && !chunks?.length)) {
+  if (result.type !== 'batch' || ((!result.rows || result.rows.length === 0) && !chunks?.length)) {
     if (result.type === 'batch' && result.rowsMode === 'all' && result.rows === null) throw new Error('internal error: a batch printed without its rows');
     yield formatJson(result, info);
     return;

@@ -3,7 +3,7 @@
  * Jenkins, Azure Pipelines and Buildkite show as test results. A run without checks is one
  * suite with no test cases. Pure: the CLI writes it.
  */
-import type { CheckResult, KlResult, RunInfo } from './schema.js';
+import type { CheckResult, KlResult, RunInfo } from '../result.js';
 import { machineNumber } from './wording.js';
 
 /** XML text and attribute values: the five special characters escaped; characters XML 1.0 forbids (even as references) replaced by U+FFFD. */

@@ -3,7 +3,8 @@
  * units and number formatting. Formatters only arrange it.
  */
 import { type MeasureName, UNITLESS_MEASURES } from '../measures/pair.js';
-import type { JsonNumber, Names } from './schema.js';
+import type { Names } from '../result.js';
+import type { JsonNumber } from './schema.js';
 
 export const MEASURE_TITLES: Record<MeasureName, string> = {
   entropy_p: 'entropy of P',
@@ -86,8 +87,4 @@ export function humanNumber(value: number): string {
   }
   const text = value.toPrecision(6);
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-}
-
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { explainPair } from '../../src/compute/explain.js';
+import { explainPair } from '../../src/compute/explanation.js';
 import { NATS } from '../../src/measures/base.js';
 import { contributions } from '../../src/measures/contributions.js';
 import { klDivergence } from '../../src/measures/divergence.js';

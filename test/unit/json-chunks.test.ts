@@ -11,7 +11,7 @@ import { compare } from '../../src/cli/commands/compare.js';
 import { buildRequest } from '../../src/cli/options.js';
 import { runRequest } from '../../src/compute/run.js';
 import { formatJson, formatJsonChunks, JsonRowChunks } from '../../src/report/json.js';
-import type { KlResult } from '../../src/report/schema.js';
+import type { KlResult } from '../../src/result.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kl-json-chunks-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,8 +5,8 @@
 import Table from 'cli-table3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { displayText, escapeForTerminal, escapeOneLine } from '../../src/report/display.js';
-import { CLI_TABLE_ROWS, drawTable, newTable, PLAIN } from '../../src/report/table.js';
+import { displayText, escapeForTerminal, escapeOneLine } from '../../src/display.js';
+import { CLI_TABLE_ROWS, drawTable, newTable, PLAIN } from '../../src/report/surface.js';
 
 function cliTable3(head: string[], rows: string[][], alignments: ('left' | 'right')[]): string {
   const table = new Table({ head, style: { head: [], border: [], compact: true }, colAligns: alignments });

@@ -11,6 +11,8 @@ export const compare: CommandSpec = {
   measureNames: [...MEASURE_NAMES],
   primary: ['kl_forward'],
   pairwise: true,
+  view: 'measures',
+  reportable: true,
   examples: [
     'kl compare fixtures/p.csv fixtures/q.csv',
     'kl compare fixtures/p.csv fixtures/q.csv --base 2 --json',

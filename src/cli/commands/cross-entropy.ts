@@ -8,5 +8,7 @@ export const crossEntropy: CommandSpec = {
   measureNames: ['cross_entropy_pq'],
   primary: ['cross_entropy_pq'],
   pairwise: true,
+  view: 'measures',
+  reportable: false,
   examples: ['kl cross-entropy fixtures/p.csv fixtures/q.csv', 'kl cross-entropy fixtures/p.csv fixtures/q.csv --base 2 --format value'],
 };

@@ -9,5 +9,7 @@ export const entropy: CommandSpec = {
   measureNames: ['entropy_p', 'entropy_q'],
   primary: ['entropy_p', 'entropy_q'],
   pairwise: false,
+  view: 'measures',
+  reportable: false,
   examples: ['kl entropy fixtures/p.csv', 'kl entropy fixtures/p.csv fixtures/q.csv --base 2'],
 };

@@ -12,6 +12,8 @@ export const explain: CommandSpec = {
   measureNames: [...MEASURE_NAMES],
   primary: ['kl_forward'],
   pairwise: true,
+  view: 'explain',
+  reportable: true,
   examples: [
     'kl explain fixtures/p.csv fixtures/q.csv',
     'kl explain fixtures/p.csv fixtures/q.csv --top 3 --json',

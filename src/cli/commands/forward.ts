@@ -9,6 +9,8 @@ export const forward: CommandSpec = {
   measureNames: ['kl_forward'],
   primary: ['kl_forward'],
   pairwise: true,
+  view: 'measures',
+  reportable: false,
   examples: [
     'kl forward fixtures/p.csv fixtures/q.csv',
     'x=$(kl forward fixtures/p.csv fixtures/q.csv --format value)',

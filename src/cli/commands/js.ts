@@ -10,5 +10,7 @@ export const js: CommandSpec = {
   measureNames: ['js_divergence', 'js_distance'],
   primary: ['js_divergence'],
   pairwise: true,
+  view: 'measures',
+  reportable: false,
   examples: ['kl js fixtures/p.csv fixtures/q.csv', 'kl js fixtures/p.csv fixtures/q.csv --base 2 --json'],
 };

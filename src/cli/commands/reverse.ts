@@ -8,5 +8,7 @@ export const reverse: CommandSpec = {
   measureNames: ['kl_reverse'],
   primary: ['kl_reverse'],
   pairwise: true,
+  view: 'measures',
+  reportable: false,
   examples: ['kl reverse fixtures/p.csv fixtures/q.csv', 'kl reverse fixtures/p.csv fixtures/q.csv --format json'],
 };

@@ -1,3 +1,4 @@
+import type { View } from '../../compute/request.js';
 import type { MeasureName } from '../../measures/pair.js';
 
 /** What distinguishes one measure command from another; the options are shared. */
@@ -12,5 +13,9 @@ export interface CommandSpec {
   primary: MeasureName[];
   /** False when P and Q are measured separately (entropy): Q is optional and need not align. */
   pairwise: boolean;
+  /** What the command shows: the measures, or every category's contribution (explain). */
+  view: View;
+  /** Whether it takes --report FILE.html (the commands with charts to show). */
+  reportable: boolean;
   examples: string[];
 }

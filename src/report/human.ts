@@ -4,15 +4,21 @@
  * time for scripts that ask for json, csv or value); chalk itself only when the table is
  * coloured. Both write the same content, to a terminal surface or to a Markdown one.
  */
+
+import type { KlResult } from '../result.js';
 import { formatBatchTable } from './batch-table.js';
 import { formatExplainTable } from './explain-table.js';
-import type { KlResult } from './schema.js';
-import { formatPairTable, markdownSurface, PLAIN, type TableOptions, terminalSurface } from './table.js';
+import { formatPairTable, markdownSurface, PLAIN, type TableOptions, terminalSurface } from './surface.js';
 
 function render(result: KlResult, surface: TableOptions): Iterable<string> {
-  if (result.type === 'batch') return formatBatchTable(result, surface);
-  if (result.command === 'explain' && result.explain) return formatExplainTable({ ...result, explain: result.explain }, surface);
-  return formatPairTable(result, surface);
+  switch (result.type) {
+    case 'batch':
+      return formatBatchTable(result, surface);
+    case 'explain':
+      return formatExplainTable(result, surface);
+    case 'pair':
+      return formatPairTable(result, surface);
+  }
 }
 
 export async function renderTable(result: KlResult, color: boolean): Promise<Iterable<string>> {

@@ -3,17 +3,17 @@
  * as rows are computed; for a single pair they are one line (after a header, for CSV).
  */
 import type { MeasureName } from '../measures/pair.js';
-import type { KlResult, PairResult, RowResult } from './schema.js';
+import type { ExplainResult, KlResult, PairResult, RowResult } from '../result.js';
 import { machineNumber } from './wording.js';
 
-function measuresOf(result: PairResult): MeasureName[] {
+function measuresOf(result: PairResult | ExplainResult): MeasureName[] {
   return result.measureNames.filter((name) => result.measures[name] !== undefined);
 }
 
 /** A header line of measure names and one line of full-precision values; for explain, one line per category. */
 export function formatCsv(result: KlResult): string {
   if (result.type === 'batch') return '';
-  if (result.command === 'explain' && result.explain) {
+  if (result.type === 'explain') {
     const lines = ['label,p,q,kl_forward,kl_reverse,share'];
     for (const c of result.explain.contributions) {
       lines.push(

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { type LogBase, toBase } from '../measures/base.js';
 import { contributions } from '../measures/contributions.js';
 import { measurePair } from '../measures/pair.js';
-import type { BatchResult, ExplainData, ExplainedCategory, PairResult } from '../report/schema.js';
+import type { BatchResult, ExplainData, ExplainedCategory, ExplainResult } from '../result.js';
 import { supportWarnings } from './pair.js';
 import type { Request } from './request.js';
 
@@ -46,10 +46,10 @@ export function explainPair(
   };
 }
 
-/** `kl explain` on a batch: the measures and contributions of one row, as a pair result. */
-export function explainBatchRow(request: Request, batch: BatchResult): PairResult {
+/** `kl explain` on a batch: the measures and contributions of one row, with the batch it belongs to. */
+export function explainBatchRow(request: Request, batch: BatchResult): ExplainResult {
   const kept = batch.kept;
-  const explain = request.explain;
+  const explain = request.contributions;
   if (!kept || !explain) throw new InputError('no-row', 'no row to explain');
   // As for every batch row (measureAligned): softmax outputs sum to 1 by construction.
   const softmaxed = (kind: string | undefined): boolean => kind === 'logits' || kind === 'logprobs';
@@ -58,7 +58,7 @@ export function explainBatchRow(request: Request, batch: BatchResult): PairResul
   const support = { categories: kept.p.length, p_only: pOnly, q_only: qOnly };
   const names = { p: batch.names.p, q: batch.names.q ?? 'Q' };
   return {
-    type: 'pair',
+    type: 'explain',
     command: request.command,
     unit: batch.unit,
     base: batch.base,
@@ -75,7 +75,6 @@ export function explainBatchRow(request: Request, batch: BatchResult): PairResul
       index: kept.index,
       reason: explain.row === 'worst' ? 'worst' : 'chosen',
     }),
-    rowCount: batch.rowCount,
     batch,
     commandLine: request.commandLine,
   };

@@ -13,6 +13,9 @@
  * Text that must stay on one line (a table cell, the `kl: error:` line) also shows tab
  * and newline escaped. JSON and CSV output keep user strings whole (they are for
  * programs, and JSON escapes what it must).
+ *
+ * Shared by every layer that words something for people (errors and warnings are worded
+ * in compute and io, tables in report), so it depends on nothing.
  */
 
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
@@ -45,4 +48,9 @@ export function displayText(text: string, limit = TABLE_TEXT_LIMIT): string {
   const head = Math.ceil((limit - 1) / 2);
   const tail = limit - 1 - head;
   return `${escapeOneLine(points.slice(0, head).join(''))}…${escapeOneLine(points.slice(points.length - tail).join(''))}`;
+}
+
+/** "1 row", "3 rows": a count with its noun. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
 }

@@ -4,10 +4,10 @@
  * passed in, so the caller decides (TTY, NO_COLOR, FORCE_COLOR).
  */
 import Table from 'cli-table3';
-import { displayText } from './display.js';
-import type { InputSummary, Names, PairResult } from './schema.js';
+import { displayText, plural } from '../display.js';
+import type { InputSummary, Names, PairResult } from '../result.js';
 import { stringWidth } from './string-width.js';
-import { expression, humanNumber, measureUnit, plural } from './wording.js';
+import { expression, humanNumber, measureUnit } from './wording.js';
 
 /** The styles the tables use: a chalk instance when colouring, PLAIN otherwise. */
 export interface Painter {

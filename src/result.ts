@@ -1,0 +1,190 @@
+/**
+ * What a command computes, in memory: the results every formatter renders, one type per
+ * kind of result (a discriminated union on `type`). Formatters switch on the type; the
+ * JSON wire format (report/schema.ts) is a separate, versioned contract.
+ */
+import type { MeasureName, Measures } from './measures/pair.js';
+import type { Stats } from './measures/stats.js';
+
+export type Role = 'p' | 'q';
+
+export interface InputSummary {
+  role: Role;
+  /** Display name: path, `stdin`, or `path[column]`. */
+  source: string;
+  /** Reader used: csv, tsv, json, jsonl, npy. */
+  format: string;
+  /** What the values were read as: probs, counts, logits, logprobs. */
+  kind: string;
+  /** Categories in this input (before alignment); for batches, per row. */
+  categories: number;
+  /** Rows (batches only). */
+  rows?: number;
+  /** Total mass as read (Σ values, Σ exp for log-probs); null for logits and batches. */
+  mass: number | null;
+  /** True when the values were rescaled by --normalize (or are counts/logits, which always are). */
+  normalized: boolean;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface SupportSummary {
+  /** Categories on the aligned (union) support. */
+  categories: number;
+  /** Categories with p > 0 and q = 0: D(P‖Q) and H(P,Q) are infinite. */
+  p_only: number;
+  /** Categories with q > 0 and p = 0: D(Q‖P) and H(Q,P) are infinite. */
+  q_only: number;
+}
+
+export interface CheckResult {
+  /** As given: `kl_forward`, `kl_forward.mean`, `top1_agreement`. */
+  name: string;
+  op: 'max' | 'min';
+  limit: number;
+  value: number;
+  passed: boolean;
+}
+
+/** Names of P and Q, for expressions such as D(p.csv ‖ q.csv). */
+export interface Names {
+  p: string;
+  q: string | null;
+}
+
+/** What every result has. */
+interface ResultBase {
+  /** The command's name, as printed in JSON (`compare`, `forward`, …). */
+  command: string;
+  unit: string;
+  base: number;
+  names: Names;
+  inputs: InputSummary[];
+  /** Measures in display order. */
+  measureNames: MeasureName[];
+  /** What `--format value` prints. */
+  primary: MeasureName[];
+  warnings: Warning[];
+  checks: CheckResult[];
+  /** The command line as typed (for reports). */
+  commandLine: string;
+}
+
+/** One pair of distributions (or one distribution, for entropy). */
+export interface PairResult extends ResultBase {
+  type: 'pair';
+  measures: Measures;
+  /** Null when there is no Q (entropy of P alone). */
+  support: SupportSummary | null;
+  /** Per-category contributions for the HTML report's charts (compare --report), or null. */
+  contributions: ExplainData | null;
+}
+
+/** `kl explain`: one pair, or one row of a batch, with every category's contribution. */
+export interface ExplainResult extends ResultBase {
+  type: 'explain';
+  /** The measures of the pair (or of the row) explained. */
+  measures: Measures;
+  support: SupportSummary | null;
+  explain: ExplainData;
+  /** When a batch row is explained: the whole batch (its checks are the run's), else null. */
+  batch: BatchResult | null;
+}
+
+/** Per-row values that need --targets: the target's NLL under each side and q(t) − p(t). */
+export interface TargetValues {
+  /** The target as given (index or label). */
+  target: number | string;
+  nll_p: number;
+  nll_q: number;
+  /** q(target) − p(target): how much probability Q moved onto (+) or off (−) the target. */
+  delta_p: number;
+  correct_p: boolean;
+  correct_q: boolean;
+}
+
+export interface RowResult {
+  /** 0-based row index (as in NumPy). */
+  index: number;
+  /** 1-based line of P's row, where the format has lines. */
+  line: number | null;
+  measures: Measures;
+  targets?: TargetValues;
+  /** Whether P's and Q's top-1 categories agree (pairwise commands only). */
+  top1_agree?: boolean;
+}
+
+/** Names of batch-level scalars that --max/--min accept besides measure.stat. */
+export const BATCH_SCALARS = ['top1_agreement', 'accuracy_p', 'accuracy_q', 'perplexity_p', 'perplexity_q'] as const;
+export type BatchScalar = (typeof BATCH_SCALARS)[number];
+
+/** Summary statistics of one per-row value, as printed and as in JSON. */
+export type SummaryStats = Omit<Stats, 'argmin' | 'argmax' | 'count'> & { argmin: number; argmax: number };
+
+/** Many rows: row i of P against row i of Q, summarised. */
+export interface BatchResult extends ResultBase {
+  type: 'batch';
+  rowCount: number;
+  /** Per-row values summarised: the measures, then nll_p, nll_q, delta_p with --targets. */
+  summaryNames: string[];
+  summary: Map<string, SummaryStats>;
+  scalars: Map<BatchScalar, number>;
+  /** Which rows the output asked for (--rows). */
+  rowsMode: 'all' | 'worst' | 'none';
+  /** Rows kept for output: every row with --rows all, the worst with --rows worst, else null. */
+  rows: RowResult[] | null;
+  /** The measure the worst rows are ranked by, and those rows (worst first). */
+  worstBy: MeasureName;
+  worst: RowResult[];
+  /** Rows with at least one category where q = 0 < p (resp. p = 0 < q). */
+  support: { rows_p_only: number; rows_q_only: number } | null;
+  /** The row kept for explain/reports (aligned copies), or null. */
+  kept: { index: number; labels: string[] | null; p: Float64Array; q: Float64Array } | null;
+  /** Every row's value of `worstBy` (for the histograms). */
+  rankValues: Float64Array;
+  /** Per-category contributions of the kept row for the HTML report's charts (compare --report), or null. */
+  contributions: ExplainData | null;
+}
+
+/** Per-category contributions: what `kl explain` shows and reports chart. */
+export interface ExplainData {
+  /** The batch row explained (0-based), or null for a single pair. */
+  row: number | null;
+  /** Why that row: 'worst' (largest D(P‖Q)) or 'chosen' (--row). */
+  rowReason: 'worst' | 'chosen' | null;
+  /** Categories on the aligned support. */
+  categories: number;
+  /** Sorted by |forward term|, largest first; at most --top of them. */
+  contributions: ExplainedCategory[];
+  /** Σ of every category's forward / reverse term (compensated), in the run's unit. */
+  forwardTotal: number;
+  reverseTotal: number;
+}
+
+export interface ExplainedCategory {
+  /** The category label, or its 0-based index as text for positional inputs. */
+  label: string;
+  p: number;
+  q: number;
+  /** p·log(p/q) in the run's unit. */
+  kl_forward: number;
+  /** q·log(q/p) in the run's unit. */
+  kl_reverse: number;
+  /** kl_forward / D(P‖Q); null when D(P‖Q) is 0 or infinite. */
+  share: number | null;
+}
+
+export type KlResult = PairResult | BatchResult | ExplainResult;
+
+/** Where a report comes from: shown in JSON and HTML reports so that an artifact says which run made it. */
+export interface RunInfo {
+  /** kl's version. */
+  version: string;
+  /** When the run was made: ISO 8601, UTC (SOURCE_DATE_EPOCH, when set, for reproducible output). */
+  generatedAt: string;
+  /** The command line, quoted so that it can be pasted back into a shell. */
+  commandLine: string;
+}
