@@ -44,7 +44,9 @@ const numeral = fc.oneof(
 async function viaGeneralPath(text: string): Promise<number[][] | string> {
   try {
     const records = readDelimitedRecords(streamOf(text), ',', 'f.csv');
-    const input = await readDelimited(records, { header: 'no' }, { source: 'f.csv', format: 'csv', columnFlag: '--p-col' });
+    // The fast path reads a plain numeric batch: no label column (a first column of 0 and 1
+    // would otherwise be refused as a possible index, where the CLI never takes the fast path).
+    const input = await readDelimited(records, { header: 'no', labelColumn: false }, { source: 'f.csv', format: 'csv', columnFlag: '--p-col' });
     return (await collectRows(asBatch(input))).map((row) => Array.from(row.values));
   } catch (error) {
     if (error instanceof KlError) return error.message;
