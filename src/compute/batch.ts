@@ -12,12 +12,14 @@ import type { RawBatch, RawRow } from '../io/types.js';
 import { toBase } from '../measures/base.js';
 import { computeMeasures, type MeasureName } from '../measures/pair.js';
 import { Scratch } from '../measures/prepare.js';
-import { argmax, DoubleColumn, STAT_NAMES, summarize } from '../measures/stats.js';
-import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type SummaryStats, type Warning } from '../result.js';
+import { argmax, STAT_NAMES } from '../measures/stats.js';
+import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type SummaryStats } from '../result.js';
+import { BatchSummary } from './batch-summary.js';
 import { evaluateChecks, RowCountChecks } from './checks.js';
 import { measureAligned } from './pair.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
+import { batchSupportWarnings } from './warnings.js';
 
 export type RowsMode = 'all' | 'worst' | 'none';
 
@@ -151,11 +153,6 @@ function resolveTarget(target: Target, labels: string[] | null, aligner: RowAlig
     });
   }
   return index;
-}
-
-function summaryOf(values: Float64Array): SummaryStats {
-  const { count: _count, ...stats } = summarize(values);
-  return stats;
 }
 
 export interface BatchInputs {
@@ -383,24 +380,10 @@ export async function computeBatch(
   const { p, q, targets } = inputs;
   const computer = new RowComputer(request, p, q, targets?.source ?? null);
   const { pairwise, measureNames, rankBy } = computer;
-  const summaryNames: string[] = [...measureNames, ...(targets ? ['nll_p', 'nll_q', 'delta_p'] : [])];
-  const columns = new Map<string, DoubleColumn>(summaryNames.map((name) => [name, new DoubleColumn()]));
+  const totals = new BatchSummary({ measureNames, targets: targets !== null, rankBy, worst: options.worst });
   const keptRows: RowResult[] | null = options.rows === 'all' && options.keepRows !== false ? [] : null;
-  const worst: RowResult[] = [];
-  let rowsPOnly = 0;
-  let rowsQOnly = 0;
-  let firstPOnlyRow = -1;
-  let firstQOnlyRow = -1;
-  let top1Agreements = 0;
-  let correctP = 0;
-  let correctQ = 0;
-  let pWidth = 0;
-  let qWidth = 0;
-  let pRescaled = request.prepare.normalize;
-  let qRescaled = request.prepare.normalize;
   let kept: KeptRow | null = null;
   let keptValue: number | undefined;
-  let index = 0;
   // Checks that exist only for one row (a bare measure name) or for two or more (stderr):
   // streamed output holds the first row back until the second arrives (or the input ends),
   // so that such a check fails before anything is printed.
@@ -410,20 +393,7 @@ export async function computeBatch(
 
   const absorb = (outcome: RowOutcome): void => {
     const { row } = outcome;
-    pWidth = outcome.pWidth;
-    qWidth = outcome.qWidth;
-    if (outcome.pRescaled) pRescaled = true;
-    if (outcome.qRescaled) qRescaled = true;
-    if (outcome.pOnly && rowsPOnly++ === 0) firstPOnlyRow = row.index;
-    if (outcome.qOnly && rowsQOnly++ === 0) firstQOnlyRow = row.index;
-    if (row.top1_agree) top1Agreements++;
-    if (row.targets) {
-      if (row.targets.correct_p) correctP++;
-      if (row.targets.correct_q) correctQ++;
-      columns.get('nll_p')?.push(row.targets.nll_p);
-      columns.get('nll_q')?.push(row.targets.nll_q);
-      columns.get('delta_p')?.push(row.targets.delta_p);
-    }
+    const index = totals.count;
     const aligned = computer.lastAligned;
     const value = row.measures[rankBy] as number;
     if (aligned && (options.keep === row.index || (options.keep === 'worst' && (kept === null || value > (keptValue as number))))) {
@@ -431,9 +401,8 @@ export async function computeBatch(
       kept = { index: row.index, labels: aligned.labels, p: Float64Array.from(aligned.p), q: Float64Array.from(aligned.q) };
       keptValue = value;
     }
-    for (const name of measureNames) columns.get(name)?.push(row.measures[name] as number);
+    totals.add(outcome);
     keptRows?.push(row);
-    rememberWorst(worst, row, rankBy, options.worst);
     if (emit) {
       if (index === 0 && rowCountChecks.any) held = row;
       else {
@@ -445,7 +414,6 @@ export async function computeBatch(
         emit(row);
       }
     }
-    index++;
   };
   for await (const outcome of computeRows(computer, inputs)) absorb(outcome);
   if (remote) {
@@ -453,58 +421,41 @@ export async function computeBatch(
     for await (const outcome of remote) absorb(outcome);
   }
 
-  if (index === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });
-  rowCountChecks.validate(index);
+  const count = totals.count;
+  if (count === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });
+  rowCountChecks.validate(count);
   if (held && emit) emit(held);
   if (typeof options.keep === 'number' && kept === null) {
-    throw new InputError('no-such-row', `--row ${options.keep}: the batch has ${plural(index, 'row')} (0…${index - 1})`);
+    throw new InputError('no-such-row', `--row ${options.keep}: the batch has ${plural(count, 'row')} (0…${count - 1})`);
   }
 
-  const summary = new Map<string, SummaryStats>();
-  // Each column is gathered into one array once; the ranking measure's is kept for the histograms.
-  let rankValues: Float64Array = new Float64Array(0);
-  for (const name of summaryNames) {
-    const values = (columns.get(name) as DoubleColumn).values();
-    summary.set(name, summaryOf(values));
-    if (name === rankBy) rankValues = values;
-  }
+  const { summaryNames, summary, rankValues } = totals.finish();
   const scalars = new Map<BatchScalar, number>();
-  if (pairwise) scalars.set('top1_agreement', top1Agreements / index);
+  if (pairwise) scalars.set('top1_agreement', totals.top1Agreements / count);
   if (targets && pairwise) {
-    scalars.set('accuracy_p', correctP / index);
-    scalars.set('accuracy_q', correctQ / index);
+    scalars.set('accuracy_p', totals.correctP / count);
+    scalars.set('accuracy_q', totals.correctQ / count);
     // Perplexity is base-independent: exp of the mean NLL in nats.
     scalars.set('perplexity_p', Math.exp((summary.get('nll_p') as SummaryStats).mean * request.base.lnBase));
     scalars.set('perplexity_q', Math.exp((summary.get('nll_q') as SummaryStats).mean * request.base.lnBase));
   }
 
   const names = { p: p.source, q: q?.source ?? null };
-  const warnings: Warning[] = [];
-  if (pairwise && rowsPOnly > 0 && measureNames.some((name) => name === 'kl_forward' || name === 'cross_entropy_pq' || name === 'jeffreys')) {
-    warnings.push({
-      code: 'q-zero-where-p-positive',
-      message: `${plural(rowsPOnly, 'row has', 'rows have')} a category with q = 0 where p > 0 (first: row ${firstPOnlyRow}): D(${names.p} ‖ ${names.q}) is infinite there${request.smooth === 0 ? '; --smooth EPS avoids this' : ''}`,
-    });
-  }
-  if (pairwise && rowsQOnly > 0 && measureNames.some((name) => name === 'kl_reverse' || name === 'cross_entropy_qp' || name === 'jeffreys')) {
-    warnings.push({
-      code: 'p-zero-where-q-positive',
-      message: `${plural(rowsQOnly, 'row has', 'rows have')} a category with p = 0 where q > 0 (first: row ${firstQOnlyRow}): D(${names.q} ‖ ${names.p}) is infinite there${request.smooth === 0 ? '; --smooth EPS avoids this' : ''}`,
-    });
-  }
+  const warnings = pairwise ? batchSupportWarnings(totals, measureNames, names, request.smooth === 0) : [];
 
   const lookup = (name: string): number | undefined => {
     if ((BATCH_SCALARS as readonly string[]).includes(name)) return scalars.get(name as BatchScalar);
     const dot = name.lastIndexOf('.');
     // A bare measure name: the value of the one row (RowCountChecks refused it for more).
-    if (dot < 0) return index === 1 ? summary.get(name)?.mean : undefined;
+    if (dot < 0) return count === 1 ? summary.get(name)?.mean : undefined;
     const stat = summary.get(name.slice(0, dot))?.[name.slice(dot + 1) as keyof SummaryStats];
     return typeof stat === 'number' && !name.endsWith('.argmin') && !name.endsWith('.argmax') ? stat : undefined;
   };
   const available = (): string[] => [...[...scalars.keys()], ...summaryNames.flatMap((name) => STAT_NAMES.map((stat) => `${name}.${stat}`))];
 
-  const summaries = [batchSummary(request.p, p, 'p', index, pWidth, pRescaled)];
-  if (q && request.q) summaries.push(batchSummary(request.q, q, 'q', index, qWidth, qRescaled));
+  const rescaledByRequest = request.prepare.normalize;
+  const summaries = [batchSummary(request.p, p, 'p', count, totals.pWidth, rescaledByRequest || totals.pRescaled)];
+  if (q && request.q) summaries.push(batchSummary(request.q, q, 'q', count, totals.qWidth, rescaledByRequest || totals.qRescaled));
   return {
     type: 'batch',
     command: request.command,
@@ -512,17 +463,17 @@ export async function computeBatch(
     base: request.base.value,
     names,
     inputs: summaries,
-    rowCount: index,
+    rowCount: count,
     measureNames: [...measureNames],
     primary: request.primary.filter((name) => measureNames.includes(name)),
     summaryNames,
     summary,
     scalars,
     rowsMode: options.rows,
-    rows: options.rows === 'all' ? keptRows : options.rows === 'worst' ? [...worst] : null,
+    rows: options.rows === 'all' ? keptRows : options.rows === 'worst' ? [...totals.worst] : null,
     worstBy: rankBy,
-    worst,
-    support: pairwise ? { rows_p_only: rowsPOnly, rows_q_only: rowsQOnly } : null,
+    worst: totals.worst,
+    support: pairwise ? { rows_p_only: totals.rowsPOnly, rows_q_only: totals.rowsQOnly } : null,
     warnings,
     checks: evaluateChecks(request.checks, lookup, available),
     kept,
@@ -531,15 +482,4 @@ export async function computeBatch(
     contributions: null,
     commandLine: request.commandLine,
   };
-}
-
-/** Keeps the `limit` rows with the largest `by` value, largest first (earlier rows win ties). */
-function rememberWorst(worst: RowResult[], row: RowResult, by: MeasureName, limit: number): void {
-  if (limit <= 0) return;
-  const value = row.measures[by] as number;
-  if (worst.length === limit && value <= (worst[worst.length - 1]?.measures[by] as number)) return;
-  let position = worst.length;
-  while (position > 0 && value > (worst[position - 1]?.measures[by] as number)) position--;
-  worst.splice(position, 0, row);
-  if (worst.length > limit) worst.pop();
 }

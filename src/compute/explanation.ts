@@ -6,8 +6,8 @@ import { type LogBase, toBase } from '../measures/base.js';
 import { contributions } from '../measures/contributions.js';
 import { measurePair } from '../measures/pair.js';
 import type { BatchResult, ExplainData, ExplainedCategory, ExplainResult } from '../result.js';
-import { supportWarnings } from './pair.js';
 import type { Request } from './request.js';
+import { supportWarnings } from './warnings.js';
 
 /**
  * The `top` categories by |p·log(p/q)|, largest first (ties keep support order), with

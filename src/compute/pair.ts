@@ -3,21 +3,18 @@
  * Returns a PairResult; never prints.
  */
 
-import { displayText, plural } from '../display.js';
 import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
 import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/pair.js';
 import { smooth } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
-import type { ExplainResult, InputSummary, PairResult, Role, SupportSummary, Warning } from '../result.js';
+import type { ExplainResult, InputSummary, PairResult, Role, SupportSummary } from '../result.js';
 import { BATCH_SCALARS } from '../result.js';
 import { evaluateChecks, pairCheckValue, RowCountChecks } from './checks.js';
 import { explainPair } from './explanation.js';
 import { prepareOrThrow } from './prepare-input.js';
 import type { InputRequest, Request } from './request.js';
-
-const NEEDS_Q_SUPPORT: readonly MeasureName[] = ['kl_forward', 'cross_entropy_pq', 'jeffreys'];
-const NEEDS_P_SUPPORT: readonly MeasureName[] = ['kl_reverse', 'cross_entropy_qp', 'jeffreys'];
+import { supportWarnings } from './warnings.js';
 
 export interface PreparedSide {
   raw: RawDistribution;
@@ -48,42 +45,6 @@ export function prepareSide(raw: RawDistribution, input: InputRequest, role: Rol
       normalized: input.kind === 'counts' || input.kind === 'logits' || request.prepare.normalize || rescaled,
     },
   };
-}
-
-function examples(labels: string[] | null, p: Float64Array, q: Float64Array, pOnly: boolean): string {
-  const shown: string[] = [];
-  for (let i = 0; i < p.length && shown.length < 3; i++) {
-    const hit = pOnly ? (p[i] as number) > 0 && q[i] === 0 : (q[i] as number) > 0 && p[i] === 0;
-    // Shortened: a warning names a label, it need not carry a 50 MB one whole.
-    if (hit) shown.push(labels ? JSON.stringify(displayText(labels[i] as string)) : `index ${i}`);
-  }
-  return shown.join(', ');
-}
-
-export function supportWarnings(
-  support: SupportSummary,
-  measureNames: readonly MeasureName[],
-  names: { p: string; q: string },
-  detail: { labels: string[] | null; p: Float64Array; q: Float64Array } | null,
-  smoothHint: boolean,
-): Warning[] {
-  const warnings: Warning[] = [];
-  const hint = smoothHint ? '; --smooth EPS avoids this' : '';
-  if (support.p_only > 0 && NEEDS_Q_SUPPORT.some((name) => measureNames.includes(name))) {
-    const which = detail ? ` (${examples(detail.labels, detail.p, detail.q, true)}${support.p_only > 3 ? ', …' : ''})` : '';
-    warnings.push({
-      code: 'q-zero-where-p-positive',
-      message: `${plural(support.p_only, 'category has', 'categories have')} q = 0 where p > 0${which}: D(${names.p} ‖ ${names.q}) is infinite${hint}`,
-    });
-  }
-  if (support.q_only > 0 && NEEDS_P_SUPPORT.some((name) => measureNames.includes(name))) {
-    const which = detail ? ` (${examples(detail.labels, detail.p, detail.q, false)}${support.q_only > 3 ? ', …' : ''})` : '';
-    warnings.push({
-      code: 'p-zero-where-q-positive',
-      message: `${plural(support.q_only, 'category has', 'categories have')} p = 0 where q > 0${which}: D(${names.q} ‖ ${names.p}) is infinite${hint}`,
-    });
-  }
-  return warnings;
 }
 
 /** One side after --kind conversion: probabilities, and log-probabilities when a log-softmax gave them. */
