@@ -9,7 +9,7 @@
 import type { MeasureName } from '../measures/pair.js';
 import { DoubleColumn, summarize } from '../measures/stats.js';
 import type { RowResult, SummaryStats } from '../result.js';
-import type { RowOutcome } from './batch.js';
+import type { RowOutcome } from './row-computer.js';
 
 /** Per-row values summarised besides the measures, with --targets. */
 export const TARGET_VALUES = ['nll_p', 'nll_q', 'delta_p'] as const;

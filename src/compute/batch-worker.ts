@@ -14,9 +14,10 @@ import { npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
 import type { RawBatch } from '../io/types.js';
 import { primeKernel } from '../measures/kernel.js';
 import { Credits, errorMessage, type WorkerErrorMessage } from '../worker-protocol.js';
-import { computeRows, RowComputer, type RowOutcome, rowMeasureNames } from './batch.js';
 import { encodeOutcomes, OutcomeBlock } from './outcome-codec.js';
+import { computeRows } from './pair-rows.js';
 import type { Request } from './request.js';
+import { RowComputer, type RowOutcome, rowMeasureNames } from './row-computer.js';
 
 /** Where one side's rows of the range come from. */
 export type RowRange =

@@ -12,7 +12,7 @@
  */
 import type { MeasureName } from '../measures/pair.js';
 import type { RowResult } from '../result.js';
-import type { RowOutcome } from './batch.js';
+import type { RowOutcome } from './row-computer.js';
 
 const RECORD_HEAD = 5;
 const P_ONLY = 1;

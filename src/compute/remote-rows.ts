@@ -5,9 +5,9 @@
 import type { Worker } from 'node:worker_threads';
 import type { MeasureName } from '../measures/pair.js';
 import { errorFromMessage } from '../worker-protocol.js';
-import { type RowOutcome, rowMeasureNames } from './batch.js';
 import type { BatchWorkerData, BatchWorkerMessage, RowRange, SegmentJob } from './batch-worker.js';
 import { decodeOutcomes } from './outcome-codec.js';
+import { type RowOutcome, rowMeasureNames } from './row-computer.js';
 
 /**
  * The most rows a worker may compute ahead of the main thread's merge. A worker whose

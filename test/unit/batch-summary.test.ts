@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RowOutcome } from '../../src/compute/batch.js';
 import { BatchSummary, type BatchSummaryShape } from '../../src/compute/batch-summary.js';
+import type { RowOutcome } from '../../src/compute/row-computer.js';
 import type { MeasureName } from '../../src/measures/pair.js';
 
 const measureNames: MeasureName[] = ['kl_forward', 'kl_reverse', 'js_divergence'];

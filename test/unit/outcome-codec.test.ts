@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RowOutcome } from '../../src/compute/batch.js';
 import { decodeOutcomes, encodeOutcomes } from '../../src/compute/outcome-codec.js';
+import type { RowOutcome } from '../../src/compute/row-computer.js';
 import { MEASURE_NAMES } from '../../src/measures/pair.js';
 
 const measure = fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(Infinity), fc.constant(0), fc.constant(5e-324));

@@ -1,0 +1,152 @@
+/**
+ * One batch row at a time: prepare each side, align, smooth, measure, resolve the target.
+ * Shared by the main thread and the batch worker (batch-worker.ts), so both compute rows
+ * identically.
+ */
+import { InputError } from '../errors.js';
+import type { Target } from '../io/targets.js';
+import type { RawBatch, RawRow } from '../io/types.js';
+import { toBase } from '../measures/base.js';
+import { computeMeasures, type MeasureName } from '../measures/pair.js';
+import { Scratch } from '../measures/prepare.js';
+import { argmax } from '../measures/stats.js';
+import type { RowResult } from '../result.js';
+import { measureAligned } from './pair.js';
+import { prepareOrThrow } from './prepare-input.js';
+import type { InputRequest, Request } from './request.js';
+import { RowAligner } from './row-aligner.js';
+
+/** What one row contributes to the batch: its result, its support flags and widths. */
+export interface RowOutcome {
+  row: RowResult;
+  pOnly: boolean;
+  qOnly: boolean;
+  pWidth: number;
+  qWidth: number;
+  /** The side's values were rescaled (probabilities or log-probabilities not summing to exactly 1). */
+  pRescaled: boolean;
+  qRescaled: boolean;
+}
+
+/** Whether preparing a side rescaled it: any mass other than exactly 1 (logits: always). */
+export function wasRescaled(mass: number | null): boolean {
+  return mass === null || mass !== 1;
+}
+
+/** The measures each row has: pairwise ones need Q, and only entropies make sense alone. */
+export function rowMeasureNames(request: Request, hasQ: boolean): MeasureName[] {
+  return request.pairwise && hasQ ? request.measureNames : request.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && hasQ));
+}
+
+function resolveTarget(target: Target, labels: string[] | null, aligner: RowAligner, width: number, rowIndex: number, source: string): number {
+  let index: number | undefined;
+  if (typeof target.value === 'string') {
+    index = labels ? (aligner.labelIndex(target.value) ?? labels.indexOf(target.value)) : undefined;
+    if (index === undefined || index < 0) {
+      throw new InputError('bad-target', `row ${rowIndex}: target ${JSON.stringify(target.value)} is not a category label`, {
+        location: target.line === null ? { source } : { source, line: target.line },
+      });
+    }
+    return index;
+  }
+  index = target.value;
+  if (index < 0 || index >= width) {
+    throw new InputError('bad-target', `row ${rowIndex}: target index ${index} is outside 0…${width - 1}`, {
+      location: target.line === null ? { source } : { source, line: target.line },
+    });
+  }
+  return index;
+}
+
+/**
+ * Computes rows one at a time: prepare each side, align, smooth, measure, targets. Shared by
+ * the main thread and the batch worker (batch-worker.ts), so both compute rows identically.
+ */
+export class RowComputer {
+  readonly pairwise: boolean;
+  readonly measureNames: MeasureName[];
+  readonly rankBy: MeasureName;
+  private readonly aligner: RowAligner;
+  // Row vectors live only until the row's numbers are taken, so each side reuses buffers.
+  private readonly pScratch = new Scratch();
+  private readonly qScratch = new Scratch();
+  /** The last row's aligned vectors (reused buffers: valid until the next compute). */
+  lastAligned: { labels: string[] | null; p: Float64Array; q: Float64Array } | null = null;
+
+  constructor(
+    private readonly request: Request,
+    private readonly p: RawBatch,
+    private readonly q: RawBatch | null,
+    private readonly targetsSource: string | null,
+  ) {
+    this.pairwise = request.pairwise && q !== null;
+    this.aligner = new RowAligner(p, q);
+    this.measureNames = rowMeasureNames(request, q !== null);
+    this.rankBy = (request.primary.find((name) => this.measureNames.includes(name)) ?? this.measureNames[0]) as MeasureName;
+  }
+
+  private prepare(row: RawRow, batch: RawBatch, input: InputRequest, scratch: Scratch, index: number) {
+    return prepareOrThrow(
+      row.values,
+      input.kind,
+      this.request.prepare,
+      { source: batch.source, labels: row.labels ?? batch.columns, lines: null, rowLine: row.line, row: index },
+      scratch,
+    );
+  }
+
+  compute(pRow: RawRow, qRow: RawRow | null, target: Target | null, index: number): RowOutcome {
+    const { request, p, q } = this;
+    const pPrepared = this.prepare(pRow, p, request.p, this.pScratch, index);
+    const pProbs = pPrepared.probs;
+    const outcome: RowOutcome = {
+      row: { index, line: pRow.line, measures: {} },
+      pOnly: false,
+      qOnly: false,
+      pWidth: pRow.values.length,
+      qWidth: 0,
+      pRescaled: wasRescaled(pPrepared.mass),
+      qRescaled: false,
+    };
+    const row = outcome.row;
+    this.lastAligned = null;
+    if (!(qRow && q && request.q)) {
+      row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+      return outcome;
+    }
+    const qPrepared = this.prepare(qRow, q, request.q, this.qScratch, index);
+    const qProbs = qPrepared.probs;
+    outcome.qWidth = qRow.values.length;
+    outcome.qRescaled = wasRescaled(qPrepared.mass);
+    if (!this.pairwise) {
+      row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+      row.measures.entropy_q = computeMeasures(qProbs, qProbs, ['entropy_p'], request.base).entropy_p as number;
+      return outcome;
+    }
+    const aligned = this.aligner.align(pRow, qRow, pProbs, qProbs, index);
+    const measured = measureAligned(aligned, pPrepared, qPrepared, this.measureNames, request);
+    const pAligned = measured.p;
+    const qAligned = measured.q;
+    row.measures = measured.measures;
+    outcome.pOnly = measured.pOnly > 0;
+    outcome.qOnly = measured.qOnly > 0;
+    this.lastAligned = { labels: aligned.labels, p: pAligned, q: qAligned };
+    const pTop = argmax(pAligned);
+    const qTop = argmax(qAligned);
+    row.top1_agree = pTop === qTop;
+    if (target && this.targetsSource !== null) {
+      const t = resolveTarget(target, aligned.labels, this.aligner, pAligned.length, index, this.targetsSource);
+      const pt = pAligned[t] as number;
+      const qt = qAligned[t] as number;
+      row.targets = {
+        target: target.value,
+        nll_p: toBase(-Math.log(pt), request.base),
+        nll_q: toBase(-Math.log(qt), request.base),
+        delta_p: qt - pt,
+        correct_p: pTop === t,
+        correct_q: qTop === t,
+      };
+    }
+    return outcome;
+  }
+}
