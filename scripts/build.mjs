@@ -3,7 +3,7 @@
 // - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
 // - dist/main.cjs: a small loader that runs it through V8's code cache, dist/kl.cache,
 //   produced here by one representative run (scripts/loader.cjs says why);
-// - dist/csv-worker.js, dist/batch-worker.js: the worker threads (ESM);
+// - dist/parse-worker.js, dist/batch-worker.js: the worker threads (ESM);
 // - dist/index.js and dist/types/: the library (ESM) and its declarations (tsc);
 // - dist/THIRD-PARTY-NOTICES.md: the licences of the packages bundled into these files.
 // Type checking is tsc's job (npm run typecheck).
@@ -78,7 +78,11 @@ await build({
 await build({
   ...common,
   metafile: true,
-  entryPoints: { 'csv-worker': 'src/io/csv-worker.ts', 'batch-worker': 'src/compute/batch-worker.ts', index: 'src/index.ts' },
+  entryPoints: {
+    'parse-worker': 'src/compute/parallel/parse-worker.ts',
+    'batch-worker': 'src/compute/parallel/batch-worker.ts',
+    index: 'src/index.ts',
+  },
   outdir: 'dist',
   format: 'esm',
   // CommonJS dependencies call require(); give the ESM workers one.

@@ -8,6 +8,7 @@ import type { ReadOptions } from '../io/types.js';
 import type { LogBase } from '../measures/base.js';
 import type { MeasureName } from '../measures/pair.js';
 import type { Kind, PrepareOptions } from '../measures/prepare.js';
+import { parseOnWorker } from './parallel/plan.js';
 
 export interface InputRequest {
   /** As typed, or `-` for stdin. */
@@ -29,6 +30,7 @@ export function readRequestOf(input: InputRequest, format: InputFormat | undefin
     ...(format === undefined ? {} : { format }),
     options: input.read,
     columnFlag: input.columnFlag,
+    bigBatch: parseOnWorker,
   };
 }
 

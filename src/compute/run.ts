@@ -9,8 +9,7 @@ import type { KlResult } from '../result.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explanation.js';
 import { computePair } from './pair.js';
-import { planParallelCsv } from './parallel-csv.js';
-import { planParallelNpy } from './parallel-npy.js';
+import { planParallel } from './parallel/plan.js';
 import { type InputRequest, type Request, readRequestOf } from './request.js';
 
 /**
@@ -30,7 +29,7 @@ async function read(input: InputRequest, stdin: StdinProvider): Promise<RawInput
 }
 
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
-  const parallel = (await planParallelNpy(request)) ?? (await planParallelCsv(request));
+  const parallel = await planParallel(request);
   if (parallel) {
     try {
       return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, batchOptions, parallel.remote);

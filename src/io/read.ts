@@ -2,8 +2,8 @@
  * Reads one input (file or stdin) into a RawInput, choosing the reader by
  * --input-format, then the extension, then by sniffing the first bytes.
  */
+
 import { InputError } from '../errors.js';
-import { WORKER_MIN_BYTES, workerBatch } from './csv-workers.js';
 import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, firstColumnLooksLikeIndex, isNumericCell, readDelimited } from './delimited.js';
 import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
 import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.js';
@@ -21,6 +21,11 @@ export interface ReadRequest {
   options: ReadOptions;
   /** The flag that selects this side's column, for messages. */
   columnFlag: string;
+  /**
+   * Another reader for a big plain numeric batch (compute/parallel parses it on a worker
+   * thread: io starts no threads); it returns null to leave the file to this reader.
+   */
+  bigBatch?: (path: string, fileSize: number, dataStart: number, context: FastBatchContext) => RawBatch | null;
 }
 
 /** Where a plain numeric batch's data starts, and how to scan it (see fastLayout). */
@@ -82,10 +87,11 @@ function tryFastBatch(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadR
   const layout = fastLayout(opened.head, format, request);
   if (!layout) return null;
   const { context, dataStart } = layout;
-  if (opened.fileSize !== null && opened.fileSize >= WORKER_MIN_BYTES) {
-    // Big file: parse it on a worker thread (P and Q in parallel); it re-reads from dataStart.
+  const big = opened.fileSize === null ? null : (request.bigBatch?.(request.path, opened.fileSize, dataStart, context) ?? null);
+  if (big) {
+    // Read another way (a worker thread, re-reading from dataStart): this reader stops here.
     opened.close();
-    return workerBatch(request.path, dataStart, context);
+    return big;
   }
   return fastBatch(opened.head.subarray(dataStart), opened.rest, context);
 }

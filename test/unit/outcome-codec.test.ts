@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeOutcomes, encodeOutcomes } from '../../src/compute/outcome-codec.js';
+import { decodeOutcomes, encodeOutcomes } from '../../src/compute/parallel/outcome-codec.js';
 import type { RowOutcome } from '../../src/compute/row-computer.js';
 import { MEASURE_NAMES } from '../../src/measures/pair.js';
 

@@ -10,9 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compare } from '../../src/cli/commands/compare.js';
 import { entropy } from '../../src/cli/commands/entropy.js';
 import { buildRequest } from '../../src/cli/options.js';
-import type { RowRange } from '../../src/compute/batch-worker.js';
-import { CsvSegments, planCsvSegments } from '../../src/compute/parallel-csv.js';
-import type { Segment } from '../../src/compute/remote-rows.js';
+import type { RowRange } from '../../src/compute/parallel/batch-worker.js';
+import { CsvSegments, planCsvSegments } from '../../src/compute/parallel/csv-segments.js';
+import type { Segment } from '../../src/compute/parallel/remote-rows.js';
 import { fastRows } from '../../src/io/fast-csv.js';
 import { fileChunks } from '../../src/io/file-chunks.js';
 

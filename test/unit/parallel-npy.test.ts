@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compare } from '../../src/cli/commands/compare.js';
 import { buildRequest } from '../../src/cli/options.js';
-import { planParallelNpy } from '../../src/compute/parallel-npy.js';
-import { MAX_QUEUED_ROWS } from '../../src/compute/remote-rows.js';
+import { planParallelNpy } from '../../src/compute/parallel/npy-halves.js';
+import { MAX_QUEUED_ROWS } from '../../src/compute/parallel/remote-rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kl-npy-plan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

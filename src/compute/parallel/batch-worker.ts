@@ -8,16 +8,16 @@
  *   then `segment-done`, and the main thread hands out another.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
-import { batchOf, type FastBatchContext, fastRows } from '../io/fast-csv.js';
-import { fileChunks } from '../io/file-chunks.js';
-import { npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
-import type { RawBatch } from '../io/types.js';
-import { primeKernel } from '../measures/kernel.js';
-import { Credits, errorMessage, type WorkerErrorMessage } from '../worker-protocol.js';
+import { batchOf, type FastBatchContext, fastRows } from '../../io/fast-csv.js';
+import { fileChunks } from '../../io/file-chunks.js';
+import { npyRowRange, readNpyHeaderFromFile } from '../../io/npy.js';
+import type { RawBatch } from '../../io/types.js';
+import { primeKernel } from '../../measures/kernel.js';
+import { computeRows } from '../pair-rows.js';
+import type { Request } from '../request.js';
+import { RowComputer, type RowOutcome, rowMeasureNames } from '../row-computer.js';
 import { encodeOutcomes, OutcomeBlock } from './outcome-codec.js';
-import { computeRows } from './pair-rows.js';
-import type { Request } from './request.js';
-import { RowComputer, type RowOutcome, rowMeasureNames } from './row-computer.js';
+import { Credits, errorMessage, type WorkerErrorMessage } from './protocol.js';
 
 /** Where one side's rows of the range come from. */
 export type RowRange =

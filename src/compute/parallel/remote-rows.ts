@@ -3,11 +3,11 @@
  * outcomes in row order: what the main thread merges after (or instead of) its own rows.
  */
 import type { Worker } from 'node:worker_threads';
-import type { MeasureName } from '../measures/pair.js';
-import { errorFromMessage } from '../worker-protocol.js';
+import type { MeasureName } from '../../measures/pair.js';
+import { type RowOutcome, rowMeasureNames } from '../row-computer.js';
 import type { BatchWorkerData, BatchWorkerMessage, RowRange, SegmentJob } from './batch-worker.js';
 import { decodeOutcomes } from './outcome-codec.js';
-import { type RowOutcome, rowMeasureNames } from './row-computer.js';
+import { errorFromMessage } from './protocol.js';
 
 /**
  * The most rows a worker may compute ahead of the main thread's merge. A worker whose

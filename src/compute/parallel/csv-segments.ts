@@ -15,23 +15,23 @@
  * the sequential path does, and finds a row-count mismatch.
  *
  * Used only when it is safe and worth it: two regular files, plain numeric batches by the
- * fast path's rules (fastLayout), at least MIN_BYTES together, no --targets, no row to
+ * fast path's rules (fastLayout), at least PARALLEL_MIN_BYTES together, no --targets, no row to
  * keep for explain. Anything else takes the ordinary path, which also produces every
  * error message.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { formatFromExtension } from '../io/detect.js';
-import type { FastBatchContext } from '../io/fast-csv.js';
-import { type FastLayout, fastLayout } from '../io/read.js';
-import { isStdin } from '../io/source.js';
-import type { RawBatch } from '../io/types.js';
+import { formatFromExtension } from '../../io/detect.js';
+import type { FastBatchContext } from '../../io/fast-csv.js';
+import { type FastLayout, fastLayout } from '../../io/read.js';
+import { isStdin } from '../../io/source.js';
+import type { RawBatch } from '../../io/types.js';
+import { type InputRequest, type Request, readRequestOf } from '../request.js';
 import type { RowRange } from './batch-worker.js';
-import type { ParallelPlan } from './parallel-npy.js';
+import { PARALLEL_MIN_BYTES, rowsMayRunOnWorkers } from './eligibility.js';
+import type { ParallelPlan } from './plan.js';
 import { type Segment, SegmentedRows, type SegmentSource } from './remote-rows.js';
-import { type InputRequest, type Request, readRequestOf } from './request.js';
 
 /** Below this much data two workers' start-up costs more than they save. */
-const MIN_BYTES = 64 << 20;
 /**
  * Segment size: small enough that the two workers finish close together, big enough that
  * handing one out (a message, two file opens) is noise.
@@ -160,9 +160,9 @@ function csvFormat(input: InputRequest): 'csv' | 'tsv' | null {
  * Decides whether a comparison takes the segmented two-worker CSV path: null when the
  * ordinary path must take it (see the top of this module).
  */
-export function planCsvSegments(request: Request, minBytes = MIN_BYTES): CsvPair | null {
+export function planCsvSegments(request: Request, minBytes = PARALLEL_MIN_BYTES): CsvPair | null {
+  if (!rowsMayRunOnWorkers(request)) return null;
   const q = request.q;
-  if (!q || !request.pairwise || request.targets !== null || request.contributions !== null) return null;
   if (isStdin(request.p.path) || isStdin(q.path)) return null;
   const pFormat = csvFormat(request.p);
   const qFormat = csvFormat(q);

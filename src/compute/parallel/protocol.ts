@@ -4,7 +4,7 @@
  * ahead of its consumer only as far as its credits allow.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { EXIT_USAGE, KlError } from './errors.js';
+import { EXIT_USAGE, KlError } from '../../errors.js';
 
 export interface WorkerErrorMessage {
   type: 'error';

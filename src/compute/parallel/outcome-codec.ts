@@ -10,9 +10,9 @@
  * with targets never come from a worker (the parallel plans refuse --targets), so they
  * have no encoding.
  */
-import type { MeasureName } from '../measures/pair.js';
-import type { RowResult } from '../result.js';
-import type { RowOutcome } from './row-computer.js';
+import type { MeasureName } from '../../measures/pair.js';
+import type { RowResult } from '../../result.js';
+import type { RowOutcome } from '../row-computer.js';
 
 const RECORD_HEAD = 5;
 const P_ONLY = 1;

@@ -8,24 +8,14 @@
  * which also produces every error message.
  */
 import { statSync } from 'node:fs';
-import { formatFromExtension } from '../io/detect.js';
-import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../io/npy.js';
-import { isStdin } from '../io/source.js';
-import type { RawBatch } from '../io/types.js';
-import { primeKernel } from '../measures/kernel.js';
-import { MAX_QUEUED_ROWS, RemoteRows, type WorkerRows } from './remote-rows.js';
-import type { Request } from './request.js';
-
-/** Below this much data a worker's start-up costs more than the second core gives. */
-const MIN_BYTES = 64 << 20;
-
-export interface ParallelPlan {
-  /** The rows the main thread computes itself (none, when workers take them all). */
-  p: RawBatch;
-  q: RawBatch;
-  /** The rest, computed by workers, in order after those. */
-  remote: WorkerRows;
-}
+import { formatFromExtension } from '../../io/detect.js';
+import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../../io/npy.js';
+import { isStdin } from '../../io/source.js';
+import { primeKernel } from '../../measures/kernel.js';
+import type { Request } from '../request.js';
+import { PARALLEL_MIN_BYTES, rowsMayRunOnWorkers } from './eligibility.js';
+import type { ParallelPlan } from './plan.js';
+import { MAX_QUEUED_ROWS, RemoteRows } from './remote-rows.js';
 
 async function completeMatrix(path: string, source: string): Promise<{ header: NpyHeader; rows: number; width: number; bytes: number } | null> {
   try {
@@ -42,14 +32,14 @@ async function completeMatrix(path: string, source: string): Promise<{ header: N
 }
 
 export async function planParallelNpy(request: Request): Promise<ParallelPlan | null> {
+  if (!rowsMayRunOnWorkers(request)) return null;
   const q = request.q;
-  if (!q || request.targets !== null || request.contributions !== null || request.p.read.fastPath === false) return null;
   for (const input of [request.p, q]) {
     if (isStdin(input.path) || (input.format ?? formatFromExtension(input.path)) !== 'npy') return null;
   }
   const [pMatrix, qMatrix] = await Promise.all([completeMatrix(request.p.path, request.p.displayName), completeMatrix(q.path, q.displayName)]);
   if (!pMatrix || !qMatrix || pMatrix.rows !== qMatrix.rows || pMatrix.width !== qMatrix.width || pMatrix.rows < 2) return null;
-  if (pMatrix.bytes + qMatrix.bytes < MIN_BYTES) return null;
+  if (pMatrix.bytes + qMatrix.bytes < PARALLEL_MIN_BYTES) return null;
   const { availableParallelism } = await import('node:os');
   if (availableParallelism() < 2) return null;
   const half = Math.ceil(pMatrix.rows / 2);

@@ -7,9 +7,9 @@
  * the main thread takes returns one credit. Memory stays at a few blocks per side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { Credits, errorMessage, type WorkerErrorMessage } from '../worker-protocol.js';
-import { type FastBatchContext, fastRows } from './fast-csv.js';
-import { fileChunks } from './file-chunks.js';
+import { type FastBatchContext, fastRows } from '../../io/fast-csv.js';
+import { fileChunks } from '../../io/file-chunks.js';
+import { Credits, errorMessage, type WorkerErrorMessage } from './protocol.js';
 
 export interface CsvWorkerData {
   path: string;

@@ -1,13 +1,11 @@
 /**
- * Main-thread side of csv-worker.ts: a RawBatch whose rows arrive from a worker thread.
+ * Main-thread side of parse-worker.ts: a RawBatch whose rows arrive from a worker thread.
  */
-import { errorFromMessage } from '../worker-protocol.js';
-import type { CsvWorkerData, CsvWorkerMessage } from './csv-worker.js';
-import { batchOf, type FastBatchContext } from './fast-csv.js';
-import type { RawBatch, RawRow } from './types.js';
 
-/** Below this size a worker's start-up (tens of milliseconds) costs more than it saves. */
-export const WORKER_MIN_BYTES = 64 << 20;
+import { batchOf, type FastBatchContext } from '../../io/fast-csv.js';
+import type { RawBatch, RawRow } from '../../io/types.js';
+import type { CsvWorkerData, CsvWorkerMessage } from './parse-worker.js';
+import { errorFromMessage } from './protocol.js';
 
 const ROWS_PER_BLOCK = 64;
 const CREDITS = 8;
@@ -18,7 +16,7 @@ async function* workerRows(path: string, start: number, context: FastBatchContex
   // thread shows up in peak RSS.
   // Loaded here, not at start-up: only big files need it.
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(new URL('./csv-worker.js', import.meta.url), {
+  const worker = new Worker(new URL('./parse-worker.js', import.meta.url), {
     workerData: data,
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
   });

@@ -1,0 +1,18 @@
+/**
+ * When a batch is worth more than one thread: one size threshold and one eligibility rule
+ * for every parallel path (segments of CSV pairs, halves of .npy pairs, a parsing worker
+ * per big file).
+ */
+import type { Request } from '../request.js';
+
+/** Below this much input a worker's start-up (tens of milliseconds) costs more than a second core gives. */
+export const PARALLEL_MIN_BYTES = 64 << 20;
+
+/**
+ * Whether P against Q may be computed by worker threads: both sides, measured against each
+ * other, row by row with nothing kept for later (no --targets, no contributions for explain
+ * or --report), and the fast readers allowed (KL_NO_FAST_PATH=1 turns them off).
+ */
+export function rowsMayRunOnWorkers(request: Request): request is Request & { q: NonNullable<Request['q']> } {
+  return request.q !== null && request.pairwise && request.targets === null && request.contributions === null && request.p.read.fastPath !== false;
+}
