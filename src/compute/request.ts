@@ -8,7 +8,7 @@ import type { ReadOptions } from '../io/types.js';
 import type { LogBase } from '../measures/base.js';
 import type { MeasureName } from '../measures/pair.js';
 import type { Kind, PrepareOptions } from '../measures/prepare.js';
-import { parseOnWorker } from './parallel/plan.js';
+import { parseOnWorker } from './parallel/parse-on-worker.js';
 
 export interface InputRequest {
   /** As typed, or `-` for stdin. */
