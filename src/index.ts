@@ -18,12 +18,12 @@ import type { InputFormat } from './io/detect.js';
 import { readInput } from './io/read.js';
 import type { RawInput } from './io/types.js';
 import { type LogBase, logBase, NATS } from './measures/base.js';
-import { MEASURE_NAMES, type MeasureName } from './measures/pair.js';
+import { MEASURE_NAMES, type MeasureName } from './measures/catalog.js';
 import { DEFAULT_SUM_TOLERANCE, type Kind, toProbabilities } from './measures/prepare.js';
 
 export { InputError, KlError, UsageError } from './errors.js';
 export type { InputFormat } from './io/detect.js';
-export type { MeasureName } from './measures/pair.js';
+export type { MeasureName } from './measures/catalog.js';
 export type { Kind } from './measures/prepare.js';
 export type {
   JsonBatchReport,

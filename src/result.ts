@@ -3,7 +3,7 @@
  * kind of result (a discriminated union on `type`). Formatters switch on the type; the
  * JSON wire format (report/schema.ts) is a separate, versioned contract.
  */
-import type { MeasureName, Measures } from './measures/pair.js';
+import type { MeasureName, Measures } from './measures/catalog.js';
 import type { Stats } from './measures/stats.js';
 
 export type Role = 'p' | 'q';

@@ -6,7 +6,7 @@
  * compensated means and the percentiles are bit for bit the same). `toJSON`/`fromJSON`
  * carry a summary across processes (the later `kl merge` of sharded runs).
  */
-import type { MeasureName } from '../measures/pair.js';
+import type { MeasureName } from '../measures/catalog.js';
 import { DoubleColumn, summarize } from '../measures/stats.js';
 import type { RowResult, SummaryStats } from '../result.js';
 import type { RowOutcome } from './row-computer.js';

@@ -3,8 +3,8 @@
  */
 import { InputError } from '../errors.js';
 import { type LogBase, toBase } from '../measures/base.js';
+import { measurePair } from '../measures/catalog.js';
 import { contributions } from '../measures/contributions.js';
-import { measurePair } from '../measures/pair.js';
 import type { BatchResult, ExplainData, ExplainedCategory, ExplainResult } from '../result.js';
 import type { Request } from './request.js';
 import { supportWarnings } from './warnings.js';

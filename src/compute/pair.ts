@@ -5,7 +5,7 @@
 
 import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
-import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/pair.js';
+import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/catalog.js';
 import { smooth } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
 import type { ExplainResult, InputSummary, PairResult, Role, SupportSummary } from '../result.js';

@@ -6,7 +6,7 @@ import type { InputFormat } from '../io/detect.js';
 import type { ReadRequest } from '../io/read.js';
 import type { ReadOptions } from '../io/types.js';
 import type { LogBase } from '../measures/base.js';
-import type { MeasureName } from '../measures/pair.js';
+import type { MeasureName } from '../measures/catalog.js';
 import type { Kind, PrepareOptions } from '../measures/prepare.js';
 import { parseOnWorker } from './parallel/parse-on-worker.js';
 

@@ -7,7 +7,7 @@ import { InputError } from '../errors.js';
 import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
 import { toBase } from '../measures/base.js';
-import { computeMeasures, type MeasureName } from '../measures/pair.js';
+import { computeMeasures, type MeasureName } from '../measures/catalog.js';
 import { Scratch } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
 import type { RowResult } from '../result.js';

@@ -4,13 +4,13 @@
  * rows (a batch) and says how to avoid it.
  */
 import { displayText, plural } from '../display.js';
-import type { MeasureName } from '../measures/pair.js';
+import { MEASURE_NAMES, type MeasureName, measureSpec } from '../measures/catalog.js';
 import type { SupportSummary, Warning } from '../result.js';
 import type { BatchSummary } from './batch-summary.js';
 
-/** The measures an empty side of each kind makes infinite. */
-const NEEDS_Q_SUPPORT: readonly MeasureName[] = ['kl_forward', 'cross_entropy_pq', 'jeffreys'];
-const NEEDS_P_SUPPORT: readonly MeasureName[] = ['kl_reverse', 'cross_entropy_qp', 'jeffreys'];
+/** The measures an empty side of each kind makes infinite (the catalog says which). */
+const NEEDS_Q_SUPPORT = MEASURE_NAMES.filter((name) => ['q-zero', 'either'].includes(measureSpec(name).infiniteWhen));
+const NEEDS_P_SUPPORT = MEASURE_NAMES.filter((name) => ['p-zero', 'either'].includes(measureSpec(name).infiniteWhen));
 
 interface SideGap {
   /** How many categories (or rows) have the gap. */

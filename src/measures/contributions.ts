@@ -7,7 +7,7 @@
  * sum is ≥ 0. Zero convention: pᵢ = 0 gives tᵢ = 0; pᵢ > 0 = qᵢ gives tᵢ = +Infinity.
  * The reverse term is qᵢ·log(qᵢ/pᵢ), likewise. Values in nats.
  */
-import { klTerm } from './divergence.js';
+import { klTerm } from './reference.js';
 import { compensatedSum } from './sum.js';
 
 export interface Contribution {

@@ -2,7 +2,7 @@
  * The human view of a batch: a summary table (one line per measure), the batch-level
  * scalars, the worst rows, and every row with --rows all.
  */
-import type { MeasureName } from '../measures/pair.js';
+import type { MeasureName } from '../measures/catalog.js';
 import type { BatchResult, RowResult, SummaryStats } from '../result.js';
 import { histogram, markerLine } from './bars.js';
 import { type Block, renderChecks, renderInputs, renderWarnings, type TableOptions } from './surface.js';

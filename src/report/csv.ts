@@ -2,7 +2,7 @@
  * Machine-oriented text: CSV and bare values. For a batch both stream, one line per row,
  * as rows are computed; for a single pair they are one line (after a header, for CSV).
  */
-import type { MeasureName } from '../measures/pair.js';
+import type { MeasureName } from '../measures/catalog.js';
 import type { ExplainResult, KlResult, PairResult, RowResult } from '../result.js';
 import { machineNumber } from './wording.js';
 

@@ -3,7 +3,7 @@
  * fonts or anything else fetched, so it works as a CI artifact opened anywhere.
  * Pure: (result) → string. Every piece of user text (labels, paths) is escaped.
  */
-import type { MeasureName } from '../measures/pair.js';
+import type { MeasureName } from '../measures/catalog.js';
 import type { BatchResult, ExplainData, KlResult, RunInfo, SummaryStats } from '../result.js';
 import { histogram } from './bars.js';
 import { expression, humanNumber, MEASURE_TITLES, measureUnit } from './wording.js';

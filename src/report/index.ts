@@ -2,7 +2,7 @@
  * Formatters by name. Each is a pure function of the result, so output is easy to test
  * and every format sees the same numbers.
  */
-import type { MeasureName } from '../measures/pair.js';
+import type { MeasureName } from '../measures/catalog.js';
 import type { KlResult, RowResult, RunInfo } from '../result.js';
 import { csvRow, csvRowHeader, formatCsv, formatValue, type RowStreamShape, valueRow } from './csv.js';
 import { formatJson, formatJsonChunks, JsonRowChunks } from './json.js';

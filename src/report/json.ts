@@ -1,4 +1,4 @@
-import type { MeasureName, Measures } from '../measures/pair.js';
+import type { MeasureName, Measures } from '../measures/catalog.js';
 import type { BatchResult, CheckResult, ExplainedCategory, ExplainResult, KlResult, Names, PairResult, RowResult, RunInfo, SummaryStats } from '../result.js';
 import { type JsonBatchReport, type JsonCheck, type JsonNumber, type JsonPairReport, type JsonRow, type JsonStats, SCHEMA_VERSION } from './schema.js';
 import { expression, jsonNumber } from './wording.js';

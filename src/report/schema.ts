@@ -4,7 +4,7 @@
  * spelled out here, not borrowed from the in-memory results (src/result.ts), so that a
  * change there cannot change the contract unnoticed.
  */
-import type { MeasureName } from '../measures/pair.js';
+import type { MeasureName } from '../measures/catalog.js';
 
 export const SCHEMA_VERSION = 1;
 

@@ -2,59 +2,22 @@
  * All human wording of measures lives here: titles, expressions with the input names,
  * units and number formatting. Formatters only arrange it.
  */
-import { type MeasureName, UNITLESS_MEASURES } from '../measures/pair.js';
+import { MEASURE_NAMES, type MeasureName, measureSpec } from '../measures/catalog.js';
 import type { Names } from '../result.js';
 import type { JsonNumber } from './schema.js';
 
-export const MEASURE_TITLES: Record<MeasureName, string> = {
-  entropy_p: 'entropy of P',
-  entropy_q: 'entropy of Q',
-  cross_entropy_pq: 'cross-entropy P→Q',
-  cross_entropy_qp: 'cross-entropy Q→P',
-  kl_forward: 'forward KL',
-  kl_reverse: 'reverse KL',
-  js_divergence: 'Jensen–Shannon divergence',
-  js_distance: 'Jensen–Shannon distance',
-  jeffreys: 'Jeffreys (symmetric KL)',
-  total_variation: 'total variation',
-  hellinger: 'Hellinger distance',
-};
+/** For people: "forward KL" (the catalog's titles). */
+export const MEASURE_TITLES = Object.fromEntries(MEASURE_NAMES.map((name) => [name, measureSpec(name).title])) as Record<MeasureName, string>;
 
 /** The expression a measure computes, with the inputs' names in place of P and Q. */
 export function expression(name: MeasureName, names: Names): string {
-  const p = names.p;
-  const q = names.q ?? 'Q';
-  switch (name) {
-    case 'entropy_p':
-      return `H(${p})`;
-    case 'entropy_q':
-      return `H(${q})`;
-    case 'cross_entropy_pq':
-      return `H(${p}, ${q})`;
-    case 'cross_entropy_qp':
-      return `H(${q}, ${p})`;
-    case 'kl_forward':
-      return `D(${p} ‖ ${q})`;
-    case 'kl_reverse':
-      return `D(${q} ‖ ${p})`;
-    case 'js_divergence':
-      return `JS(${p}, ${q})`;
-    case 'js_distance':
-      return `√JS(${p}, ${q})`;
-    case 'jeffreys':
-      return `J(${p}, ${q})`;
-    case 'total_variation':
-      return `½·Σ|p − q|`;
-    case 'hellinger':
-      return `√(½·Σ(√p − √q)²)`;
-  }
+  return measureSpec(name).expression(names.p, names.q ?? 'Q');
 }
 
 /** The unit a measure is expressed in, given the run's unit ("nats", "bits", …). */
 export function measureUnit(name: MeasureName, unit: string): string {
-  if (UNITLESS_MEASURES.has(name)) return '';
-  if (name === 'js_distance') return `√${unit}`;
-  return unit;
+  const kind = measureSpec(name).unit;
+  return kind === 'none' ? '' : kind === 'sqrt-log' ? `√${unit}` : unit;
 }
 
 /** Full-precision text for machines: shortest round-trip decimal, infinities spelled out. */

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BatchSummary, type BatchSummaryShape } from '../../src/compute/batch-summary.js';
 import type { RowOutcome } from '../../src/compute/row-computer.js';
-import type { MeasureName } from '../../src/measures/pair.js';
+import type { MeasureName } from '../../src/measures/catalog.js';
 
 const measureNames: MeasureName[] = ['kl_forward', 'kl_reverse', 'js_divergence'];
 const value = fc.oneof(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { explainPair } from '../../src/compute/explanation.js';
 import { NATS } from '../../src/measures/base.js';
 import { contributions } from '../../src/measures/contributions.js';
-import { klDivergence } from '../../src/measures/divergence.js';
+import { klDivergence } from '../../src/measures/reference.js';
 import { compensatedSum } from '../../src/measures/sum.js';
 import { histogram } from '../../src/report/bars.js';
 import { contributionChart, escapeHtml, niceTicks, probabilityChart } from '../../src/report/html.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BITS, NATS, toBase } from '../../src/measures/base.js';
-import { crossEntropy, entropy, hellinger, jeffreys, jsDistance, jsDivergence, klDivergence, totalVariation } from '../../src/measures/divergence.js';
-import { computeMeasures, MEASURE_NAMES, measurePair } from '../../src/measures/pair.js';
+import { computeMeasures, MEASURE_NAMES, measurePair } from '../../src/measures/catalog.js';
+import { crossEntropy, entropy, hellinger, jeffreys, jsDistance, jsDivergence, klDivergence, totalVariation } from '../../src/measures/reference.js';
 import { loadJson, parseReference, relativeError } from '../helpers/reference.js';
 
 interface ReferenceCase {

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeOutcomes, encodeOutcomes } from '../../src/compute/parallel/outcome-codec.js';
 import type { RowOutcome } from '../../src/compute/row-computer.js';
-import { MEASURE_NAMES } from '../../src/measures/pair.js';
+import { MEASURE_NAMES } from '../../src/measures/catalog.js';
 
 const measure = fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(Infinity), fc.constant(0), fc.constant(5e-324));
 const outcome: fc.Arbitrary<RowOutcome> = fc

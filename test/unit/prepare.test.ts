@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { klDivergence } from '../../src/measures/divergence.js';
 import { logSumExp, softmaxWithLogs } from '../../src/measures/logspace.js';
 import { type PrepareOptions, smooth, toProbabilities } from '../../src/measures/prepare.js';
+import { klDivergence } from '../../src/measures/reference.js';
 import { compensatedSum, NeumaierSum } from '../../src/measures/sum.js';
 import { loadJson, parseReference, relativeError } from '../helpers/reference.js';
 

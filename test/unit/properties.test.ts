@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BITS, logBase, NATS, toBase } from '../../src/measures/base.js';
-import { crossEntropy, entropy, hellinger, jsDistance, jsDivergence, klDivergence, totalVariation } from '../../src/measures/divergence.js';
-import { computeMeasures } from '../../src/measures/pair.js';
+import { computeMeasures } from '../../src/measures/catalog.js';
+import { crossEntropy, entropy, hellinger, jsDistance, jsDivergence, klDivergence, totalVariation } from '../../src/measures/reference.js';
 import { compensatedSum } from '../../src/measures/sum.js';
 
 /** Non-negative weights normalised to sum 1; zeros are common on purpose. */

@@ -1,4 +1,4 @@
-import { MEASURE_NAMES } from '../../measures/pair.js';
+import { MEASURE_NAMES } from '../../measures/catalog.js';
 import type { CommandSpec } from './spec.js';
 
 export const compare: CommandSpec = {

@@ -1,5 +1,5 @@
 import type { View } from '../../compute/request.js';
-import type { MeasureName } from '../../measures/pair.js';
+import type { MeasureName } from '../../measures/catalog.js';
 
 /** What distinguishes one measure command from another; the options are shared. */
 export interface CommandSpec {

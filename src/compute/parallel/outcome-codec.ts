@@ -10,7 +10,7 @@
  * with targets never come from a worker (the parallel plans refuse --targets), so they
  * have no encoding.
  */
-import type { MeasureName } from '../../measures/pair.js';
+import type { MeasureName } from '../../measures/catalog.js';
 import type { RowResult } from '../../result.js';
 import type { RowOutcome } from '../row-computer.js';
 

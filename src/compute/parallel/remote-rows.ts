@@ -3,7 +3,7 @@
  * outcomes in row order: what the main thread merges after (or instead of) its own rows.
  */
 import type { Worker } from 'node:worker_threads';
-import type { MeasureName } from '../../measures/pair.js';
+import type { MeasureName } from '../../measures/catalog.js';
 import { type RowOutcome, rowMeasureNames } from '../row-computer.js';
 import type { BatchWorkerData, BatchWorkerMessage, RowRange, SegmentJob } from './batch-worker.js';
 import { decodeOutcomes } from './outcome-codec.js';

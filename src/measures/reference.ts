@@ -1,5 +1,8 @@
 /**
- * Information measures between two discrete distributions on the same support.
+ * The reference definitions of the measures, one function each, written for clarity: the
+ * test oracles that the fused kernel (kernel.ts), which the program computes with, is held
+ * to (bit for bit where it can be, 1e-13 relative otherwise), and the documentation of each
+ * formula. Only klTerm is used by the program (the explain contributions).
  *
  * Conventions shared by every function here:
  * - Inputs are aligned `Float64Array`s of probabilities (index i is the same category
