@@ -125,6 +125,10 @@ export type BatchScalar = (typeof BATCH_SCALARS)[number];
 export type SummaryStats = Omit<Stats, 'argmin' | 'argmax' | 'count'> & { argmin: number; argmax: number };
 
 /** Many rows: row i of P against row i of Q, summarised. */
+/** Which batch rows an output shows (--rows). */
+export type RowsMode = 'all' | 'worst' | 'none';
+
+/** Many rows: row i of P against row i of Q, summarised. */
 export interface BatchResult extends ResultBase {
   type: 'batch';
   rowCount: number;
@@ -133,7 +137,7 @@ export interface BatchResult extends ResultBase {
   summary: Map<string, SummaryStats>;
   scalars: Map<BatchScalar, number>;
   /** Which rows the output asked for (--rows). */
-  rowsMode: 'all' | 'worst' | 'none';
+  rowsMode: RowsMode;
   /** Rows kept for output: every row with --rows all, the worst with --rows worst, else null. */
   rows: RowResult[] | null;
   /** The measure the worst rows are ranked by, and those rows (worst first). */

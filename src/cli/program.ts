@@ -8,7 +8,7 @@ import { runRequest } from '../compute/run.js';
 import { displayText, escapeOneLine } from '../display.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
-import { FORMATS_WITH_WARNINGS, FORMATTERS } from '../report/index.js';
+import { FORMATTERS } from '../report/index.js';
 import { machineNumber } from '../report/wording.js';
 import type { RowResult, RunInfo } from '../result.js';
 import { colorEnabled } from './color.js';
@@ -131,41 +131,31 @@ async function runMeasureCommand(
   // --quiet: nothing on stdout (files named with -o/--report/--junit are still written).
   const out: TextSink = files.output ?? (quiet ? { write: () => undefined } : io.stdout);
   try {
-    const shape = { measureNames: request.measureNames, primary: request.primary };
-    let headerWritten = false;
-    // CSV and value output stream batch rows as they are computed; JSON renders them as they
-    // are computed (when it prints them all) and prints them at the end; tables wait. Explain
-    // prints one document about one row, so its rows never stream.
-    const streams = request.view !== 'explain';
-    const prerendered = streams && batch.rows === 'all' ? formatter.prerender?.(request.measureNames) : undefined;
-    const onRow =
-      streams && formatter.rows
-        ? (row: RowResult) => {
-            const rows = formatter.rows as NonNullable<typeof formatter.rows>;
-            if (!headerWritten) {
-              out.write(rows.header(shape, row));
-              headerWritten = true;
-            }
-            out.write(rows.row(shape, row));
-          }
-        : prerendered
-          ? (row: RowResult) => prerendered.add(row)
-          : undefined;
-    const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}), ...(prerendered ? { keepRows: false } : {}) });
+    // A batch's rows go to the formatter's sink as they are computed (CSV and value print
+    // them at once). Explain prints one document about one row: its rows never go anywhere.
+    const sink =
+      request.view === 'explain' ? null : (formatter.begin?.({ measureNames: request.measureNames, primary: request.primary, rows: batch.rows }) ?? null);
+    const onRow = sink
+      ? (row: RowResult) => {
+          const text = sink.add(row);
+          if (text !== '') out.write(text);
+        }
+      : undefined;
+    const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}), keepRows: sink?.holdsRows !== true });
     // The files first: if one cannot be written, the run fails before printing anything.
     if (files.report) files.report.write((await import('../report/html.js')).renderHtml(result, info));
     if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
     const rendered = await formatter.render(result, {
       color: colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY()),
       info,
-      ...(prerendered ? { prerendered } : {}),
+      ...(sink ? { sink } : {}),
     });
     if (typeof rendered === 'string') out.write(rendered);
     else for (const chunk of rendered) out.write(chunk);
     files.commit();
     const failed = result.checks.filter((check) => !check.passed);
     if (!quiet) {
-      if (!FORMATS_WITH_WARNINGS.has(format)) {
+      if (!formatter.carriesWarnings) {
         for (const warning of result.warnings) io.stderr.write(`kl: warning: ${displayText(warning.message, MESSAGE_LIMIT)}\n`);
       }
       for (const check of failed) {

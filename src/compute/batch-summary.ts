@@ -41,7 +41,7 @@ export interface BatchSummaryJson {
   qWidth: number;
   pRescaled: boolean;
   qRescaled: boolean;
-  /** Name → values; infinities as the strings "Infinity"/"-Infinity". */
+  /** Name → values; infinities and -0 as the strings "Infinity", "-Infinity", "-0". */
   columns: Record<string, (number | string)[]>;
   worst: RowResult[];
 }
@@ -54,12 +54,19 @@ export interface BatchStatistics {
   rankValues: Float64Array;
 }
 
-/** A row with its infinite values as strings (JSON has no Infinity), and back. */
+/** A number as JSON keeps it exactly: infinities and -0 (which JSON has not) as strings. */
+function numberToJson(value: number): number | string {
+  return Object.is(value, -0) ? '-0' : Number.isFinite(value) ? value : String(value);
+}
+const SPECIAL_NUMBERS: ReadonlySet<unknown> = new Set(['Infinity', '-Infinity', '-0']);
+
+/** A row with its special values as strings, and back. */
 function rowToJson(row: RowResult): RowResult {
-  return JSON.parse(JSON.stringify(row, (_key, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? String(value) : value))) as RowResult;
+  return JSON.parse(JSON.stringify(row, (_key, value: unknown) => (typeof value === 'number' ? numberToJson(value) : value))) as RowResult;
 }
 function rowFromJson(row: RowResult): RowResult {
-  return JSON.parse(JSON.stringify(row), (_key, value: unknown) => (value === 'Infinity' ? Infinity : value === '-Infinity' ? -Infinity : value)) as RowResult;
+  // A target label is text, whatever it spells ("Infinity" is a label there, not a number).
+  return JSON.parse(JSON.stringify(row), (key, value: unknown) => (key !== 'target' && SPECIAL_NUMBERS.has(value) ? Number(value) : value)) as RowResult;
 }
 
 function summaryOf(values: Float64Array): SummaryStats {
@@ -175,7 +182,7 @@ export class BatchSummary {
   toJSON(): BatchSummaryJson {
     const columns: Record<string, (number | string)[]> = {};
     for (const [name, column] of this.columns) {
-      columns[name] = Array.from(column.values(), (value) => (Number.isFinite(value) ? value : String(value)));
+      columns[name] = Array.from(column.values(), numberToJson);
     }
     return {
       version: 1,

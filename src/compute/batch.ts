@@ -8,15 +8,13 @@ import { plural } from '../display.js';
 import { InputError } from '../errors.js';
 import type { RawBatch } from '../io/types.js';
 import { STAT_NAMES } from '../measures/stats.js';
-import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type SummaryStats } from '../result.js';
+import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type RowsMode, type SummaryStats } from '../result.js';
 import { BatchSummary } from './batch-summary.js';
 import { evaluateChecks, RowCountChecks } from './checks.js';
 import { type BatchInputs, computeRows } from './pair-rows.js';
 import type { InputRequest, Request } from './request.js';
 import { RowComputer, type RowOutcome } from './row-computer.js';
 import { batchSupportWarnings } from './warnings.js';
-
-export type RowsMode = 'all' | 'worst' | 'none';
 
 /** A copy of one row's aligned distributions, for explain and reports. */
 export interface KeptRow {
@@ -78,7 +76,7 @@ export async function computeBatch(
   const absorb = (outcome: RowOutcome): void => {
     const { row } = outcome;
     const index = totals.count;
-    const aligned = computer.lastAligned;
+    const aligned = outcome.aligned;
     const value = row.measures[rankBy] as number;
     if (aligned && (options.keep === row.index || (options.keep === 'worst' && (kept === null || value > (keptValue as number))))) {
       // Copies: the aligned vectors live in reused buffers.
@@ -100,10 +98,7 @@ export async function computeBatch(
     }
   };
   for await (const outcome of computeRows(computer, inputs)) absorb(outcome);
-  if (remote) {
-    computer.lastAligned = null;
-    for await (const outcome of remote) absorb(outcome);
-  }
+  if (remote) for await (const outcome of remote) absorb(outcome);
 
   const count = totals.count;
   if (count === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });

@@ -26,6 +26,12 @@ export interface RowOutcome {
   /** The side's values were rescaled (probabilities or log-probabilities not summing to exactly 1). */
   pRescaled: boolean;
   qRescaled: boolean;
+  /**
+   * The row's aligned distributions (in reused buffers: valid until the next row is
+   * computed), for the batch to copy the row that explain and reports show. Only rows
+   * computed on this thread have them; outcomes from workers do not.
+   */
+  aligned?: { labels: string[] | null; p: Float64Array; q: Float64Array };
 }
 
 /** Whether preparing a side rescaled it: any mass other than exactly 1 (logits: always). */
@@ -70,8 +76,6 @@ export class RowComputer {
   // Row vectors live only until the row's numbers are taken, so each side reuses buffers.
   private readonly pScratch = new Scratch();
   private readonly qScratch = new Scratch();
-  /** The last row's aligned vectors (reused buffers: valid until the next compute). */
-  lastAligned: { labels: string[] | null; p: Float64Array; q: Float64Array } | null = null;
 
   constructor(
     private readonly request: Request,
@@ -107,9 +111,10 @@ export class RowComputer {
       qWidth: 0,
       pRescaled: wasRescaled(pPrepared.mass),
       qRescaled: false,
+      // Set once the row is aligned; present from the start so every outcome has one shape.
+      aligned: undefined,
     };
     const row = outcome.row;
-    this.lastAligned = null;
     if (!(qRow && q && request.q)) {
       row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
       return outcome;
@@ -130,7 +135,7 @@ export class RowComputer {
     row.measures = measured.measures;
     outcome.pOnly = measured.pOnly > 0;
     outcome.qOnly = measured.qOnly > 0;
-    this.lastAligned = { labels: aligned.labels, p: pAligned, q: qAligned };
+    outcome.aligned = { labels: aligned.labels, p: pAligned, q: qAligned };
     const pTop = argmax(pAligned);
     const qTop = argmax(qAligned);
     row.top1_agree = pTop === qTop;

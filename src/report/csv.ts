@@ -4,6 +4,7 @@
  */
 import type { MeasureName } from '../measures/catalog.js';
 import type { ExplainResult, KlResult, PairResult, RowResult } from '../result.js';
+import type { RowShape } from './index.js';
 import { machineNumber } from './wording.js';
 
 function measuresOf(result: PairResult | ExplainResult): MeasureName[] {
@@ -42,10 +43,7 @@ export function formatValue(result: KlResult): string {
 }
 
 /** What a streamed row line needs to know about the run. */
-export interface RowStreamShape {
-  measureNames: MeasureName[];
-  primary: MeasureName[];
-}
+type RowStreamShape = Pick<RowShape, 'measureNames' | 'primary'>;
 
 const TARGET_COLUMNS = ['target', 'nll_p', 'nll_q', 'delta_p', 'correct_p', 'correct_q'];
 

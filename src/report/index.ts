@@ -3,8 +3,8 @@
  * and every format sees the same numbers.
  */
 import type { MeasureName } from '../measures/catalog.js';
-import type { KlResult, RowResult, RunInfo } from '../result.js';
-import { csvRow, csvRowHeader, formatCsv, formatValue, type RowStreamShape, valueRow } from './csv.js';
+import type { KlResult, RowResult, RowsMode, RunInfo } from '../result.js';
+import { csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './csv.js';
 import { formatJson, formatJsonChunks, JsonRowChunks } from './json.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value', 'markdown'] as const;
@@ -19,53 +19,80 @@ export interface FormatContext {
   info?: RunInfo;
   /** Colour the output (tables only): decided by the CLI from flags, env and TTY. */
   color: boolean;
-  /** What `prerender` made of the rows while they were computed. */
-  prerendered?: RowPrerender;
+  /** The sink `begin` returned, holding what it made of a batch's rows. */
+  sink?: RowSink;
 }
 
-/** Batch rows rendered as they are computed, for a format that prints them at the end. */
-export interface RowPrerender {
-  add(row: RowResult): void;
+/** What a batch's rows look like, known before the first one. */
+export interface RowShape {
+  measureNames: MeasureName[];
+  primary: MeasureName[];
+  /** Which rows the output asked for (--rows). */
+  rows: RowsMode;
+}
+
+/** Where a batch's rows go as they are computed. */
+export interface RowSink {
+  /** Takes a row; returns the text to print at once ('' for none). */
+  add(row: RowResult): string;
+  /** True when the sink holds what `render` needs of the rows: the result need not keep them. */
+  readonly holdsRows: boolean;
 }
 
 export interface Formatter {
+  /** --rows when not given. */
+  defaultRows: RowsMode;
+  /** Whether warnings are part of the output (else they go to stderr, so that stdout stays machine-readable). */
+  carriesWarnings: boolean;
+  /**
+   * Before a batch's first row: a sink for its rows, or nothing (the rows wait for render).
+   * CSV and value print each row as it comes; JSON renders them as they come (while the main
+   * thread would otherwise wait for workers) and prints them at the end. Pure like render.
+   */
+  begin?(shape: RowShape): RowSink | null;
   /**
    * The whole output; for streaming formats on a batch, what follows the rows (nothing).
    * It may come in chunks (big JSON), all produced after every row is computed, so an
    * error can never leave half a document on stdout.
    */
   render(result: KlResult, context: FormatContext): string | Iterable<string> | Promise<string | Iterable<string>>;
-  /**
-   * For a format that prints every row at the end (JSON): renders them as they are
-   * computed, while the main thread would otherwise wait, so that they need not be kept
-   * (the CLI then asks for a result without them); render() gets the rendering back in the
-   * context and prints it when its row count is the result's. Pure like render().
-   */
-  prerender?: (measureNames: readonly MeasureName[]) => RowPrerender;
-  /** Streaming formats print batch rows as they are computed: a header, then a line per row. */
-  rows?: {
-    header(shape: RowStreamShape, first: RowResult): string;
-    row(shape: RowStreamShape, row: RowResult): string;
+}
+
+/** A sink that prints a header before the first row, then a line per row. */
+function streamingSink(shape: RowShape, header: (shape: RowShape, first: RowResult) => string, line: (shape: RowShape, row: RowResult) => string): RowSink {
+  let started = false;
+  return {
+    holdsRows: true,
+    add(row) {
+      if (started) return line(shape, row);
+      started = true;
+      return header(shape, row) + line(shape, row);
+    },
   };
 }
 
 export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
   // Loaded on demand: chalk and cli-table3 cost start-up time that json/csv/value never need.
-  ['table', { render: async (result, context) => (await import('./human.js')).renderTable(result, context.color) }],
-  ['markdown', { render: async (result) => (await import('./human.js')).renderMarkdown(result) }],
+  [
+    'table',
+    { defaultRows: 'worst', carriesWarnings: true, render: async (result, context) => (await import('./human.js')).renderTable(result, context.color) },
+  ],
+  ['markdown', { defaultRows: 'worst', carriesWarnings: true, render: async (result) => (await import('./human.js')).renderMarkdown(result) }],
   [
     'json',
     {
+      defaultRows: 'all',
+      carriesWarnings: true,
+      begin: (shape) => (shape.rows === 'all' ? new JsonRowChunks(shape.measureNames) : null),
       render: (result, context) =>
         result.type === 'batch'
-          ? formatJsonChunks(result, context.prerendered instanceof JsonRowChunks ? context.prerendered : undefined, context.info)
+          ? formatJsonChunks(result, context.sink instanceof JsonRowChunks ? context.sink : undefined, context.info)
           : formatJson(result, context.info),
-      prerender: (measureNames) => new JsonRowChunks(measureNames),
     },
   ],
-  ['csv', { render: (result) => formatCsv(result), rows: { header: csvRowHeader, row: csvRow } }],
-  ['value', { render: (result) => formatValue(result), rows: { header: () => '', row: valueRow } }],
+  ['csv', { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, csvRowHeader, csvRow), render: (result) => formatCsv(result) }],
+  [
+    'value',
+    { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, () => '', valueRow), render: (result) => formatValue(result) },
+  ],
 ]);
-
-/** Formats that carry warnings inside the output; the others get them on stderr. */
-export const FORMATS_WITH_WARNINGS: ReadonlySet<OutputFormat> = new Set(['table', 'json', 'markdown']);

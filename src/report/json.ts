@@ -1,5 +1,6 @@
 import type { MeasureName, Measures } from '../measures/catalog.js';
 import type { BatchResult, CheckResult, ExplainedCategory, ExplainResult, KlResult, Names, PairResult, RowResult, RunInfo, SummaryStats } from '../result.js';
+import type { RowSink } from './index.js';
 import { type JsonBatchReport, type JsonCheck, type JsonNumber, type JsonPairReport, type JsonRow, type JsonStats, SCHEMA_VERSION } from './schema.js';
 import { expression, jsonNumber } from './wording.js';
 
@@ -145,7 +146,10 @@ function rowsText(rows: readonly RowResult[], names: readonly MeasureName[]): st
  * after the last row, and the rows need not be kept (BatchOptions.keepRows). `names` may
  * be the request's measures: a row's missing ones are skipped, as they are in the document.
  */
-export class JsonRowChunks {
+export class JsonRowChunks implements RowSink {
+  /** render() prints the rows from here: the result need not keep them. */
+  readonly holdsRows = true;
+
   private readonly texts: string[] = [];
   private pending: RowResult[] = [];
   private added = 0;
@@ -157,13 +161,15 @@ export class JsonRowChunks {
     return this.added;
   }
 
-  add(row: RowResult): void {
+  /** Renders the row (in chunks); nothing to print before the document is whole. */
+  add(row: RowResult): string {
     this.added++;
     this.pending.push(row);
     if (this.pending.length === ROWS_PER_CHUNK) {
       this.texts.push(rowsText(this.pending, this.names));
       this.pending = [];
     }
+    return '';
   }
 
   chunks(): string[] {
