@@ -6,20 +6,94 @@
  *   0  ok
  *   1  a check (--max/--min) failed
  *   2  usage or input error
- * 130  interrupted (SIGINT)
+ * Ctrl-C ends the process by SIGINT itself (cli/main.ts), which shells report as 130.
  */
 export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 export const EXIT_USAGE = 2;
-export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Every error code kl gives, as a type (publint's way with its message codes): a code is
+ * part of what tests and scripts rely on, so a new one is added here, not made up in place.
+ * csv-… are csv-parse's codes, file-… the system's (file-enoent, file-eacces, …).
+ */
+export type ErrorCode =
+  | 'ambiguous-first-column'
+  | 'bad-base'
+  | 'bad-check'
+  | 'bad-count'
+  | 'bad-format'
+  | 'bad-input'
+  | 'bad-input-format'
+  | 'bad-kind'
+  | 'bad-layout'
+  | 'bad-number'
+  | 'bad-option'
+  | 'bad-report'
+  | 'bad-rows'
+  | 'bad-shell'
+  | 'bad-smooth'
+  | 'bad-target'
+  | 'bad-temperature'
+  | 'bad-tolerance'
+  | 'bad-worst'
+  | 'binary-input'
+  | 'check-needs-q'
+  | 'check-needs-statistic'
+  | 'check-needs-targets'
+  | 'check-needs-two-rows'
+  | 'columns-need-delimited'
+  | 'conflicting-format'
+  | 'duplicate-label'
+  | 'empty-input'
+  | 'invalid-json'
+  | 'invalid-utf8'
+  | 'json-shape'
+  | 'label-column-chosen'
+  | 'label-mismatch'
+  | 'layout-mismatch'
+  | 'length-mismatch'
+  | 'missing-p-col'
+  | 'missing-q'
+  | 'missing-q-col'
+  | 'negative-value'
+  | 'no-data'
+  | 'no-row'
+  | 'no-stdin'
+  | 'no-such-column'
+  | 'no-such-row'
+  | 'no-values'
+  | 'non-finite-value'
+  | 'not-normalized'
+  | 'not-probabilities'
+  | 'npy-dtype'
+  | 'npy-fortran'
+  | 'npy-header'
+  | 'npy-shape'
+  | 'npy-trailing-data'
+  | 'npy-truncated'
+  | 'output-is-directory'
+  | 'output-is-input'
+  | 'output-write'
+  | 'report-unsupported'
+  | 'row-count-mismatch'
+  | 'targets-stdin'
+  | 'temperature-without-logits'
+  | 'two-stdin'
+  | 'unknown-check'
+  | 'zero-mass'
+  /** A worker thread's internal error, carried to the main thread. */
+  | 'internal'
+  | `csv-${string}`
+  | `file-${string}`;
 
 export class KlError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: number;
   /** Optional second line shown under the message (a hint such as "use --normalize"). */
   readonly hint: string | undefined;
 
-  constructor(code: string, message: string, options: { exitCode?: number; hint?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { exitCode?: number; hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -30,7 +104,7 @@ export class KlError extends Error {
 
 /** The command line itself is wrong: unknown option, bad option value, missing argument. */
 export class UsageError extends KlError {
-  constructor(code: string, message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(code, message, { ...options, exitCode: EXIT_USAGE });
   }
 }
@@ -40,6 +114,19 @@ export interface InputLocation {
   source: string;
   line?: number;
   column?: number;
+}
+
+/** A location in `source`, at `line` when there is one. */
+export function at(source: string, line?: number | null): InputLocation {
+  return line === undefined || line === null ? { source } : { source, line };
+}
+
+/**
+ * A state the program must never reach (a bug, not a bad input): reported as "internal
+ * error … please report it" (exit 2), with the stack under KL_DEBUG=1.
+ */
+export function internalError(what: string): Error {
+  return new Error(`internal error: ${what}`);
 }
 
 function describeLocation(location: InputLocation): string {
@@ -53,16 +140,9 @@ function describeLocation(location: InputLocation): string {
 export class InputError extends KlError {
   readonly location: InputLocation | undefined;
 
-  constructor(code: string, message: string, options: { location?: InputLocation; hint?: string; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { location?: InputLocation; hint?: string; cause?: unknown } = {}) {
     const prefix = options.location ? `${describeLocation(options.location)}: ` : '';
     super(code, prefix + message, { ...options, exitCode: EXIT_USAGE });
     this.location = options.location;
-  }
-}
-
-/** Raised when the user interrupts a long run; maps to exit 130 with nothing partial on stdout. */
-export class InterruptedError extends KlError {
-  constructor() {
-    super('interrupted', 'interrupted', { exitCode: EXIT_INTERRUPTED });
   }
 }

@@ -12,7 +12,7 @@
  * `kl_div(input, target)` is D(target‖input): the other way round).
  */
 import { measureAligned } from './compute/pair.js';
-import { InputError, KlError } from './errors.js';
+import { InputError, internalError } from './errors.js';
 import { alignPair } from './io/align.js';
 import type { InputFormat } from './io/detect.js';
 import { readInput } from './io/read.js';
@@ -226,7 +226,7 @@ export async function readDistribution(path: string, options: ReadOptions = {}):
 }
 
 function asDistribution(input: RawInput): ReadDistribution {
-  if (input.shape !== 'distribution') throw new KlError('internal', 'a batch where a distribution was asked for');
+  if (input.shape !== 'distribution') throw internalError('a batch where a distribution was asked for');
   return { source: input.source, format: input.format, values: input.values, labels: input.labels };
 }
 

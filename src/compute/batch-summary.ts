@@ -6,6 +6,7 @@
  * compensated means and the percentiles are bit for bit the same). `toJSON`/`fromJSON`
  * carry a summary across processes (the later `kl merge` of sharded runs).
  */
+import { internalError } from '../errors.js';
 import type { MeasureName } from '../measures/catalog.js';
 import { DoubleColumn, summarize } from '../measures/stats.js';
 import type { RowResult, SummaryStats } from '../result.js';
@@ -146,7 +147,7 @@ export class BatchSummary {
 
   /** Takes in the summary of the rows that follow this one's (disjoint, later row indices). */
   merge(other: BatchSummary): void {
-    if (JSON.stringify(other.shape) !== JSON.stringify(this.shape)) throw new Error('internal error: merging summaries of different shapes');
+    if (JSON.stringify(other.shape) !== JSON.stringify(this.shape)) throw internalError('merging summaries of different shapes');
     if (other.count === 0) return;
     this.count += other.count;
     if (this.firstPOnlyRow < 0) this.firstPOnlyRow = other.firstPOnlyRow;
@@ -205,7 +206,7 @@ export class BatchSummary {
   }
 
   static fromJSON(json: BatchSummaryJson): BatchSummary {
-    if (json.version !== 1) throw new Error(`internal error: batch summary version ${String(json.version)}`);
+    if (json.version !== 1) throw internalError(`batch summary version ${String(json.version)}`);
     const summary = new BatchSummary(json.shape);
     summary.count = json.count;
     summary.rowsPOnly = json.rowsPOnly;
@@ -221,7 +222,7 @@ export class BatchSummary {
     summary.qRescaled = json.qRescaled;
     for (const [name, values] of Object.entries(json.columns)) {
       const column = summary.columns.get(name);
-      if (!column) throw new Error(`internal error: batch summary column ${name} not in its shape`);
+      if (!column) throw internalError(`batch summary column ${name} not in its shape`);
       for (const value of values) column.push(typeof value === 'number' ? value : Number(value));
     }
     for (const row of json.worst) summary.worst.push(rowFromJson(row));

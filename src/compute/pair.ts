@@ -5,7 +5,7 @@
 
 import { alignPair } from '../io/align.js';
 import type { RawDistribution } from '../io/types.js';
-import { computeMeasures, type MeasuredPair, type MeasureName, measurePair } from '../measures/catalog.js';
+import { entropyOf, type MeasuredPair, type MeasureName, type Measures, measurePair } from '../measures/catalog.js';
 import { smooth } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
 import type { ExplainResult, InputSummary, PairResult, Role, SupportSummary } from '../result.js';
@@ -84,8 +84,8 @@ export function computePair(request: Request, pRaw: RawDistribution, qRaw: RawDi
 
   if (!q || !request.pairwise) {
     // Entropy: each side on its own support.
-    const measures = computeMeasures(p.probs, p.probs, ['entropy_p'], request.base);
-    if (q) measures.entropy_q = computeMeasures(q.probs, q.probs, ['entropy_p'], request.base).entropy_p as number;
+    const measures: Measures = { entropy_p: entropyOf(p.probs, request.base) };
+    if (q) measures.entropy_q = entropyOf(q.probs, request.base);
     const measureNames = request.measureNames.filter((name) => measures[name] !== undefined);
     new RowCountChecks(request.checks, BATCH_SCALARS).validate(1);
     return {

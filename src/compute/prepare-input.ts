@@ -2,7 +2,7 @@
  * Turns raw values into probabilities for one side, translating math-level failures into
  * InputErrors that name the file, line and category.
  */
-import { InputError } from '../errors.js';
+import { at, type ErrorCode, InputError } from '../errors.js';
 import { type Kind, type Prepared, type PrepareOptions, type Scratch, toProbabilities } from '../measures/prepare.js';
 
 export interface Provenance {
@@ -36,9 +36,9 @@ export function prepareOrThrow(
   return fail(prepared.code, `${prefix}${prepared.message} (--kind ${kind})`, provenance.source, line ?? provenance.rowLine ?? undefined, prepared.hint);
 }
 
-function fail(code: string, message: string, source: string, line: number | undefined, hint: string | undefined): never {
+function fail(code: ErrorCode, message: string, source: string, line: number | undefined, hint: string | undefined): never {
   throw new InputError(code, message, {
-    location: line === undefined ? { source } : { source, line },
+    location: at(source, line),
     ...(hint === undefined ? {} : { hint }),
   });
 }

@@ -3,11 +3,11 @@
  * Shared by the main thread and the batch worker (batch-worker.ts), so both compute rows
  * identically.
  */
-import { InputError } from '../errors.js';
+import { at, InputError } from '../errors.js';
 import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
 import { toBase } from '../measures/base.js';
-import { computeMeasures, type MeasureName } from '../measures/catalog.js';
+import { entropyOf, type MeasureName } from '../measures/catalog.js';
 import { Scratch } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
 import type { RowResult } from '../result.js';
@@ -50,7 +50,7 @@ function resolveTarget(target: Target, labels: string[] | null, aligner: RowAlig
     index = labels ? (aligner.labelIndex(target.value) ?? labels.indexOf(target.value)) : undefined;
     if (index === undefined || index < 0) {
       throw new InputError('bad-target', `row ${rowIndex}: target ${JSON.stringify(target.value)} is not a category label`, {
-        location: target.line === null ? { source } : { source, line: target.line },
+        location: at(source, target.line),
       });
     }
     return index;
@@ -58,7 +58,7 @@ function resolveTarget(target: Target, labels: string[] | null, aligner: RowAlig
   index = target.value;
   if (index < 0 || index >= width) {
     throw new InputError('bad-target', `row ${rowIndex}: target index ${index} is outside 0…${width - 1}`, {
-      location: target.line === null ? { source } : { source, line: target.line },
+      location: at(source, target.line),
     });
   }
   return index;
@@ -116,7 +116,7 @@ export class RowComputer {
     };
     const row = outcome.row;
     if (!(qRow && q && request.q)) {
-      row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
+      row.measures = { entropy_p: entropyOf(pProbs, request.base) };
       return outcome;
     }
     const qPrepared = this.prepare(qRow, q, request.q, this.qScratch, index);
@@ -124,8 +124,7 @@ export class RowComputer {
     outcome.qWidth = qRow.values.length;
     outcome.qRescaled = wasRescaled(qPrepared.mass);
     if (!this.pairwise) {
-      row.measures = computeMeasures(pProbs, pProbs, ['entropy_p'], request.base);
-      row.measures.entropy_q = computeMeasures(qProbs, qProbs, ['entropy_p'], request.base).entropy_p as number;
+      row.measures = { entropy_p: entropyOf(pProbs, request.base), entropy_q: entropyOf(qProbs, request.base) };
       return outcome;
     }
     const aligned = this.aligner.align(pRow, qRow, pProbs, qProbs, index);

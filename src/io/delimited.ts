@@ -16,7 +16,7 @@
  * different tokens); numeric cells may be padded with spaces.
  */
 import { CsvError, parse as parseSync } from 'csv-parse/sync';
-import { InputError } from '../errors.js';
+import { at, InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
 import { describeCellProblem, looksNumeric, parseCell } from './numbers.js';
 import { decodeUtf8 } from './source.js';
@@ -42,7 +42,7 @@ export function wrapCsvError(error: unknown, source: string, lineOffset: number)
     const line = typeof error['lines'] === 'number' ? (error['lines'] as number) + lineOffset : undefined;
     const message = error.message.replace(/ on line \d+$/, '').replace(/^Invalid Record Length: /, 'inconsistent number of fields: ');
     return new InputError(`csv-${error.code.toLowerCase().replace(/_/g, '-')}`, message, {
-      location: line === undefined ? { source } : { source, line },
+      location: at(source, line),
       cause: error,
     });
   }
@@ -159,7 +159,7 @@ export function checkDuplicateLabels(labels: string[], lines: Int32Array | null,
     if (previous !== undefined) {
       const line = lines?.[i];
       throw new InputError('duplicate-label', `duplicate ${what} ${JSON.stringify(label)}`, {
-        location: line === undefined ? { source } : { source, line },
+        location: at(source, line),
         hint: lines ? `first seen on line ${lines[previous]}` : undefined,
       });
     }

@@ -1,8 +1,7 @@
 /**
  * A file's bytes for a worker thread, read synchronously: a worker has nothing else to do
- * while it waits for the disk, and an fs stream costs ~150 ms of allocation and event-loop
- * hops per 140 MB, and tens of MB of peak RSS in chunks that only a later garbage
- * collection frees. (The main thread keeps streams: it must stay responsive to Ctrl-C.)
+ * while it waits for the disk, and an fs stream costs allocation, event-loop hops and
+ * peak RSS in chunks that only a later garbage collection frees (figures: BENCHMARKS.md, "Why the code is as it is"). (The main thread keeps streams: it must stay responsive to Ctrl-C.)
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CHUNK_BYTES } from './source.js';

@@ -13,7 +13,7 @@
  * 1-D and 2-D (the 2-D case must be read whole, since a row is scattered over the file).
  */
 import { createReadStream } from 'node:fs';
-import { InputError } from '../errors.js';
+import { InputError, internalError } from '../errors.js';
 import { fileChunks } from './file-chunks.js';
 import { fileError } from './source.js';
 import type { RawBatch, RawInput, RawRow } from './types.js';
@@ -154,8 +154,8 @@ function decodeRow(bytes: Uint8Array, dtype: DType, width: number, rowIndex: num
 /**
  * Yields fixed-size records from a byte stream: the bytes in `first`, then the chunks of `rest`.
  * Memory stays at one record plus one chunk: every record is written into the same array,
- * valid until the next one is asked for (a 32000-wide float32 row is 128 KB, and a fresh
- * array per row was gigabytes of allocation on a big batch).
+ * valid until the next one is asked for (a fresh array per row is gigabytes of
+ * allocation on a big batch of 32000-wide rows).
  */
 async function* records(first: Uint8Array, rest: AsyncIterator<Uint8Array>, recordBytes: number, count: number, source: string): AsyncGenerator<Uint8Array> {
   // The record grows with the bytes that really arrive (up to recordBytes): a header that
@@ -324,13 +324,13 @@ export function npyMatrixShape(header: NpyHeader): { rows: number; width: number
  */
 export function npyRowRange(path: string, source: string, header: NpyHeader, startRow: number, endRow: number, synchronous = false): RawBatch {
   const shape = npyMatrixShape(header);
-  if (!shape) throw new Error('internal error: npyRowRange needs a C-order matrix');
+  if (!shape) throw internalError('npyRowRange needs a C-order matrix');
   const { width, rowBytes } = shape;
   async function* rows(): AsyncGenerator<RawRow> {
     const start = header.dataOffset + startRow * rowBytes;
     const end = start + (endRow - startRow) * rowBytes;
     // 1 MiB chunks: records() copies each at once, so big chunks cost no RSS, and 16× fewer
-    // stream reads save ~0.1 s of a 512 MB half.
+    // stream reads save time (BENCHMARKS.md).
     const chunks = synchronous ? fileChunks(path, start, end) : createReadStream(path, { start, end: end - 1, highWaterMark: 1 << 20 });
     const iterator = chunks[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
     const values = new Float64Array(width);

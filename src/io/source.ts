@@ -8,13 +8,6 @@ import { InputError } from '../errors.js';
 
 export const STDIN_PATH = '-';
 
-export interface InputSpec {
-  /** The path as the user typed it, or `-`. */
-  path: string;
-  /** How the input is named in output and messages: the path, `stdin`, or `path[column]`. */
-  displayName: string;
-}
-
 export type StdinProvider = () => Readable;
 
 export function isStdin(path: string): boolean {
@@ -46,7 +39,7 @@ export function fileError(path: string, error: unknown): InputError {
 /**
  * Files are read in 64 KiB chunks (streams here, workers' synchronous reads in
  * file-chunks.ts): large enough for throughput, small enough that dead chunks awaiting GC
- * do not inflate RSS (1 MiB chunks doubled peak RSS on a 144 MB CSV).
+ * do not inflate RSS (1 MiB chunks doubled peak RSS (figures: BENCHMARKS.md, "Why the code is as it is")).
  */
 export const CHUNK_BYTES = 1 << 16;
 

@@ -4,7 +4,7 @@
  * line), .npy (1-D integers). Values are handed over raw; the batch resolves them
  * against its categories.
  */
-import { InputError } from '../errors.js';
+import { at, InputError } from '../errors.js';
 import type { CsvRecord } from './delimited.js';
 import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
 import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
@@ -22,7 +22,7 @@ function targetValue(value: JsonValue, source: string, where: string, line: numb
   if (typeof value === 'string') return value;
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   throw new InputError('bad-target', `${where}: a target must be an integer index or a label string, not ${jsonTypeName(value)}`, {
-    location: line === null ? { source } : { source, line },
+    location: at(source, line),
   });
 }
 

@@ -169,6 +169,14 @@ export function measurePair(
   return { measures, pOnly: sums.pOnly, qOnly: sums.qOnly };
 }
 
+const ENTROPY_ONLY: readonly MeasureName[] = ['entropy_p'];
+
+/** H(P) of one distribution on its own support, in the unit of `base`. */
+export function entropyOf(p: Float64Array, base: LogBase): number {
+  // The kernel's entropy sum needs no second side: P stands in for it.
+  return measurePair(p, p, ENTROPY_ONLY, base).measures.entropy_p as number;
+}
+
 /** The requested measures only (see measurePair). */
 export function computeMeasures(p: Float64Array, q: Float64Array, names: readonly MeasureName[], base: LogBase): Measures {
   return measurePair(p, q, names, base).measures;

@@ -372,9 +372,9 @@ const ANCHORS: readonly (readonly [number, number])[] = [
  * Why: the optimizing compiler puts a deoptimization exit wherever an operation has never
  * run. On a big batch the first row that reaches a rare branch (a near-equal pair, a zero)
  * throws the compiled loop away, and the rows that follow run in the interpreter, which
- * allocates a heap number per arithmetic result, until a recompile lands: ~100 ms and
- * hundreds of garbage collections per worker on a 20000 × 500 batch. This takes about
- * three milliseconds (interpreted); batch workers run it before their first row.
+ * allocates a heap number per arithmetic result, until a recompile lands: hundreds of
+ * garbage collections per worker on a big batch (figures: BENCHMARKS.md, "Why the code is as it is"). Priming costs a few
+ * milliseconds (interpreted); batch workers run it before their first row.
  */
 export function primeKernel(): void {
   const all: KernelWants = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };

@@ -36,8 +36,7 @@ const COLUMN_CHUNK = 4096;
 /**
  * An append-only float64 column: 8 bytes per row, in fixed chunks. Growing one array by
  * doubling left up to half of it unused and, at each doubling, the old array alive beside
- * the new one: eleven columns of a 1.5-million-row batch peaked at ~260 MiB instead of
- * ~130 MiB.
+ * the new one, which doubled the columns' peak memory (figures: BENCHMARKS.md, "Why the code is as it is").
  */
 export class DoubleColumn {
   private readonly full: Float64Array[] = [];
@@ -85,8 +84,8 @@ export function percentileSorted(sorted: Float64Array, q: number): number {
 /**
  * Rearranges values[lo..hi] so that values[k] holds what a full sort would put there, with
  * nothing larger before it and nothing smaller after it (Hoare's selection, median-of-three
- * pivot): linear time on average, where sorting a 20000-row column took 1.4 ms, eleven
- * times at the end of every batch.
+ * pivot): linear time on average, where sorting each column at the end of every batch
+ * was not (figures: BENCHMARKS.md, "Why the code is as it is").
  */
 function select(values: Float64Array, lo: number, hi: number, k: number): void {
   while (hi > lo) {

@@ -1,3 +1,4 @@
+import { internalError } from '../errors.js';
 import type { MeasureName, Measures } from '../measures/catalog.js';
 import type { BatchResult, CheckResult, ExplainedCategory, ExplainResult, KlResult, Names, PairResult, RowResult, RunInfo, SummaryStats } from '../result.js';
 import type { RowSink } from './index.js';
@@ -193,7 +194,7 @@ export function* formatJsonChunks(result: KlResult, prerendered?: JsonRowChunks,
   const chunks =
     result.type === 'batch' && result.rowsMode === 'all' && result.rows === null && prerendered?.count === result.rowCount ? prerendered.chunks() : null;
   if (result.type !== 'batch' || ((!result.rows || result.rows.length === 0) && !chunks?.length)) {
-    if (result.type === 'batch' && result.rowsMode === 'all' && result.rows === null) throw new Error('internal error: a batch printed without its rows');
+    if (result.type === 'batch' && result.rowsMode === 'all' && result.rows === null) throw internalError('a batch printed without its rows');
     yield formatJson(result, info);
     return;
   }

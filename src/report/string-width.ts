@@ -1,7 +1,7 @@
 /**
  * Display width of a string, as string-width computes it, faster. cli-table3 measures
  * every cell several times, and string-width runs a large emoji regex over each string:
- * in a fresh process that was about 3 ms of a 10 ms `kl compare`. Printable ASCII is
+ * a measurable part of a small `kl compare` (figures: BENCHMARKS.md, "Why the code is as it is"). Printable ASCII is
  * measured by its length (nothing in it is wide, zero-width or part of an emoji), and
  * other strings are measured once and remembered. The bundle hands this function to
  * cli-table3 in place of string-width (scripts/build.mjs); test/unit/string-width.test.ts

@@ -154,9 +154,9 @@ export function renderChecks(result: { checks: PairResult['checks'] }, options: 
 }
 
 /**
- * Rows up to which cli-table3 lays a table out. It costs ~10 µs per cell and more per
- * row as a table grows (a 16k-category `kl explain --top 0` took 36 s); past this, kl
- * draws the same text itself (drawTable), in time linear in the cells.
+ * Rows up to which cli-table3 lays a table out. Its layout costs more per row as a table
+ * grows (figures: BENCHMARKS.md, "Why the code is as it is"); past this, kl draws the same text itself (drawTable), in time
+ * linear in the cells.
  */
 export const CLI_TABLE_ROWS = 200;
 

@@ -2,6 +2,7 @@
  * All human wording of measures lives here: titles, expressions with the input names,
  * units and number formatting. Formatters only arrange it.
  */
+import { internalError } from '../errors.js';
 import { MEASURE_NAMES, type MeasureName, measureSpec } from '../measures/catalog.js';
 import type { Names } from '../result.js';
 import type { JsonNumber } from './schema.js';
@@ -22,7 +23,7 @@ export function measureUnit(name: MeasureName, unit: string): string {
 
 /** Full-precision text for machines: shortest round-trip decimal, infinities spelled out. */
 export function machineNumber(value: number): string {
-  if (Number.isNaN(value)) throw new Error('internal error: a measure came out NaN');
+  if (Number.isNaN(value)) throw internalError('a measure came out NaN');
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
   // The same text as String(value), without going through V8's number-to-string cache,
@@ -32,7 +33,7 @@ export function machineNumber(value: number): string {
 }
 
 export function jsonNumber(value: number): JsonNumber {
-  if (Number.isNaN(value)) throw new Error('internal error: a measure came out NaN');
+  if (Number.isNaN(value)) throw internalError('a measure came out NaN');
   if (value === Infinity) return 'Infinity';
   if (value === -Infinity) return '-Infinity';
   return value;
@@ -40,7 +41,7 @@ export function jsonNumber(value: number): JsonNumber {
 
 /** Six significant digits for people; exponent form for very small or large values. */
 export function humanNumber(value: number): string {
-  if (Number.isNaN(value)) throw new Error('internal error: a measure came out NaN');
+  if (Number.isNaN(value)) throw internalError('a measure came out NaN');
   if (value === Infinity) return '∞';
   if (value === -Infinity) return '−∞';
   if (value === 0) return '0';

@@ -112,7 +112,7 @@ async function* inMemory(chunks: readonly Buffer[]): AsyncGenerator<Buffer> {
  * final newline: every path a real range takes, down to its end. Without this, each path
  * first taken after the optimizing compiler has compiled the parser (a line across two
  * chunks, the end of a segment) throws the compiled code away, and recompiling the
- * parser costs ~40 ms of CPU each time, on a machine where the other worker needs it.
+ * parser costs CPU each time, on a machine where the other worker needs it (figures: BENCHMARKS.md, "Why the code is as it is").
  * Best effort: a request these rows do not suit (log-probabilities, say) just stops it.
  */
 async function primePipeline(request: Request): Promise<void> {

@@ -2,14 +2,14 @@
  * Row outcomes as one Float64Array per block, for the trip from a worker to the main
  * thread: an array is copied in one piece, where a block of objects is serialised field
  * by field on one side and rebuilt on the other, and it waits to be merged in a quarter of
- * the memory. On a 1 GB batch of 50-column rows (1.5 million rows, where the main
- * thread's merge is the bottleneck) the run took 6.8 s instead of 7.8 s.
+ * the memory; where the main thread's merge is the bottleneck, the run is faster (figures: BENCHMARKS.md, "Why the code is as it is").
  *
  * A row is RECORD_HEAD numbers (index, line or NaN, flags, the two widths) and then its
  * measures in the order of `names`, which both sides derive from the same request. Rows
  * with targets never come from a worker (the parallel plans refuse --targets), so they
  * have no encoding.
  */
+import { internalError } from '../../errors.js';
 import type { MeasureName } from '../../measures/catalog.js';
 import type { RowResult } from '../../result.js';
 import type { RowOutcome } from '../row-computer.js';
@@ -46,7 +46,7 @@ export class OutcomeBlock {
   }
 
   add({ row, pOnly, qOnly, pWidth, qWidth, pRescaled, qRescaled }: RowOutcome): void {
-    if (row.targets) throw new Error('internal error: rows with targets are not computed on workers');
+    if (row.targets) throw internalError('rows with targets are not computed on workers');
     const { data, names } = this;
     const at = this.at;
     data[at] = row.index;
@@ -81,7 +81,7 @@ export function encodeOutcomes(outcomes: readonly RowOutcome[], names: readonly 
 /**
  * The outcomes of a block, one at a time: made as they are merged, they die young when the
  * rows are not kept (a block decoded at once outlived the young generation and filled the
- * old one: +100 MiB of peak RSS on a 1.5-million-row batch).
+ * old one (figures: BENCHMARKS.md, "Why the code is as it is")).
  */
 export function* decodeOutcomes(data: Float64Array, names: readonly MeasureName[]): Generator<RowOutcome> {
   const stride = RECORD_HEAD + names.length;

@@ -4,11 +4,11 @@
  * ahead of its consumer only as far as its credits allow.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { EXIT_USAGE, KlError } from '../../errors.js';
+import { type ErrorCode, EXIT_USAGE, KlError } from '../../errors.js';
 
 export interface WorkerErrorMessage {
   type: 'error';
-  code: string;
+  code: ErrorCode;
   message: string;
   hint: string | undefined;
   exitCode: number;

@@ -24,10 +24,9 @@ export interface WorkerRows extends AsyncIterable<RowOutcome> {
 
 /**
  * A worker's young generation is capped: what a worker allocates dies young (rows, blocks
- * of outcomes), and left to grow, each worker's young generation swelled peak RSS by
- * ~40 MiB on a 1 GB batch of short rows, at no gain in speed (measured with 4, 8, 16 MB
- * and no cap). worker_threads is loaded only when a worker is needed: it costs start-up
- * time.
+ * of outcomes), and left to grow, each worker's young generation swelled peak RSS at no
+ * gain in speed (figures: BENCHMARKS.md, "Why the code is as it is"). worker_threads is loaded only when a worker is needed: it
+ * costs start-up time.
  */
 async function startWorker(data: BatchWorkerData): Promise<Worker> {
   const { Worker } = await import('node:worker_threads');
