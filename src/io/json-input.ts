@@ -9,7 +9,7 @@
  * there are (one line is a batch of one row; --layout distribution reads it as one
  * distribution). Blank lines are skipped.
  */
-import { InputError } from '../errors.js';
+import { at, InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
 import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
 import { decodeUtf8 } from './source.js';
@@ -22,12 +22,13 @@ interface Located {
 
 function shapeError(where: Located, path: string, message: string): InputError {
   return new InputError('json-shape', `${path}: ${message}`, {
-    location: where.line === undefined ? { source: where.source } : { source: where.source, line: where.line },
+    location: at(where.source, where.line),
     hint: 'expected an array of numbers, an object of label → number, or an array of either (one per row)',
   });
 }
 
-function syntaxError(error: JsonSyntaxError, source: string, lineOffset = 0): InputError {
+/** A JSON syntax error as kl reports it, at its line (a JSONL line: `lineOffset` lines down) and column. */
+export function syntaxError(error: JsonSyntaxError, source: string, lineOffset = 0): InputError {
   return new InputError('invalid-json', `invalid JSON: ${error.message}`, {
     location: { source, line: error.line + lineOffset, column: error.column },
   });
@@ -70,7 +71,7 @@ function rejectNonFinite(values: Float64Array, labels: string[] | null, where: L
     if (Number.isNaN(value) || value === Infinity) {
       const key = labels ? JSON.stringify(labels[i]) : String(i);
       throw new InputError('bad-number', `${path}[${key}]: value ${value} is not finite`, {
-        location: where.line === undefined ? { source: where.source } : { source: where.source, line: where.line },
+        location: at(where.source, where.line),
       });
     }
   }

@@ -7,9 +7,10 @@
 import { at, InputError } from '../errors.js';
 import type { CsvRecord } from './delimited.js';
 import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
+import { syntaxError } from './json-input.js';
 import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
 import { readNpy } from './npy.js';
-import { decodeUtf8, isStdin, openInput, readAllBytes, type StdinProvider } from './source.js';
+import { decodeUtf8, isStdin, openAndPeek, openInput, peekFirstLine, readAllBytes, type StdinProvider } from './source.js';
 
 export interface Target {
   /** An integer index, or a label. */
@@ -61,9 +62,7 @@ async function* jsonlTargets(path: string, stdin: StdinProvider, source: string)
     try {
       value = parseJson(line.replace(/^\uFEFF/, ''));
     } catch (error) {
-      if (error instanceof JsonSyntaxError) {
-        throw new InputError('invalid-json', `invalid JSON: ${error.message}`, { location: { source, line: lineNumber } });
-      }
+      if (error instanceof JsonSyntaxError) throw syntaxError(error, source, lineNumber - 1);
       throw error;
     }
     yield { value: targetValue(value, source, '$', lineNumber), line: lineNumber };
@@ -76,9 +75,7 @@ async function* jsonTargets(path: string, stdin: StdinProvider, source: string):
   try {
     document = parseJson(text);
   } catch (error) {
-    if (error instanceof JsonSyntaxError) {
-      throw new InputError('invalid-json', `invalid JSON: ${error.message}`, { location: { source, line: error.line, column: error.column } });
-    }
+    if (error instanceof JsonSyntaxError) throw syntaxError(error, source);
     throw error;
   }
   if (!Array.isArray(document)) {
@@ -107,11 +104,10 @@ export async function readTargets(path: string, stdin: StdinProvider, override?:
   if (!format) {
     // Stdin cannot be opened twice (once to sniff, once to read).
     if (isStdin(path)) throw new InputError('targets-stdin', '--targets cannot read stdin; give a file', { location: { source } });
-    // Only the first chunk is needed to sniff; the reader below opens the file again.
-    const stream = openInput(path, stdin);
-    const first = await stream[Symbol.asyncIterator]().next();
-    stream.destroy();
-    format = sniffFormat(first.done ? Buffer.alloc(0) : (first.value as Buffer));
+    // Sniffed as every input is (the first line whole); the reader below opens the file again.
+    const opened = await peekFirstLine(await openAndPeek(path, stdin), source);
+    opened.close();
+    format = sniffFormat(opened.head);
   }
   switch (format) {
     case 'csv':
