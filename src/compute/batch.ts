@@ -13,7 +13,7 @@ import { BatchSummary } from './batch-summary.js';
 import { evaluateChecks, RowCountChecks } from './checks.js';
 import { type BatchInputs, computeRows } from './pair-rows.js';
 import type { InputRequest, Request } from './request.js';
-import { RowComputer, type RowOutcome } from './row-computer.js';
+import { RowComputer, type RowOutcome, rowPlanOf } from './row-computer.js';
 import { batchSupportWarnings } from './warnings.js';
 
 /** A copy of one row's aligned distributions, for explain and reports. */
@@ -60,7 +60,7 @@ export async function computeBatch(
   remote?: AsyncIterable<RowOutcome>,
 ): Promise<BatchResult> {
   const { p, q, targets } = inputs;
-  const computer = new RowComputer(request, p, q, targets?.source ?? null);
+  const computer = new RowComputer(rowPlanOf(request), p, q, targets?.source ?? null);
   const { pairwise, measureNames, rankBy } = computer;
   const totals = new BatchSummary({ measureNames, targets: targets !== null, rankBy, worst: options.worst });
   const keptRows: RowResult[] | null = options.rows === 'all' && options.keepRows !== false ? [] : null;

@@ -6,14 +6,14 @@
 import { at, InputError } from '../errors.js';
 import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
-import { toBase } from '../measures/base.js';
+import { type LogBase, toBase } from '../measures/base.js';
 import { entropyOf, type MeasureName } from '../measures/catalog.js';
-import { Scratch } from '../measures/prepare.js';
+import { type Kind, type PrepareOptions, Scratch } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
 import type { RowResult } from '../result.js';
 import { measureAligned } from './pair.js';
 import { prepareOrThrow } from './prepare-input.js';
-import type { InputRequest, Request } from './request.js';
+import type { Request } from './request.js';
 import { RowAligner } from './row-aligner.js';
 
 /** What one row contributes to the batch: its result, its support flags and widths. */
@@ -39,9 +39,38 @@ export function wasRescaled(mass: number | null): boolean {
   return mass === null || mass !== 1;
 }
 
+/**
+ * What computing a row needs of the request, and all that a worker thread is sent: no
+ * paths, checks, report or command line.
+ */
+export interface RowPlan {
+  measureNames: MeasureName[];
+  primary: MeasureName[];
+  pairwise: boolean;
+  pKind: Kind;
+  /** Null when there is no Q. */
+  qKind: Kind | null;
+  prepare: PrepareOptions;
+  smooth: number;
+  base: LogBase;
+}
+
+export function rowPlanOf(request: Request): RowPlan {
+  return {
+    measureNames: request.measureNames,
+    primary: request.primary,
+    pairwise: request.pairwise,
+    pKind: request.p.kind,
+    qKind: request.q?.kind ?? null,
+    prepare: request.prepare,
+    smooth: request.smooth,
+    base: request.base,
+  };
+}
+
 /** The measures each row has: pairwise ones need Q, and only entropies make sense alone. */
-export function rowMeasureNames(request: Request, hasQ: boolean): MeasureName[] {
-  return request.pairwise && hasQ ? request.measureNames : request.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && hasQ));
+export function rowMeasureNames(plan: Pick<RowPlan, 'pairwise' | 'measureNames'>, hasQ: boolean): MeasureName[] {
+  return plan.pairwise && hasQ ? plan.measureNames : plan.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && hasQ));
 }
 
 function resolveTarget(target: Target, labels: string[] | null, aligner: RowAligner, width: number, rowIndex: number, source: string): number {
@@ -78,30 +107,30 @@ export class RowComputer {
   private readonly qScratch = new Scratch();
 
   constructor(
-    private readonly request: Request,
+    private readonly plan: RowPlan,
     private readonly p: RawBatch,
     private readonly q: RawBatch | null,
     private readonly targetsSource: string | null,
   ) {
-    this.pairwise = request.pairwise && q !== null;
+    this.pairwise = plan.pairwise && q !== null;
     this.aligner = new RowAligner(p, q);
-    this.measureNames = rowMeasureNames(request, q !== null);
-    this.rankBy = (request.primary.find((name) => this.measureNames.includes(name)) ?? this.measureNames[0]) as MeasureName;
+    this.measureNames = rowMeasureNames(plan, q !== null);
+    this.rankBy = (plan.primary.find((name) => this.measureNames.includes(name)) ?? this.measureNames[0]) as MeasureName;
   }
 
-  private prepare(row: RawRow, batch: RawBatch, input: InputRequest, scratch: Scratch, index: number) {
+  private prepare(row: RawRow, batch: RawBatch, kind: Kind, scratch: Scratch, index: number) {
     return prepareOrThrow(
       row.values,
-      input.kind,
-      this.request.prepare,
+      kind,
+      this.plan.prepare,
       { source: batch.source, labels: row.labels ?? batch.columns, lines: null, rowLine: row.line, row: index },
       scratch,
     );
   }
 
   compute(pRow: RawRow, qRow: RawRow | null, target: Target | null, index: number): RowOutcome {
-    const { request, p, q } = this;
-    const pPrepared = this.prepare(pRow, p, request.p, this.pScratch, index);
+    const { plan, p, q } = this;
+    const pPrepared = this.prepare(pRow, p, plan.pKind, this.pScratch, index);
     const pProbs = pPrepared.probs;
     const outcome: RowOutcome = {
       row: { index, line: pRow.line, measures: {} },
@@ -115,20 +144,20 @@ export class RowComputer {
       aligned: undefined,
     };
     const row = outcome.row;
-    if (!(qRow && q && request.q)) {
-      row.measures = { entropy_p: entropyOf(pProbs, request.base) };
+    if (!(qRow && q && plan.qKind)) {
+      row.measures = { entropy_p: entropyOf(pProbs, plan.base) };
       return outcome;
     }
-    const qPrepared = this.prepare(qRow, q, request.q, this.qScratch, index);
+    const qPrepared = this.prepare(qRow, q, plan.qKind, this.qScratch, index);
     const qProbs = qPrepared.probs;
     outcome.qWidth = qRow.values.length;
     outcome.qRescaled = wasRescaled(qPrepared.mass);
     if (!this.pairwise) {
-      row.measures = { entropy_p: entropyOf(pProbs, request.base), entropy_q: entropyOf(qProbs, request.base) };
+      row.measures = { entropy_p: entropyOf(pProbs, plan.base), entropy_q: entropyOf(qProbs, plan.base) };
       return outcome;
     }
     const aligned = this.aligner.align(pRow, qRow, pProbs, qProbs, index);
-    const measured = measureAligned(aligned, pPrepared, qPrepared, this.measureNames, request);
+    const measured = measureAligned(aligned, pPrepared, qPrepared, this.measureNames, plan);
     const pAligned = measured.p;
     const qAligned = measured.q;
     row.measures = measured.measures;
@@ -144,8 +173,8 @@ export class RowComputer {
       const qt = qAligned[t] as number;
       row.targets = {
         target: target.value,
-        nll_p: toBase(-Math.log(pt), request.base),
-        nll_q: toBase(-Math.log(qt), request.base),
+        nll_p: toBase(-Math.log(pt), plan.base),
+        nll_q: toBase(-Math.log(qt), plan.base),
         delta_p: qt - pt,
         correct_p: pTop === t,
         correct_q: qTop === t,

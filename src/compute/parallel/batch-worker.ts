@@ -14,8 +14,7 @@ import { npyRowRange, readNpyHeaderFromFile } from '../../io/npy.js';
 import type { RawBatch } from '../../io/types.js';
 import { primeKernel } from '../../measures/kernel.js';
 import { computeRows } from '../pair-rows.js';
-import type { Request } from '../request.js';
-import { RowComputer, type RowOutcome, rowMeasureNames } from '../row-computer.js';
+import { RowComputer, type RowOutcome, type RowPlan, rowMeasureNames } from '../row-computer.js';
 import { encodeOutcomes, OutcomeBlock } from './outcome-codec.js';
 import { Credits, errorMessage, type WorkerErrorMessage } from './protocol.js';
 
@@ -29,14 +28,15 @@ export type RowRange =
 export type BatchWorkerData =
   | {
       mode: 'range';
-      request: Request;
+      /** What computing a row needs: kinds, options, measures (not the whole request). */
+      plan: RowPlan;
       p: RowRange;
       q: RowRange;
       /** The index of the range's first row in the whole batch. */
       firstIndex: number;
       credits: number;
     }
-  | { mode: 'segments'; request: Request };
+  | { mode: 'segments'; plan: RowPlan };
 
 /** A segment to compute: rows from `firstIndex` on, bounded by the byte ranges. */
 export interface SegmentJob {
@@ -68,11 +68,11 @@ async function rowsOf(range: RowRange): Promise<RawBatch> {
  */
 async function computeRange(
   port: MessagePort,
-  request: Request,
+  plan: RowPlan,
   job: { p: RowRange; q: RowRange; firstIndex: number; segment: number },
   credits: Credits | null,
 ): Promise<boolean> {
-  const block = new OutcomeBlock(rowMeasureNames(request, true), BLOCK);
+  const block = new OutcomeBlock(rowMeasureNames(plan, true), BLOCK);
   const flush = async (): Promise<void> => {
     if (block.count === 0) return;
     await credits?.take();
@@ -82,7 +82,7 @@ async function computeRange(
   };
   try {
     const [p, q] = await Promise.all([rowsOf(job.p), rowsOf(job.q)]);
-    const computer = new RowComputer(request, p, q, null);
+    const computer = new RowComputer(plan, p, q, null);
     for await (const outcome of computeRows(computer, { p, q, targets: null }, job.firstIndex)) {
       block.add(outcome);
       if (block.count === BLOCK) await flush();
@@ -115,7 +115,7 @@ async function* inMemory(chunks: readonly Buffer[]): AsyncGenerator<Buffer> {
  * parser costs CPU each time, on a machine where the other worker needs it (figures: BENCHMARKS.md, "Why the code is as it is").
  * Best effort: a request these rows do not suit (log-probabilities, say) just stops it.
  */
-async function primePipeline(request: Request): Promise<void> {
+async function primePipeline(plan: RowPlan): Promise<void> {
   const text = Buffer.from('0.25,0.5,0.25\n\n0.2,0.3,0.5\n1.00000000000000001e-1,0.45,0.45\n0.125,0.125,0.75\n0.1,0.2,0.7');
   const chunks = Array.from({ length: Math.ceil(text.length / 7) }, (_, i) => Buffer.from(text.subarray(i * 7, i * 7 + 7)));
   const context: FastBatchContext = { source: 'priming', format: 'csv', delimiter: 44, columns: null, width: 3, firstLine: 1 };
@@ -125,8 +125,8 @@ async function primePipeline(request: Request): Promise<void> {
       const p = side();
       const q = side();
       const outcomes: RowOutcome[] = [];
-      for await (const outcome of computeRows(new RowComputer(request, p, q, null), { p, q, targets: null }, 0)) outcomes.push(outcome);
-      encodeOutcomes(outcomes, rowMeasureNames(request, true));
+      for await (const outcome of computeRows(new RowComputer(plan, p, q, null), { p, q, targets: null }, 0)) outcomes.push(outcome);
+      encodeOutcomes(outcomes, rowMeasureNames(plan, true));
     }
   } catch {
     // Priming only.
@@ -138,17 +138,17 @@ async function main(): Promise<void> {
   if (!port) return;
   const data = workerData as BatchWorkerData;
   primeKernel();
-  if (data.mode === 'segments' || data.p.format === 'csv') await primePipeline(data.request);
+  if (data.mode === 'segments' || data.p.format === 'csv') await primePipeline(data.plan);
   if (data.mode === 'range') {
     const credits = new Credits(port, data.credits);
-    if (await computeRange(port, data.request, { ...data, segment: 0 }, credits)) port.postMessage({ type: 'done' } satisfies BatchWorkerMessage);
+    if (await computeRange(port, data.plan, { ...data, segment: 0 }, credits)) port.postMessage({ type: 'done' } satisfies BatchWorkerMessage);
     return;
   }
   // Segments are computed one after another, in the order they come.
   let previous = Promise.resolve();
   port.on('message', (job: SegmentJob) => {
     previous = previous.then(async () => {
-      if (await computeRange(port, data.request, job, null)) port.postMessage({ type: 'segment-done', segment: job.segment } satisfies BatchWorkerMessage);
+      if (await computeRange(port, data.plan, job, null)) port.postMessage({ type: 'segment-done', segment: job.segment } satisfies BatchWorkerMessage);
     });
   });
 }

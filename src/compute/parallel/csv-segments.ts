@@ -21,11 +21,12 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { formatFromExtension } from '../../io/detect.js';
-import type { FastBatchContext } from '../../io/fast-csv.js';
+import { batchOf, type FastBatchContext } from '../../io/fast-csv.js';
 import { type FastLayout, fastLayout } from '../../io/read.js';
 import { isStdin } from '../../io/source.js';
 import type { RawBatch } from '../../io/types.js';
 import { type InputRequest, type Request, readRequestOf } from '../request.js';
+import { rowPlanOf } from '../row-computer.js';
 import type { RowRange } from './batch-worker.js';
 import { PARALLEL_MIN_BYTES, rowsMayRunOnWorkers } from './eligibility.js';
 import type { ParallelPlan } from './plan.js';
@@ -146,9 +147,9 @@ export class CsvSegments implements SegmentSource {
   }
 }
 
+/** The main thread's share of a segmented batch: no rows (the workers compute them all). */
 function emptyBatch(context: FastBatchContext): RawBatch {
-  async function* none() {}
-  return { shape: 'batch', source: context.source, format: context.format, columns: context.columns, width: context.width, rows: none() };
+  return batchOf(context, (async function* () {})());
 }
 
 function csvFormat(input: InputRequest): 'csv' | 'tsv' | null {
@@ -191,6 +192,6 @@ export async function planParallelCsv(request: Request): Promise<ParallelPlan | 
   if (!pair) return null;
   const { availableParallelism } = await import('node:os');
   if (availableParallelism() < 2) return null;
-  const remote = await SegmentedRows.start(request, new CsvSegments(pair), { workers: 2, depth: 2, window: WINDOW });
+  const remote = await SegmentedRows.start(rowPlanOf(request), new CsvSegments(pair), { workers: 2, depth: 2, window: WINDOW });
   return { p: emptyBatch(pair.p.layout.context), q: emptyBatch(pair.q.layout.context), remote };
 }

@@ -13,6 +13,7 @@ import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } fr
 import { isStdin } from '../../io/source.js';
 import { primeKernel } from '../../measures/kernel.js';
 import type { Request } from '../request.js';
+import { rowPlanOf } from '../row-computer.js';
 import { PARALLEL_MIN_BYTES, rowsMayRunOnWorkers } from './eligibility.js';
 import type { ParallelPlan } from './plan.js';
 import { MAX_QUEUED_ROWS, RemoteRows } from './remote-rows.js';
@@ -45,7 +46,7 @@ export async function planParallelNpy(request: Request): Promise<ParallelPlan | 
   const half = Math.ceil(pMatrix.rows / 2);
   if (pMatrix.rows - half > MAX_QUEUED_ROWS) return null;
   const remote = await RemoteRows.start({
-    request,
+    plan: rowPlanOf(request),
     p: { format: 'npy', path: request.p.path, source: request.p.displayName, start: half, end: pMatrix.rows },
     q: { format: 'npy', path: q.path, source: q.displayName, start: half, end: pMatrix.rows },
     firstIndex: half,

@@ -4,7 +4,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { MeasureName } from '../../measures/catalog.js';
-import { type RowOutcome, rowMeasureNames } from '../row-computer.js';
+import { type RowOutcome, type RowPlan, rowMeasureNames } from '../row-computer.js';
 import type { BatchWorkerData, BatchWorkerMessage, RowRange, SegmentJob } from './batch-worker.js';
 import { decodeOutcomes } from './outcome-codec.js';
 import { errorFromMessage } from './protocol.js';
@@ -54,7 +54,7 @@ export class RemoteRows implements WorkerRows {
   private failure: Error | null = null;
 
   static async start(data: Omit<Extract<BatchWorkerData, { mode: 'range' }>, 'mode'>): Promise<RemoteRows> {
-    return new RemoteRows(await startWorker({ mode: 'range', ...data }), rowMeasureNames(data.request, true));
+    return new RemoteRows(await startWorker({ mode: 'range', ...data }), rowMeasureNames(data.plan, true));
   }
 
   private constructor(
@@ -125,13 +125,9 @@ export class SegmentedRows implements WorkerRows {
   private exhausted = false;
   private failure: Error | null = null;
 
-  static async start(
-    request: BatchWorkerData['request'],
-    source: SegmentSource,
-    options: { workers: number; depth: number; window: number },
-  ): Promise<SegmentedRows> {
-    const workers = await Promise.all(Array.from({ length: options.workers }, () => startWorker({ mode: 'segments', request })));
-    return new SegmentedRows(workers, rowMeasureNames(request, true), source, options.depth, options.window);
+  static async start(plan: RowPlan, source: SegmentSource, options: { workers: number; depth: number; window: number }): Promise<SegmentedRows> {
+    const workers = await Promise.all(Array.from({ length: options.workers }, () => startWorker({ mode: 'segments', plan })));
+    return new SegmentedRows(workers, rowMeasureNames(plan, true), source, options.depth, options.window);
   }
 
   private constructor(
