@@ -261,7 +261,7 @@ export function buildRequest(
     path: pPath,
     displayName: displayName(pPath),
     kind: pKind,
-    read: readOptions(options.pCol),
+    options: readOptions(options.pCol),
     columnFlag: '--p-col',
     format: pFormat,
   };
@@ -273,7 +273,7 @@ export function buildRequest(
           path: qSource,
           displayName: displayName(qSource),
           kind: qKind,
-          read: readOptions(options.qCol),
+          options: readOptions(options.qCol),
           columnFlag: '--q-col',
           format: qPath === undefined ? pFormat : qFormat,
         };

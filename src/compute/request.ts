@@ -4,34 +4,23 @@
  */
 import type { InputFormat } from '../io/detect.js';
 import type { ReadRequest } from '../io/read.js';
-import type { ReadOptions } from '../io/types.js';
 import type { LogBase } from '../measures/base.js';
 import type { MeasureName } from '../measures/catalog.js';
 import type { Kind, PrepareOptions } from '../measures/prepare.js';
 import { parseOnWorker } from './parallel/parse-on-worker.js';
 
-export interface InputRequest {
-  /** As typed, or `-` for stdin. */
-  path: string;
-  displayName: string;
+/**
+ * One input: what the readers need (a ReadRequest: path, name, format, read options) and
+ * what its values are (`kind`).
+ */
+export interface InputRequest extends Omit<ReadRequest, 'bigBatch'> {
   kind: Kind;
-  read: ReadOptions;
-  /** `--p-col` or `--q-col`, for messages. */
-  columnFlag: string;
-  /** --p-format/--q-format (or --input-format); undefined: from the extension, or sniffed. */
-  format: InputFormat | undefined;
 }
 
-/** What the readers need to know of one input; `format` is the side's format flag, or one already decided. */
+/** The input as the readers take it: a big plain batch parsed on a worker; `format` when already decided. */
 export function readRequestOf(input: InputRequest, format: InputFormat | undefined = input.format): ReadRequest {
-  return {
-    path: input.path,
-    displayName: input.displayName,
-    ...(format === undefined ? {} : { format }),
-    options: input.read,
-    columnFlag: input.columnFlag,
-    bigBatch: parseOnWorker,
-  };
+  const { kind: _kind, format: _format, ...read } = input;
+  return { ...read, ...(format === undefined ? {} : { format }), bigBatch: parseOnWorker };
 }
 
 export interface CheckSpec {
