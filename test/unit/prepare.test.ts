@@ -1,9 +1,7 @@
+/** Turning what users have into probabilities (measures/prepare.ts): kinds, tolerance, smoothing. */
 import { describe, expect, it } from 'vitest';
-import { logSumExp, softmaxWithLogs } from '../../src/measures/logspace.js';
 import { type PrepareOptions, smooth, toProbabilities } from '../../src/measures/prepare.js';
-import { klDivergence } from '../../src/measures/reference.js';
-import { compensatedSum, NeumaierSum } from '../../src/measures/sum.js';
-import { loadJson, parseReference, relativeError } from '../helpers/reference.js';
+import { compensatedSum } from '../../src/measures/sum.js';
 
 const options: PrepareOptions = { normalize: false, tolerance: 1e-6, temperature: 1 };
 
@@ -12,65 +10,6 @@ function probsOf(values: number[], kind: Parameters<typeof toProbabilities>[1], 
   if (!prepared.ok) throw new Error(prepared.message);
   return prepared.probs;
 }
-
-describe('compensated summation', () => {
-  it('recovers what naive summation loses', () => {
-    const values = [1, 1e100, 1, -1e100];
-    expect(values.reduce((a, b) => a + b, 0)).toBe(0);
-    expect(compensatedSum(values)).toBe(2);
-    const sum = new NeumaierSum();
-    for (const value of values) sum.add(value);
-    expect(sum.value()).toBe(2);
-  });
-  it('sums a million copies of 0.1 to the correctly rounded value, where naive summation drifts', () => {
-    const values = new Float64Array(1_000_000).fill(0.1);
-    // The exact sum is 100000.0000000000055…, whose nearest double is 100000.
-    expect(compensatedSum(values)).toBe(100000);
-    expect(values.reduce((a, b) => a + b, 0)).not.toBe(100000);
-  });
-  it('propagates infinity instead of NaN', () => {
-    expect(compensatedSum([1, Infinity, 2])).toBe(Infinity);
-  });
-});
-
-describe('log-space kernels', () => {
-  it('logSumExp does not overflow at 1e3', () => {
-    expect(logSumExp([1000, 1000])).toBeCloseTo(1000 + Math.LN2, 12);
-  });
-  it('log-softmax of [1000, 999, 990] matches the shifted closed form', () => {
-    const out = softmaxWithLogs([1000, 999, 990])?.logProbs as Float64Array;
-    const z = 1 + Math.exp(-1) + Math.exp(-10);
-    expect(out[0]).toBeCloseTo(-Math.log(z), 15);
-    expect(out[2]).toBeCloseTo(-10 - Math.log(z), 14);
-  });
-  it('−Infinity logits are probability 0; all −Infinity is zero mass', () => {
-    const out = softmaxWithLogs([0, -Infinity]);
-    expect(Array.from(out?.logProbs ?? [])).toEqual([0, -Infinity]);
-    expect(Array.from(out?.probs ?? [])).toEqual([1, 0]);
-    expect(softmaxWithLogs([-Infinity, -Infinity])).toBeNull();
-  });
-});
-
-interface LogitCase {
-  name: string;
-  temperature: number;
-  p_logits: number[];
-  q_logits: number[];
-  expected_nats: Record<string, string>;
-}
-
-describe('logits against 50-digit references', () => {
-  const reference = loadJson<{ cases: LogitCase[] }>('reference/logits.json');
-  for (const testCase of reference.cases) {
-    it(`${testCase.name}: KL both ways within 1e-12 relative`, () => {
-      const opts = { ...options, temperature: testCase.temperature };
-      const p = probsOf(testCase.p_logits, 'logits', opts);
-      const q = probsOf(testCase.q_logits, 'logits', opts);
-      expect(relativeError(klDivergence(p, q), parseReference(testCase.expected_nats['kl_forward'] as string))).toBeLessThan(1e-12);
-      expect(relativeError(klDivergence(q, p), parseReference(testCase.expected_nats['kl_reverse'] as string))).toBeLessThan(1e-12);
-    });
-  }
-});
 
 describe('kinds', () => {
   it('probabilities within tolerance are accepted and rescaled to sum 1', () => {
