@@ -12,7 +12,7 @@ import { LAYOUTS, type Layout } from '../io/types.js';
 import { BANS, BITS, type LogBase, logBase, NATS } from '../measures/base.js';
 import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
 import { STAT_NAMES } from '../measures/stats.js';
-import { FORMATTERS, type Formatter, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
+import { FORMATTERS, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import type { RowsMode } from '../result.js';
 import { BATCH_SCALARS } from '../result.js';
 import type { CommandSpec } from './commands/spec.js';
@@ -304,7 +304,7 @@ export function buildRequest(
   if (options.rows !== undefined && !rowsModes.includes(options.rows)) {
     throw new UsageError('bad-rows', `--rows ${JSON.stringify(options.rows)}: choose all, worst or none`);
   }
-  const defaultRows: RowsMode = (FORMATTERS.get(format) as Formatter).defaultRows;
+  const defaultRows: RowsMode = FORMATTERS[format].defaultRows;
   const worst = parseFiniteNumber(options.worst ?? '5', '--worst');
   if (!Number.isInteger(worst) || worst < 0) throw new UsageError('bad-worst', `--worst ${options.worst}: must be a whole number ≥ 0`);
 

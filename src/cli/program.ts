@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runRequest } from '../compute/run.js';
 import { displayText, escapeOneLine } from '../display.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, internalError, KlError } from '../errors.js';
+import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { FORMATTERS } from '../report/index.js';
 import { machineNumber } from '../report/wording.js';
@@ -123,8 +123,7 @@ async function runMeasureCommand(
   argv: readonly string[],
 ): Promise<number> {
   const { request, format, color, batch, output, junit, quiet } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
-  const formatter = FORMATTERS.get(format);
-  if (!formatter) throw internalError(`no formatter for ${format}`);
+  const formatter = FORMATTERS[format];
   if (request.checks.length > 0) io.finishWhenStdoutCloses?.();
   const info: RunInfo = { version: readVersion(), generatedAt: runTime(io.env), commandLine: request.commandLine };
   const files = openOutputs({ output, report: request.report, junit }, inputPaths(request));

@@ -71,28 +71,20 @@ function streamingSink(shape: RowShape, header: (shape: RowShape, first: RowResu
   };
 }
 
-export const FORMATTERS: ReadonlyMap<OutputFormat, Formatter> = new Map<OutputFormat, Formatter>([
+/** One formatter per output format: a format without one does not compile. */
+export const FORMATTERS: Readonly<Record<OutputFormat, Formatter>> = {
   // Loaded on demand: chalk and cli-table3 cost start-up time that json/csv/value never need.
-  [
-    'table',
-    { defaultRows: 'worst', carriesWarnings: true, render: async (result, context) => (await import('./human.js')).renderTable(result, context.color) },
-  ],
-  ['markdown', { defaultRows: 'worst', carriesWarnings: true, render: async (result) => (await import('./human.js')).renderMarkdown(result) }],
-  [
-    'json',
-    {
-      defaultRows: 'all',
-      carriesWarnings: true,
-      begin: (shape) => (shape.rows === 'all' ? new JsonRowChunks(shape.measureNames) : null),
-      render: (result, context) =>
-        result.type === 'batch'
-          ? formatJsonChunks(result, context.sink instanceof JsonRowChunks ? context.sink : undefined, context.info)
-          : formatJson(result, context.info),
-    },
-  ],
-  ['csv', { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, csvRowHeader, csvRow), render: (result) => formatCsv(result) }],
-  [
-    'value',
-    { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, () => '', valueRow), render: (result) => formatValue(result) },
-  ],
-]);
+  table: { defaultRows: 'worst', carriesWarnings: true, render: async (result, context) => (await import('./human.js')).renderTable(result, context.color) },
+  markdown: { defaultRows: 'worst', carriesWarnings: true, render: async (result) => (await import('./human.js')).renderMarkdown(result) },
+  json: {
+    defaultRows: 'all',
+    carriesWarnings: true,
+    begin: (shape) => (shape.rows === 'all' ? new JsonRowChunks(shape.measureNames) : null),
+    render: (result, context) =>
+      result.type === 'batch'
+        ? formatJsonChunks(result, context.sink instanceof JsonRowChunks ? context.sink : undefined, context.info)
+        : formatJson(result, context.info),
+  },
+  csv: { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, csvRowHeader, csvRow), render: (result) => formatCsv(result) },
+  value: { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, () => '', valueRow), render: (result) => formatValue(result) },
+};
