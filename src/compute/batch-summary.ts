@@ -47,6 +47,23 @@ export interface BatchSummaryJson {
   worst: RowResult[];
 }
 
+/** The summary's scalar state, as it is in JSON. */
+const COUNTERS = [
+  'count',
+  'rowsPOnly',
+  'rowsQOnly',
+  'firstPOnlyRow',
+  'firstQOnlyRow',
+  'top1Agreements',
+  'correctP',
+  'correctQ',
+  'pWidth',
+  'qWidth',
+  'pRescaled',
+  'qRescaled',
+] as const satisfies readonly (keyof BatchSummaryJson)[];
+type Counter = (typeof COUNTERS)[number];
+
 /** What `finish` computes. */
 export interface BatchStatistics {
   summaryNames: string[];
@@ -185,41 +202,14 @@ export class BatchSummary {
     for (const [name, column] of this.columns) {
       columns[name] = Array.from(column.values(), numberToJson);
     }
-    return {
-      version: 1,
-      shape: { ...this.shape, measureNames: [...this.shape.measureNames] },
-      count: this.count,
-      rowsPOnly: this.rowsPOnly,
-      rowsQOnly: this.rowsQOnly,
-      firstPOnlyRow: this.firstPOnlyRow,
-      firstQOnlyRow: this.firstQOnlyRow,
-      top1Agreements: this.top1Agreements,
-      correctP: this.correctP,
-      correctQ: this.correctQ,
-      pWidth: this.pWidth,
-      qWidth: this.qWidth,
-      pRescaled: this.pRescaled,
-      qRescaled: this.qRescaled,
-      columns,
-      worst: this.worst.map(rowToJson),
-    };
+    const counters = Object.fromEntries(COUNTERS.map((key) => [key, this[key]])) as Pick<BatchSummaryJson, Counter>;
+    return { version: 1, shape: { ...this.shape, measureNames: [...this.shape.measureNames] }, ...counters, columns, worst: this.worst.map(rowToJson) };
   }
 
   static fromJSON(json: BatchSummaryJson): BatchSummary {
     if (json.version !== 1) throw internalError(`batch summary version ${String(json.version)}`);
     const summary = new BatchSummary(json.shape);
-    summary.count = json.count;
-    summary.rowsPOnly = json.rowsPOnly;
-    summary.rowsQOnly = json.rowsQOnly;
-    summary.firstPOnlyRow = json.firstPOnlyRow;
-    summary.firstQOnlyRow = json.firstQOnlyRow;
-    summary.top1Agreements = json.top1Agreements;
-    summary.correctP = json.correctP;
-    summary.correctQ = json.correctQ;
-    summary.pWidth = json.pWidth;
-    summary.qWidth = json.qWidth;
-    summary.pRescaled = json.pRescaled;
-    summary.qRescaled = json.qRescaled;
+    Object.assign(summary, Object.fromEntries(COUNTERS.map((key) => [key, json[key]])));
     for (const [name, values] of Object.entries(json.columns)) {
       const column = summary.columns.get(name);
       if (!column) throw internalError(`batch summary column ${name} not in its shape`);

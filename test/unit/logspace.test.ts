@@ -1,17 +1,10 @@
 /** Log-space kernels (measures/logspace.ts): stable log-softmax, logits against 50-digit references. */
+
 import { describe, expect, it } from 'vitest';
 import { logSumExp, softmaxWithLogs } from '../../src/measures/logspace.js';
-import { type PrepareOptions, toProbabilities } from '../../src/measures/prepare.js';
 import { klDivergence } from '../../src/measures/reference.js';
+import { options, probsOf } from '../helpers/prepare.js';
 import { loadJson, parseReference, relativeError } from '../helpers/reference.js';
-
-const options: PrepareOptions = { normalize: false, tolerance: 1e-6, temperature: 1 };
-
-function probsOf(values: number[], kind: Parameters<typeof toProbabilities>[1], opts = options): Float64Array {
-  const prepared = toProbabilities(Float64Array.from(values), kind, opts);
-  if (!prepared.ok) throw new Error(prepared.message);
-  return prepared.probs;
-}
 
 describe('log-space kernels', () => {
   it('logSumExp does not overflow at 1e3', () => {

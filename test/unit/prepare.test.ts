@@ -1,15 +1,9 @@
 /** Turning what users have into probabilities (measures/prepare.ts): kinds, tolerance, smoothing. */
+
 import { describe, expect, it } from 'vitest';
-import { type PrepareOptions, smooth, toProbabilities } from '../../src/measures/prepare.js';
+import { smooth, toProbabilities } from '../../src/measures/prepare.js';
 import { compensatedSum } from '../../src/measures/sum.js';
-
-const options: PrepareOptions = { normalize: false, tolerance: 1e-6, temperature: 1 };
-
-function probsOf(values: number[], kind: Parameters<typeof toProbabilities>[1], opts = options): Float64Array {
-  const prepared = toProbabilities(Float64Array.from(values), kind, opts);
-  if (!prepared.ok) throw new Error(prepared.message);
-  return prepared.probs;
-}
+import { options, probsOf } from '../helpers/prepare.js';
 
 describe('kinds', () => {
   it('probabilities within tolerance are accepted and rescaled to sum 1', () => {
