@@ -91,7 +91,11 @@ async function* pairRows(
       yield outcome;
       throw error;
     }
-    const ended = await checkEnd(next, index + 1);
+    // Only at the end of an input is there anything to check (and to wait for): the usual
+    // row costs no extra await.
+    const [pAhead, qAhead, targetAhead] = next;
+    const atEnd = pAhead.done === true || qAhead?.done === true || (targets !== null && targetAhead?.done !== false);
+    const ended = atEnd && (await checkEnd(next, index + 1));
     yield outcome;
     if (ended) return;
     current = next;
