@@ -74,7 +74,7 @@ export function addSharedOptions(command: Command): Command {
     .option('--normalize', 'rescale probabilities (or log-probabilities) that do not sum to 1')
     .option('--tolerance <tol>', 'allowed |Σp − 1| without --normalize', String(DEFAULT_SUM_TOLERANCE))
     .option('--smooth <eps>', 'add eps to every probability of both sides (union support), then renormalise')
-    .option('-b, --base <base>', 'logarithm base: e (nats), 2 (bits), 10 (bans) or any number > 0 and ≠ 1', 'e')
+    .option('-b, --base <base>', 'logarithm base: e (nats), 2 (bits), 10 (bans) or any number > 1', 'e')
     .option('-t, --temperature <T>', 'divide logits by T before the softmax')
     .option('--max <name=value>', 'check: fail (exit 1) when the measure exceeds value; repeatable', collect)
     .option('--min <name=value>', 'check: fail (exit 1) when the measure is below value; repeatable', collect)
