@@ -18,8 +18,8 @@ import type { InputFormat } from './io/detect.js';
 import { readInput } from './io/read.js';
 import type { RawInput } from './io/types.js';
 import { type LogBase, logBase, NATS } from './measures/base.js';
-import { MEASURE_NAMES, type MeasureName } from './measures/catalog.js';
-import { DEFAULT_SUM_TOLERANCE, type Kind, toProbabilities } from './measures/prepare.js';
+import { entropyOf, MEASURE_NAMES, type MeasureName } from './measures/catalog.js';
+import { DEFAULT_SUM_TOLERANCE, type Kind, smooth, toProbabilities } from './measures/prepare.js';
 
 export { InputError, KlError, UsageError } from './errors.js';
 export type { InputFormat } from './io/detect.js';
@@ -173,7 +173,11 @@ export function jsDistance(p: DistributionInput, q: DistributionInput, options: 
 
 /** H(P) = −Σ p·log p: Shannon entropy, with 0·log 0 = 0. */
 export function entropy(p: DistributionInput, options: MeasureOptions = {}): number {
-  return compare(p, p, options).measures.entropy_p;
+  const epsilon = options.smooth ?? 0;
+  if (!(epsilon >= 0)) throw new InputError('bad-smooth', `smooth ${epsilon}: must be ≥ 0`);
+  const probabilities = prepared(sideOf(p, 'P'), options.kind ?? 'probs', options, 'P').probs;
+  // Smoothing spreads ε over the support, as compare does for P on its own support.
+  return entropyOf(epsilon > 0 ? smooth(probabilities, epsilon) : probabilities, baseOf(options.base));
 }
 
 /** What {@link readDistribution} reads. */
