@@ -36,7 +36,7 @@ function rowMeasures(result: BatchResult): MeasureName[] {
   return preferred.length > 0 ? preferred : result.measureNames;
 }
 
-function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions): readonly string[] {
+function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions): Iterable<string> {
   const measures = rowMeasures(result);
   const hasLines = rows.some((row) => row.line !== null);
   const hasTop1 = rows.some((row) => row.top1_agree !== undefined);

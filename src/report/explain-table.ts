@@ -42,12 +42,13 @@ export function formatExplainTable(result: ExplainResult, options: TableOptions)
     ['category', 'p', 'q', 'p ▆ vs q ▆', 'p·log(p/q)', 'q·log(q/p)', 'share', 'contribution to D(P‖Q)'],
     ['left', 'right', 'right', 'left', 'right', 'right', 'right', 'left'],
   );
-  for (const c of explain.contributions) {
+  const rowAt = (index: number): string[] => {
+    const c = explain.contributions[index] as (typeof explain.contributions)[number];
     const pq = `${paint.blue(bar(c.p / maxProbability, BAR_WIDTH))}\n${paint.magenta(bar(c.q / maxProbability, BAR_WIDTH))}`;
     const magnitude = c.kl_forward === Infinity ? 1 : Math.abs(c.kl_forward) / maxTerm;
     const sign = c.kl_forward < 0 ? '−' : '+';
     const contribution = `${sign}${bar(magnitude, BAR_WIDTH * 2).trimEnd()}`;
-    table.push([
+    return [
       options.text(c.label),
       humanNumber(c.p),
       humanNumber(c.q),
@@ -56,8 +57,10 @@ export function formatExplainTable(result: ExplainResult, options: TableOptions)
       humanNumber(c.kl_reverse),
       shareText(c.share),
       c.kl_forward < 0 ? paint.green(contribution) : paint.red(contribution),
-    ]);
-  }
+    ];
+  };
+  // Made on demand: a 256k-category table is drawn as it is output, not held.
+  table.pushRows({ count: explain.contributions.length, rowAt });
   lines.push(table.lines());
   const hidden = explain.categories - explain.contributions.length;
   lines.push(

@@ -35,8 +35,8 @@ export const PLAIN: Painter = {
   magenta: unchanged,
 };
 
-/** A document block: one string, or a table's lines (kept apart: a 256k-row table is 60 MB of text). */
-export type Block = string | readonly string[];
+/** A document block: one string, or a table's lines, made as they are output (a 256k-row table is 60 MB of text). */
+export type Block = string | Iterable<string>;
 
 /**
  * Blocks as output in pieces of a few hundred lines each (a blank line between blocks for
@@ -97,14 +97,15 @@ function escapeMarkdown(text: string): string {
 
 /** A GitHub Markdown table; a cell's lines are joined with <br>. */
 function markdownTable(head: string[], alignments: ('left' | 'right')[]): TextTable {
-  const rows: string[][] = [];
+  const rows = tableRows();
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
-  const lines = () => [
-    `| ${head.map(cell).join(' | ')} |`,
-    `| ${alignments.map((alignment) => (alignment === 'right' ? '---:' : ':---')).join(' | ')} |`,
-    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
-  ];
-  return { push: (row) => void rows.push(row), lines, toString: () => lines().join('\n') };
+  function* lines(): Generator<string> {
+    yield `| ${head.map(cell).join(' | ')} |`;
+    yield `| ${alignments.map((alignment) => (alignment === 'right' ? '---:' : ':---')).join(' | ')} |`;
+    const source = rows.source();
+    for (let i = 0; i < source.count; i++) yield `| ${source.rowAt(i).map(cell).join(' | ')} |`;
+  }
+  return { push: rows.push, pushRows: rows.pushRows, lines, toString: () => [...lines()].join('\n') };
 }
 
 /** Markdown: the same content as the table, for `$GITHUB_STEP_SUMMARY` and PR comments. */
@@ -172,11 +173,20 @@ function lineWidth(line: string): number {
  * test/unit/table.test.ts holds it to cli-table3's output character for character.
  */
 export function drawTable(head: readonly string[], rows: readonly (readonly string[])[], alignments: readonly ('left' | 'right')[]): string {
-  return drawTableLines(head, rows, alignments).join('\n');
+  return [...drawTableLines(head, { count: rows.length, rowAt: (i) => rows[i] as readonly string[] }, alignments)].join('\n');
 }
 
-/** drawTable's lines, for output that goes out in pieces (a 256k-row table is 60 MB of text). */
-export function drawTableLines(head: readonly string[], rows: readonly (readonly string[])[], alignments: readonly ('left' | 'right')[]): string[] {
+/** Rows made on demand: `rowAt(i)` may be called more than once for a row. */
+export interface RowSource {
+  count: number;
+  rowAt(index: number): readonly string[];
+}
+
+/**
+ * drawTable's lines, made as they are output: the rows are made twice (once to measure the
+ * columns, once to draw them) instead of kept, so a 256k-row table never holds its cells.
+ */
+export function* drawTableLines(head: readonly string[], rows: RowSource, alignments: readonly ('left' | 'right')[]): Generator<string> {
   const columns = head.length;
   const widths = new Array<number>(columns).fill(0);
   const measure = (row: readonly string[]) => {
@@ -187,14 +197,14 @@ export function drawTableLines(head: readonly string[], rows: readonly (readonly
     }
   };
   measure(head);
-  for (const row of rows) measure(row);
+  for (let i = 0; i < rows.count; i++) measure(rows.rowAt(i));
   const rule = (left: string, middle: string, right: string) => left + widths.map((width) => '─'.repeat(width + 2)).join(middle) + right;
   const padded = (text: string, j: number): string => {
     const gap = ' '.repeat((widths[j] as number) - lineWidth(text));
     return alignments[j] === 'right' ? gap + text : text + gap;
   };
   const out: string[] = [rule('┌', '┬', '┐')];
-  const draw = (row: readonly string[]) => {
+  const draw = (row: readonly string[]): void => {
     let height = 1;
     for (let j = 0; j < columns; j++) {
       const cell = row[j] ?? '';
@@ -214,35 +224,55 @@ export function drawTableLines(head: readonly string[], rows: readonly (readonly
     }
   };
   draw(head);
-  if (rows.length > 0) out.push(rule('├', '┼', '┤'));
-  for (const row of rows) draw(row);
+  if (rows.count > 0) out.push(rule('├', '┼', '┤'));
+  for (let i = 0; i < rows.count; i++) {
+    draw(rows.rowAt(i));
+    if (out.length >= 512) yield* out.splice(0, out.length);
+  }
   out.push(rule('└', '┴', '┘'));
-  return out;
+  yield* out;
 }
 
 export interface TextTable {
   push(row: string[]): void;
+  /** Many rows made on demand (not kept: long tables are drawn from them as they are output). */
+  pushRows(rows: RowSource): void;
   toString(): string;
   /** The table's lines (without newlines). */
-  lines(): string[];
+  lines(): Iterable<string>;
+}
+
+/** A table's rows: pushed one by one, or a source of them. */
+function tableRows(): { push(row: string[]): void; pushRows(rows: RowSource): void; source(): RowSource } {
+  const pushed: string[][] = [];
+  let lazy: RowSource | null = null;
+  return {
+    push: (row) => void pushed.push(row),
+    pushRows: (rows) => {
+      if (pushed.length > 0 || lazy) throw new Error('internal error: a table gets its rows one way');
+      lazy = rows;
+    },
+    source: () => lazy ?? { count: pushed.length, rowAt: (i) => pushed[i] as readonly string[] },
+  };
 }
 
 /** A table in the compact style (a rule under the header only): cli-table3, or drawTable past CLI_TABLE_ROWS rows. */
 export function newTable(head: string[], paint: Painter, alignments: ('left' | 'right')[]): TextTable {
-  const rows: string[][] = [];
+  const rows = tableRows();
   const painted = head.map((cell) => paint.bold(cell));
-  const lines = (): string[] => {
-    if (rows.length > CLI_TABLE_ROWS) return drawTableLines(painted, rows, alignments);
+  const lines = (): Iterable<string> => {
+    const source = rows.source();
+    if (source.count > CLI_TABLE_ROWS) return drawTableLines(painted, source, alignments);
     const table = new Table({
       head: painted,
       // compact: a rule under the header only, not between body rows.
       style: { head: [], border: [], compact: true },
       colAligns: alignments,
     });
-    table.push(...rows);
+    for (let i = 0; i < source.count; i++) table.push([...source.rowAt(i)]);
     return table.toString().split('\n');
   };
-  return { push: (row) => void rows.push(row), lines, toString: () => lines().join('\n') };
+  return { push: rows.push, pushRows: rows.pushRows, lines, toString: () => [...lines()].join('\n') };
 }
 
 export function formatPairTable(result: PairResult, options: TableOptions): Iterable<string> {
