@@ -11,7 +11,6 @@
  */
 import { chmodSync, closeSync, openSync, renameSync, type Stats, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { escapeForTerminal } from '../display.js';
 import { UsageError } from '../errors.js';
 import type { TextSink } from './program.js';
 
@@ -55,24 +54,22 @@ export function errnoText(error: unknown): string {
 }
 
 /**
+ * (Messages quote paths as given: reportError applies the escaping rule to every message.)
+ *
  * Refuses an output path that is the same file as one of `inputs` (paths as given; `-`
  * and files that do not exist are skipped), or as another output.
  */
 export function assertNotAnInput(flag: string, path: string, inputs: readonly string[]): void {
   const target = statOrNull(path);
   if (target === null) return;
-  if (target.isDirectory()) throw new UsageError('output-is-directory', `${flag} ${escapeForTerminal(path)}: is a directory`);
+  if (target.isDirectory()) throw new UsageError('output-is-directory', `${flag} ${path}: is a directory`);
   for (const input of inputs) {
     if (input === '-') continue;
     const source = statOrNull(input);
     if (source && source.dev === target.dev && source.ino === target.ino) {
-      throw new UsageError(
-        'output-is-input',
-        `${flag} ${escapeForTerminal(path)} is the input ${escapeForTerminal(input)} (the same file): kl never writes over an input`,
-        {
-          hint: `name another file for ${flag}`,
-        },
-      );
+      throw new UsageError('output-is-input', `${flag} ${path} is the input ${input} (the same file): kl never writes over an input`, {
+        hint: `name another file for ${flag}`,
+      });
     }
   }
 }
@@ -106,7 +103,7 @@ export class AtomicFile implements TextSink {
   }
 
   private writeError(error: unknown): UsageError {
-    return new UsageError('output-write', `${this.flag} ${escapeForTerminal(this.path)}: cannot write it: ${errnoText(error)}`);
+    return new UsageError('output-write', `${this.flag} ${this.path}: cannot write it: ${errnoText(error)}`);
   }
 
   write(text: string): void {

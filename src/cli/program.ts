@@ -9,7 +9,7 @@ import { displayText, escapeOneLine } from '../display.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { FORMATTERS } from '../report/index.js';
-import { machineNumber } from '../report/wording.js';
+import { describeCheck } from '../report/wording.js';
 import type { RowResult, RunInfo } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
@@ -76,12 +76,12 @@ interface OutputFiles {
  * read or printed.
  */
 function openOutputs(paths: { output: string | null; report: string | null; junit: string | null }, inputs: readonly string[]): OutputFiles {
-  const opened: { flag: string; file: AtomicFile }[] = [];
+  const opened: AtomicFile[] = [];
   const open = (flag: string, path: string | null): AtomicFile | null => {
     if (path === null) return null;
-    assertNotAnInput(flag, path, [...inputs, ...opened.map(({ file }) => file.path)]);
+    assertNotAnInput(flag, path, [...inputs, ...opened.map((file) => file.path)]);
     const file = new AtomicFile(path, flag);
-    opened.push({ flag, file });
+    opened.push(file);
     return file;
   };
   try {
@@ -89,14 +89,14 @@ function openOutputs(paths: { output: string | null; report: string | null; juni
     return {
       ...files,
       commit: () => {
-        for (const { file } of opened) file.commit();
+        for (const file of opened) file.commit();
       },
       abort: () => {
-        for (const { file } of opened) file.abort();
+        for (const file of opened) file.abort();
       },
     };
   } catch (error) {
-    for (const { file } of opened) file.abort();
+    for (const file of opened) file.abort();
     throw error;
   }
 }
@@ -158,8 +158,7 @@ async function runMeasureCommand(
         for (const warning of result.warnings) io.stderr.write(`kl: warning: ${displayText(warning.message, MESSAGE_LIMIT)}\n`);
       }
       for (const check of failed) {
-        const relation = check.op === 'max' ? '>' : '<';
-        const line = `${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}`;
+        const line = describeCheck(check);
         io.stderr.write(`kl: check failed: ${line}\n`);
         // GitHub Actions reads workflow commands from the step's output: an annotation per failed check.
         if (io.env['GITHUB_ACTIONS'] === 'true')
@@ -247,7 +246,7 @@ export function reportError(error: unknown, io: CliIo): number {
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`kl: error: internal error: ${escapeOneLine(message)} (please report it; KL_DEBUG=1 shows the stack)\n`);
+  io.stderr.write(`kl: error: internal error: ${displayText(message, MESSAGE_LIMIT)} (please report it; KL_DEBUG=1 shows the stack)\n`);
   if (io.env['KL_DEBUG'] === '1' && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
   return EXIT_USAGE;
 }

@@ -38,7 +38,7 @@ export interface BatchOptions {
   keepRows?: boolean;
 }
 
-function batchSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', rows: number, width: number, rescaled: boolean): InputSummary {
+function batchInputSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', rows: number, width: number, rescaled: boolean): InputSummary {
   return {
     role,
     source: batch.source,
@@ -133,8 +133,8 @@ export async function computeBatch(
   const available = (): string[] => [...[...scalars.keys()], ...summaryNames.flatMap((name) => STAT_NAMES.map((stat) => `${name}.${stat}`))];
 
   const rescaledByRequest = request.prepare.normalize;
-  const summaries = [batchSummary(request.p, p, 'p', count, totals.pWidth, rescaledByRequest || totals.pRescaled)];
-  if (q && request.q) summaries.push(batchSummary(request.q, q, 'q', count, totals.qWidth, rescaledByRequest || totals.qRescaled));
+  const summaries = [batchInputSummary(request.p, p, 'p', count, totals.pWidth, rescaledByRequest || totals.pRescaled)];
+  if (q && request.q) summaries.push(batchInputSummary(request.q, q, 'q', count, totals.qWidth, rescaledByRequest || totals.qRescaled));
   return {
     type: 'batch',
     command: request.command,

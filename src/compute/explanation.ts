@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { type LogBase, toBase } from '../measures/base.js';
 import { measurePair } from '../measures/catalog.js';
 import { contributions } from '../measures/contributions.js';
+import { sumsToOneByConstruction } from '../measures/prepare.js';
 import type { BatchResult, ExplainData, ExplainedCategory, ExplainResult } from '../result.js';
 import type { Request } from './request.js';
 import { supportWarnings } from './warnings.js';
@@ -52,8 +53,7 @@ export function explainBatchRow(request: Request, batch: BatchResult): ExplainRe
   const explain = request.contributions;
   if (!kept || !explain) throw new InputError('no-row', 'no row to explain');
   // As for every batch row (measureAligned): softmax outputs sum to 1 by construction.
-  const softmaxed = (kind: string | undefined): boolean => kind === 'logits' || kind === 'logprobs';
-  const normalized = softmaxed(request.p.kind) && softmaxed(request.q?.kind);
+  const normalized = sumsToOneByConstruction(request.p.kind) && sumsToOneByConstruction(request.q?.kind);
   const { measures, pOnly, qOnly } = measurePair(kept.p, kept.q, request.measureNames, request.base, undefined, normalized);
   const support = { categories: kept.p.length, p_only: pOnly, q_only: qOnly };
   const names = { p: batch.names.p, q: batch.names.q ?? 'Q' };

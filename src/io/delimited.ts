@@ -209,18 +209,9 @@ export async function readDelimited(records: AsyncIterator<CsvRecord>, options: 
   } else if (options.labelColumn === undefined && width >= 2) {
     // A label is text; "1,000" or "0x10" starts like a number and is a malformed one, reported as such.
     if (isHeaderLike(firstData.cells[0] ?? '')) labelIndex = 0;
-    else if (
-      firstColumnLooksLikeIndex(
-        header?.[0],
-        peekedData.map((record) => record.cells[0] ?? ''),
-      )
-    ) {
-      throw ambiguousFirstColumn(
-        header?.[0],
-        peekedData.map((record) => record.cells[0] ?? ''),
-        source,
-        first.line,
-      );
+    else {
+      const firstCells = peekedData.map((record) => record.cells[0] ?? '');
+      if (firstColumnLooksLikeIndex(header?.[0], firstCells)) throw ambiguousFirstColumn(header?.[0], firstCells, source, first.line);
     }
   }
 

@@ -10,7 +10,7 @@ import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.j
 import { readJson, readJsonl } from './json-input.js';
 import { readNpy } from './npy.js';
 import { isStdin, type OpenedInput, openAndPeek, peekFirstLine, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
-import type { Layout, RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
+import type { RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
 
 export interface ReadRequest {
   path: string;
@@ -142,16 +142,20 @@ type Reader = (opened: OpenedInput, format: InputFormat, request: ReadRequest) =
  * CSV/TSV apply --layout themselves (a column is one distribution, whatever the layout);
  * the others have their shape from their syntax, and --layout is applied after.
  */
+const delimitedReader: Reader = async (opened, format, request) => {
+  const delimited = format as 'csv' | 'tsv';
+  return tryFastBatch(opened, delimited, request) ?? (await readGeneralDelimited(opened, delimited, request));
+};
 const READERS: Readonly<Record<InputFormat, Reader>> = {
-  csv: async (opened, format, request) => tryFastBatch(opened, format as 'csv', request) ?? (await readGeneralDelimited(opened, format as 'csv', request)),
-  tsv: async (opened, format, request) => tryFastBatch(opened, format as 'tsv', request) ?? (await readGeneralDelimited(opened, format as 'tsv', request)),
+  csv: delimitedReader,
+  tsv: delimitedReader,
   json: async (opened, format, request) =>
     withLayout(
       await readJson(opened.whole ? opened.head : await readAllBytes(opened.chunks(), request.displayName), request.displayName, format),
-      request.options.layout ?? 'auto',
+      request.options,
     ),
-  jsonl: async (opened, format, request) => withLayout(await readJsonl(opened.chunks(), request.displayName, format), request.options.layout ?? 'auto'),
-  npy: async (opened, _format, request) => withLayout(await readNpy(opened.chunks(), request.displayName, opened.fileSize), request.options.layout ?? 'auto'),
+  jsonl: async (opened, format, request) => withLayout(await readJsonl(opened.chunks(), request.displayName, format), request.options),
+  npy: async (opened, _format, request) => withLayout(await readNpy(opened.chunks(), request.displayName, opened.fileSize), request.options),
 };
 
 /** One distribution as a batch of one row (a pair is a batch of one row). */
@@ -167,7 +171,7 @@ export function distributionAsBatch(input: RawDistribution): RawBatch {
  * distribution a batch of one row; `distribution` takes a batch of exactly one row as one
  * distribution and refuses more.
  */
-async function withLayout(input: RawInput, layout: Layout): Promise<RawInput> {
+async function withLayout(input: RawInput, { layout = 'auto' }: ReadOptions): Promise<RawInput> {
   if (layout === 'batch' && input.shape === 'distribution') return distributionAsBatch(input);
   if (layout !== 'distribution' || input.shape === 'distribution') return input;
   const rows = input.rows[Symbol.asyncIterator]();

@@ -14,6 +14,15 @@ import { compensatedSum } from './sum.js';
 export const KINDS = ['probs', 'counts', 'logits', 'logprobs'] as const;
 export type Kind = (typeof KINDS)[number];
 
+/**
+ * Whether a kind's probabilities sum to 1 by construction (a softmax): their KL then leaves
+ * out the Σ(p − q) term (pairKernel's `normalized`). toProbabilities returns log-probabilities
+ * for exactly these kinds.
+ */
+export function sumsToOneByConstruction(kind: Kind | undefined): boolean {
+  return kind === 'logits' || kind === 'logprobs';
+}
+
 /** Default allowed |Σp − 1| (or |log Σ exp ℓ| for log-probs) before --normalize is required. */
 export const DEFAULT_SUM_TOLERANCE = 1e-6;
 

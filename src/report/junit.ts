@@ -3,17 +3,12 @@
  * Jenkins, Azure Pipelines and Buildkite show as test results. A run without checks is one
  * suite with no test cases. Pure: the CLI writes it.
  */
-import type { CheckResult, KlResult, RunInfo } from '../result.js';
-import { machineNumber } from './wording.js';
+import type { KlResult, RunInfo } from '../result.js';
+import { describeCheck } from './wording.js';
 
 /** XML text and attribute values: the five special characters escaped; characters XML 1.0 forbids (even as references) replaced by U+FFFD. */
 function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
-}
-
-function checkLine(check: CheckResult): string {
-  const relation = check.passed ? (check.op === 'max' ? '≤' : '≥') : check.op === 'max' ? '>' : '<';
-  return `${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}`;
 }
 
 export function renderJunit(result: KlResult, info: RunInfo): string {
@@ -21,7 +16,8 @@ export function renderJunit(result: KlResult, info: RunInfo): string {
   const suite = `kl ${result.command}`;
   const cases = result.checks.map((check) => {
     const name = escapeXml(`${check.op} ${check.name}`);
-    const body = check.passed ? '' : `\n      <failure message="${escapeXml(checkLine(check))}" type="kl-check">${escapeXml(checkLine(check))}</failure>\n    `;
+    const line = escapeXml(describeCheck(check));
+    const body = check.passed ? '' : `\n      <failure message="${line}" type="kl-check">${line}</failure>\n    `;
     return `    <testcase classname="${escapeXml(suite)}" name="${name}" time="0">${body}</testcase>`;
   });
   return [

@@ -4,7 +4,7 @@
  */
 import { internalError } from '../errors.js';
 import { MEASURE_NAMES, type MeasureName, measureSpec } from '../measures/catalog.js';
-import type { Names } from '../result.js';
+import type { CheckResult, Names } from '../result.js';
 import type { JsonNumber } from './schema.js';
 
 /** For people: "forward KL" (the catalog's titles). */
@@ -19,6 +19,12 @@ export function expression(name: MeasureName, names: Names): string {
 export function measureUnit(name: MeasureName, unit: string): string {
   const kind = measureSpec(name).unit;
   return kind === 'none' ? '' : kind === 'sqrt-log' ? `√${unit}` : unit;
+}
+
+/** A check as one line: `kl_forward.mean = 0.0252… > max 0.01` (≤/≥ when it passed). */
+export function describeCheck(check: CheckResult): string {
+  const relation = check.passed ? (check.op === 'max' ? '≤' : '≥') : check.op === 'max' ? '>' : '<';
+  return `${check.name} = ${machineNumber(check.value)} ${relation} ${check.op} ${check.limit}`;
 }
 
 /** Full-precision text for machines: shortest round-trip decimal, infinities spelled out. */
