@@ -18,10 +18,14 @@ export const EXIT_USAGE = 2;
  * csv-… are csv-parse's codes, file-… the system's (file-enoent, file-eacces, …).
  */
 export type ErrorCode =
+  | 'all-missing-column'
   | 'ambiguous-first-column'
+  | 'ambiguous-header'
   | 'bad-base'
+  | 'bad-bins'
   | 'bad-check'
   | 'bad-count'
+  | 'bad-edges'
   | 'bad-format'
   | 'bad-input'
   | 'bad-input-format'
@@ -42,10 +46,16 @@ export type ErrorCode =
   | 'check-needs-statistic'
   | 'check-needs-targets'
   | 'check-needs-two-rows'
+  | 'check-not-for-column'
+  | 'column-mismatch'
   | 'columns-need-delimited'
   | 'conflicting-format'
+  | 'conflicting-types'
+  | 'constant-column'
+  | 'csv-quote'
   | 'duplicate-label'
   | 'empty-input'
+  | 'internal'
   | 'invalid-json'
   | 'invalid-utf8'
   | 'json-shape'
@@ -64,6 +74,7 @@ export type ErrorCode =
   | 'no-such-row'
   | 'no-values'
   | 'non-finite-value'
+  | 'not-computable'
   | 'not-normalized'
   | 'not-probabilities'
   | 'npy-dtype'
@@ -79,11 +90,11 @@ export type ErrorCode =
   | 'row-count-mismatch'
   | 'targets-stdin'
   | 'temperature-without-logits'
+  | 'text-in-numeric-column'
   | 'two-stdin'
   | 'unknown-check'
   | 'zero-mass'
   /** A worker thread's internal error, carried to the main thread. */
-  | 'internal'
   | `csv-${string}`
   | `file-${string}`;
 

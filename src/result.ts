@@ -192,3 +192,103 @@ export interface RunInfo {
   /** The command line, quoted so that it can be pasted back into a shell. */
   commandLine: string;
 }
+
+/** `kl drift`: the measures of one column; which exist depends on the column's type. */
+export const DRIFT_MEASURES = [
+  'kl_forward',
+  'kl_reverse',
+  'js_divergence',
+  'js_distance',
+  'psi',
+  'hellinger',
+  'total_variation',
+  'wasserstein',
+  'ks_statistic',
+  'ks_pvalue',
+  'kl_knn',
+  'chi2_statistic',
+  'chi2_pvalue',
+] as const;
+export type DriftMeasureName = (typeof DRIFT_MEASURES)[number];
+
+/** Every column has the first seven; numeric columns the next four, categorical ones the χ² test. */
+export interface DriftMeasures {
+  kl_forward: number;
+  kl_reverse: number;
+  js_divergence: number;
+  js_distance: number;
+  psi: number;
+  hellinger: number;
+  total_variation: number;
+  wasserstein?: number;
+  ks_statistic?: number;
+  ks_pvalue?: number;
+  /** Null when a side has too few distinct values for k neighbours. */
+  kl_knn?: number | null;
+  chi2_statistic?: number;
+  chi2_pvalue?: number;
+}
+
+/** What happens to a bin or category empty on one side (visible in every output). */
+export type ZeroPolicy = { kind: 'none' } | { kind: 'smooth'; epsilon: number } | { kind: 'evidently' };
+
+/** One bin's share of a column's divergence (`kl drift --column NAME`). */
+export interface DriftBinContribution {
+  /** `[a, b)` for a numeric bin, the category otherwise. */
+  label: string;
+  ref_count: number;
+  cur_count: number;
+  /** The proportions the measures used (after the zero policy). */
+  p: number;
+  q: number;
+  /** p·log(p/q) in the run's unit. */
+  kl_forward: number;
+  /** (q − p)·ln(q/p) (PSI's term, nats). */
+  psi: number;
+}
+
+export interface DriftColumnResult {
+  name: string;
+  type: 'numeric' | 'categorical';
+  /** 'auto' (Evidently's rule) or 'option' (--numeric/--categorical). */
+  type_source: 'auto' | 'option';
+  n_ref: number;
+  n_cur: number;
+  missing_ref: number;
+  missing_cur: number;
+  /** Numeric: the edges (±Infinity at the open ends); categorical: the categories. */
+  bins: { edges: number[] | null; categories: string[] | null; ref_counts: number[]; cur_counts: number[] };
+  measures: DriftMeasures;
+  /** How the KS p-value was computed (numeric columns). */
+  ks_method: 'exact' | 'asymp' | null;
+  /** Whether a check on this column failed (without column checks: psi > 0.2). */
+  drifted: boolean;
+  /** Per-bin terms, for the column named by --column. */
+  contributions: DriftBinContribution[] | null;
+}
+
+export interface DriftSide {
+  source: string;
+  format: string;
+  rows: number;
+}
+
+export interface DriftResult {
+  type: 'drift';
+  command: 'drift';
+  unit: string;
+  base: number;
+  reference: DriftSide;
+  current: DriftSide;
+  binning: { rule: string; bins: number; from: string };
+  zeroPolicy: ZeroPolicy;
+  /** What makes a column count as drifted, in words. */
+  driftRule: string;
+  columns: DriftColumnResult[];
+  summary: { columns: number; drifted: number; share_drifted: number };
+  /** The column --column explains, or null. */
+  explained: string | null;
+  checks: CheckResult[];
+  warnings: Warning[];
+  commandLine: string;
+}

@@ -2,117 +2,27 @@
  * The commander program: one subcommand per CommandSpec, shared options, and a single
  * place (runCli) that turns results and errors into output and an exit code.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runRequest } from '../compute/run.js';
 import { displayText, escapeOneLine } from '../display.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
-import type { StdinProvider } from '../io/source.js';
 import { FORMATTERS } from '../report/index.js';
-import { describeCheck } from '../report/wording.js';
 import type { RowResult, RunInfo } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
+import { driftCommand } from './drift.js';
 import type { CommandSpec } from './commands/spec.js';
 import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
-import { AtomicFile, assertNotAnInput } from './output-file.js';
+import { inputPaths, MESSAGE_LIMIT, openOutputs, quoteForShell, readVersion, reportOutcome, runTime, type CliIo, type TextSink } from './run-support.js';
 
-export interface TextSink {
-  write(text: string): unknown;
-}
+export type { CliIo, TextSink };
 
-export interface CliIo {
-  stdin: StdinProvider;
-  stdout: TextSink;
-  stderr: TextSink;
-  env: NodeJS.ProcessEnv;
-  /** Whether stdout is a terminal; asked only when no flag or variable decides the colour. */
-  stdoutIsTTY: () => boolean;
-  /**
-   * Called when the run has checks: if stdout closes early (`| head`), the run must go on
-   * without output so that the exit code still says whether a check failed.
-   */
-  finishWhenStdoutCloses?: () => void;
-}
-
-/** Set by the bundler (scripts/build.mjs) from package.json. */
-declare const KL_VERSION: string | undefined;
-
-function readVersion(): string {
-  if (typeof KL_VERSION === 'string') return KL_VERSION;
-  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return packageJson.version;
-}
 
 const EPILOG = `
 A CI gate: kl compare ref.npy new.npy --kind logits --max kl_forward.mean=0.01 (exit 1 when a check fails)
 Inputs: CSV, TSV, JSON, JSONL/NDJSON or .npy files, or - for stdin.
 Exit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.
 Docs: README.md (measures, JSON schema, zero policy).`;
-
-/** The command line as a user could paste it back (for the HTML report). */
-function quoteForShell(args: readonly string[]): string {
-  return ['kl', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
-/** The files a run reads, which no output may be. */
-function inputPaths(request: { p: { path: string }; q: { path: string } | null; targets: string | null }): string[] {
-  return [request.p.path, ...(request.q ? [request.q.path] : []), ...(request.targets === null ? [] : [request.targets])];
-}
-
-interface OutputFiles {
-  output: AtomicFile | null;
-  report: AtomicFile | null;
-  junit: AtomicFile | null;
-  /** Puts every file in place (after the run has produced them all). */
-  commit(): void;
-  /** Removes whatever was not committed: the destinations stay as they were. */
-  abort(): void;
-}
-
-/**
- * Opens --output, --report and --junit before any work: an output that is an input (or
- * another output), a directory, or not writable fails the run (exit 2) before anything is
- * read or printed.
- */
-function openOutputs(paths: { output: string | null; report: string | null; junit: string | null }, inputs: readonly string[]): OutputFiles {
-  const opened: AtomicFile[] = [];
-  const open = (flag: string, path: string | null): AtomicFile | null => {
-    if (path === null) return null;
-    assertNotAnInput(flag, path, [...inputs, ...opened.map((file) => file.path)]);
-    const file = new AtomicFile(path, flag);
-    opened.push(file);
-    return file;
-  };
-  try {
-    const files = { output: open('--output', paths.output), report: open('--report', paths.report), junit: open('--junit', paths.junit) };
-    return {
-      ...files,
-      commit: () => {
-        for (const file of opened) file.commit();
-      },
-      abort: () => {
-        for (const file of opened) file.abort();
-      },
-    };
-  } catch (error) {
-    for (const file of opened) file.abort();
-    throw error;
-  }
-}
-
-/** GitHub Actions workflow-command data: `%`, CR and LF escaped (properties also `:` and `,`). */
-function githubEscape(text: string, property = false): string {
-  const data = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return property ? data.replace(/:/g, '%3A').replace(/,/g, '%2C') : data;
-}
-
-/** When the run was made: SOURCE_DATE_EPOCH (seconds), when set, makes reports reproducible. */
-function runTime(env: NodeJS.ProcessEnv): string {
-  const epoch = env['SOURCE_DATE_EPOCH'];
-  const seconds = epoch !== undefined && /^\d+$/.test(epoch) ? Number(epoch) : null;
-  return (seconds === null ? new Date() : new Date(seconds * 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 async function runMeasureCommand(
   spec: CommandSpec,
@@ -152,19 +62,9 @@ async function runMeasureCommand(
     if (typeof rendered === 'string') out.write(rendered);
     else for (const chunk of rendered) out.write(chunk);
     files.commit();
-    const failed = result.checks.filter((check) => !check.passed);
-    if (!quiet) {
-      if (!formatter.carriesWarnings) {
-        for (const warning of result.warnings) io.stderr.write(`kl: warning: ${displayText(warning.message, MESSAGE_LIMIT)}\n`);
-      }
-      for (const check of failed) {
-        const line = describeCheck(check);
-        io.stderr.write(`kl: check failed: ${line}\n`);
-        // GitHub Actions reads workflow commands from the step's output: an annotation per failed check.
-        if (io.env['GITHUB_ACTIONS'] === 'true')
-          io.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${request.commandLine})`)}\n`);
-      }
-    }
+    const failed = quiet
+      ? result.checks.filter((check) => !check.passed)
+      : reportOutcome(result, { warningsOnStderr: !formatter.carriesWarnings, env: io.env, commandLine: request.commandLine, stderr: io.stderr });
     return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
   } finally {
     // Anything not committed above (an error, an early return) leaves no file behind.
@@ -214,6 +114,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
     });
     program.addCommand(command);
   }
+  program.addCommand(driftCommand(program, io, setExitCode, argv));
   program.addCommand(
     new Command('completion')
       .copyInheritedSettings(program)
@@ -233,8 +134,6 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
   return program;
 }
 
-/** Characters of a message shown at most: a 50 MB label quoted in an error is shortened in the middle. */
-const MESSAGE_LIMIT = 1000;
 
 /** Prints an error the way users see every error: `kl: error: …`, no stack unless KL_DEBUG=1. */
 export function reportError(error: unknown, io: CliIo): number {
@@ -255,7 +154,7 @@ export function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0) {
     // Like every error: one line saying what is wrong, and where to look (not the whole help).
-    io.stderr.write(`kl: error: missing command: choose one of ${COMMANDS.map((spec) => spec.name).join(', ')}\n`);
+    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift'].join(', ')}\n`);
     io.stderr.write('kl: hint: kl --help describes them; kl compare P Q prints every measure\n');
     return EXIT_USAGE;
   }

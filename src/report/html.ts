@@ -168,7 +168,7 @@ export function histogramChart(result: BatchResult): string {
   return `<svg class="chart" data-chart="histogram" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="img" aria-label="histogram of per-row ${escapeHtml(result.worstBy)}">${parts.join('')}</svg>`;
 }
 
-const STYLE = `
+export const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2430;margin:2rem auto;max-width:820px;padding:0 1rem}
 h1{font-size:1.5rem;margin-bottom:.2rem}h2{font-size:1.1rem;margin-top:2rem;border-bottom:1px solid #dde2ea;padding-bottom:.2rem}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}pre{background:#f4f6f9;padding:.6rem .8rem;white-space:pre-wrap;word-break:break-all;border-radius:4px}
@@ -203,7 +203,7 @@ function measuresTable(result: KlResult): string {
   return `<table><thead><tr><th>measure</th><th>computed</th><th>mean</th><th>median</th><th>p90</th><th>p95</th><th>p99</th><th>min</th><th>max</th><th>row of max</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function checksTable(checks: KlResult['checks']): string {
+export function checksTable(checks: KlResult['checks']): string {
   const rows = checks
     .map(
       (check) =>

@@ -11,7 +11,7 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd');
 }
 
-export function renderJunit(result: KlResult, info: RunInfo): string {
+export function renderJunit(result: Pick<KlResult, 'command' | 'checks'>, info: RunInfo): string {
   const failures = result.checks.filter((check) => !check.passed).length;
   const suite = `kl ${result.command}`;
   const cases = result.checks.map((check) => {

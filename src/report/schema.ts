@@ -144,3 +144,45 @@ export interface JsonBatchReport {
   warnings: JsonWarning[];
   checks: JsonCheck[];
 }
+
+/** `kl drift --format json`: one object per compared column, then the dataset's summary. */
+export interface JsonDriftColumn {
+  name: string;
+  /** 'numeric' or 'categorical'. */
+  type: string;
+  /** 'auto' (more than 20 distinct numbers in the reference: numeric) or 'option' (--numeric/--categorical). */
+  type_source: string;
+  n_ref: number;
+  n_cur: number;
+  missing_ref: number;
+  missing_cur: number;
+  /** Numeric columns: `edges` ("-Infinity"/"Infinity" at open ends); categorical: `categories`. */
+  bins: { edges?: JsonNumber[]; categories?: string[]; ref_counts: number[]; cur_counts: number[] };
+  /** In the run's unit, but psi in nats; ks/chi2 p-values and statistics as SciPy gives them; kl_knn may be null. */
+  measures: Record<string, JsonNumber | null>;
+  /** 'exact' or 'asymp' (numeric columns; SciPy's ks_2samp method). */
+  ks_method?: string;
+  drifted: boolean;
+  /** With --column: per-bin terms of that column. */
+  contributions?: { label: string; ref_count: number; cur_count: number; p: number; q: number; kl_forward: JsonNumber; psi: JsonNumber }[];
+}
+
+export interface JsonDriftReport {
+  schema_version: number;
+  kl_version?: string;
+  generated_at?: string;
+  command_line?: string;
+  command: 'drift';
+  unit: string;
+  base: number;
+  reference: { source: string; format: string; rows: number };
+  current: { source: string; format: string; rows: number };
+  binning: { rule: string; bins: number; from: string };
+  /** 'none', 'smooth' (with epsilon) or 'evidently'. */
+  zero_policy: { kind: string; epsilon?: number };
+  drift_rule: string;
+  columns: JsonDriftColumn[];
+  summary: { columns: number; drifted: number; share_drifted: number };
+  checks: JsonCheck[];
+  warnings: JsonWarning[];
+}

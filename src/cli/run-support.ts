@@ -1,0 +1,124 @@
+/**
+ * What every command's run shares: the version and time a report records, the command line
+ * as typed, the output files (opened before any work, committed only at the end), and the
+ * reporting of failed checks (stderr, GitHub annotations).
+ */
+import { readFileSync } from 'node:fs';
+import { displayText } from '../display.js';
+import { describeCheck } from '../report/wording.js';
+import type { StdinProvider } from '../io/source.js';
+import type { CheckResult, Warning } from '../result.js';
+import { AtomicFile, assertNotAnInput } from './output-file.js';
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  stdin: StdinProvider;
+  stdout: TextSink;
+  stderr: TextSink;
+  env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal; asked only when no flag or variable decides the colour. */
+  stdoutIsTTY: () => boolean;
+  /**
+   * Called when the run has checks: if stdout closes early (`| head`), the run must go on
+   * without output so that the exit code still says whether a check failed.
+   */
+  finishWhenStdoutCloses?: () => void;
+}
+
+/** Set by the bundler (scripts/build.mjs) from package.json. */
+declare const KL_VERSION: string | undefined;
+
+export function readVersion(): string {
+  if (typeof KL_VERSION === 'string') return KL_VERSION;
+  const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+/** The command line as a user could paste it back (for the HTML report). */
+export function quoteForShell(args: readonly string[]): string {
+  return ['kl', ...args].map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** The files a run reads, which no output may be. */
+export function inputPaths(request: { p: { path: string }; q: { path: string } | null; targets: string | null }): string[] {
+  return [request.p.path, ...(request.q ? [request.q.path] : []), ...(request.targets === null ? [] : [request.targets])];
+}
+
+export interface OutputFiles {
+  output: AtomicFile | null;
+  report: AtomicFile | null;
+  junit: AtomicFile | null;
+  /** Puts every file in place (after the run has produced them all). */
+  commit(): void;
+  /** Removes whatever was not committed: the destinations stay as they were. */
+  abort(): void;
+}
+
+/**
+ * Opens --output, --report and --junit before any work: an output that is an input (or
+ * another output), a directory, or not writable fails the run (exit 2) before anything is
+ * read or printed.
+ */
+export function openOutputs(paths: { output: string | null; report: string | null; junit: string | null }, inputs: readonly string[]): OutputFiles {
+  const opened: AtomicFile[] = [];
+  const open = (flag: string, path: string | null): AtomicFile | null => {
+    if (path === null) return null;
+    assertNotAnInput(flag, path, [...inputs, ...opened.map((file) => file.path)]);
+    const file = new AtomicFile(path, flag);
+    opened.push(file);
+    return file;
+  };
+  try {
+    const files = { output: open('--output', paths.output), report: open('--report', paths.report), junit: open('--junit', paths.junit) };
+    return {
+      ...files,
+      commit: () => {
+        for (const file of opened) file.commit();
+      },
+      abort: () => {
+        for (const file of opened) file.abort();
+      },
+    };
+  } catch (error) {
+    for (const file of opened) file.abort();
+    throw error;
+  }
+}
+
+/** GitHub Actions workflow-command data: `%`, CR and LF escaped (properties also `:` and `,`). */
+function githubEscape(text: string, property = false): string {
+  const data = text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return property ? data.replace(/:/g, '%3A').replace(/,/g, '%2C') : data;
+}
+
+/** When the run was made: SOURCE_DATE_EPOCH (seconds), when set, makes reports reproducible. */
+export function runTime(env: NodeJS.ProcessEnv): string {
+  const epoch = env['SOURCE_DATE_EPOCH'];
+  const seconds = epoch !== undefined && /^\d+$/.test(epoch) ? Number(epoch) : null;
+  return (seconds === null ? new Date() : new Date(seconds * 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+
+/** Characters of a message shown at most: a 50 MB label quoted in an error is shortened in the middle. */
+export const MESSAGE_LIMIT = 1000;
+
+/** Warnings (for formats that do not carry them) and failed checks on stderr; under GitHub Actions an annotation per failed check. */
+export function reportOutcome(
+  outcome: { warnings: readonly Warning[]; checks: readonly CheckResult[] },
+  options: { warningsOnStderr: boolean; env: NodeJS.ProcessEnv; commandLine: string; stderr: TextSink },
+): CheckResult[] {
+  const failed = outcome.checks.filter((check) => !check.passed);
+  if (options.warningsOnStderr) {
+    for (const warning of outcome.warnings) options.stderr.write(`kl: warning: ${displayText(warning.message, MESSAGE_LIMIT)}\n`);
+  }
+  for (const check of failed) {
+    const line = describeCheck(check);
+    options.stderr.write(`kl: check failed: ${line}\n`);
+    // GitHub Actions reads workflow commands from the step's output: an annotation per failed check.
+    if (options.env['GITHUB_ACTIONS'] === 'true') options.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${options.commandLine})`)}\n`);
+  }
+  return failed;
+}

@@ -1,0 +1,98 @@
+/**
+ * `kl drift --report FILE.html`: per column, the reference and current histograms overlaid
+ * on shared axes (one slot per bin: outer numeric bins are open, so slots are not drawn to
+ * scale), the measures, and the checks. Self-contained like every kl report; all user text
+ * escaped.
+ */
+import type { DriftColumnResult, DriftResult, RunInfo } from '../result.js';
+import { DRIFT_MEASURES } from '../result.js';
+import { describeZeroPolicy, driftUnit } from './drift.js';
+import { checksTable, escapeHtml, niceTicks, STYLE } from './html.js';
+import { humanNumber } from './wording.js';
+
+const WIDTH = 760;
+const LEFT = 56;
+const HEIGHT = 220;
+const TOP = 16;
+const PLOT_HEIGHT = 150;
+
+function edgeText(value: number): string {
+  return value === -Infinity ? '−∞' : value === Infinity ? '∞' : humanNumber(value);
+}
+
+/** Overlaid bars of the reference's and the current's share in each bin. */
+export function overlaidHistogram(column: DriftColumnResult): string {
+  const { ref_counts: refCounts, cur_counts: curCounts } = column.bins;
+  const refShare = refCounts.map((count) => count / (column.n_ref || 1));
+  const curShare = curCounts.map((count) => count / (column.n_cur || 1));
+  const largest = [...refShare, ...curShare].reduce((max, value) => Math.max(max, value), 0) || 1;
+  const ticks = niceTicks(largest);
+  const axisMax = ticks[ticks.length - 1] as number;
+  const slots = refCounts.length;
+  const plotWidth = WIDTH - LEFT - 20;
+  const slot = plotWidth / slots;
+  const y = (share: number): number => TOP + PLOT_HEIGHT - (share / axisMax) * PLOT_HEIGHT;
+  const parts: string[] = [];
+  for (const tick of ticks) {
+    parts.push(`<line class="grid" x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${y(tick).toFixed(2)}" y2="${y(tick).toFixed(2)}"/>`);
+    parts.push(`<text class="tick" x="${LEFT - 6}" y="${(y(tick) + 4).toFixed(2)}" text-anchor="end">${humanNumber(tick)}</text>`);
+  }
+  const label = (i: number): string =>
+    column.bins.categories ? (column.bins.categories[i] as string) : `[${edgeText(column.bins.edges?.[i] as number)}, ${edgeText(column.bins.edges?.[i + 1] as number)})`;
+  for (let i = 0; i < slots; i++) {
+    const x = LEFT + i * slot;
+    const ref = refShare[i] as number;
+    const cur = curShare[i] as number;
+    const name = escapeHtml(label(i));
+    parts.push(
+      `<rect class="bar p" data-value="${ref}" x="${(x + 1).toFixed(2)}" y="${y(ref).toFixed(2)}" width="${Math.max(slot - 2, 0.5).toFixed(2)}" height="${(TOP + PLOT_HEIGHT - y(ref)).toFixed(2)}"><title>${name}: reference ${ref} (${refCounts[i]})</title></rect>`,
+    );
+    parts.push(
+      `<rect class="bar q overlay" data-value="${cur}" x="${(x + slot * 0.2).toFixed(2)}" y="${y(cur).toFixed(2)}" width="${Math.max(slot * 0.6, 0.5).toFixed(2)}" height="${(TOP + PLOT_HEIGHT - y(cur)).toFixed(2)}"><title>${name}: current ${cur} (${curCounts[i]})</title></rect>`,
+    );
+    if (slots <= 24) {
+      const short = label(i).length > 14 ? `${label(i).slice(0, 13)}…` : label(i);
+      parts.push(`<text class="tick" x="${(x + slot / 2).toFixed(2)}" y="${TOP + PLOT_HEIGHT + 14}" text-anchor="middle">${escapeHtml(short)}</text>`);
+    }
+  }
+  parts.push(`<line class="axis" x1="${LEFT}" y1="${TOP + PLOT_HEIGHT}" x2="${LEFT + plotWidth}" y2="${TOP + PLOT_HEIGHT}"/>`);
+  parts.push(`<rect class="bar p" x="${LEFT}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 14}" y="${HEIGHT - 13}">reference</text>`);
+  parts.push(`<rect class="bar q" x="${LEFT + 90}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 104}" y="${HEIGHT - 13}">current</text>`);
+  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="reference and current share per bin">${parts.join('')}</svg>`;
+}
+
+function measuresTable(result: DriftResult, column: DriftColumnResult): string {
+  const rows = DRIFT_MEASURES.filter((name) => column.measures[name] !== undefined)
+    .map((name) => {
+      const value = column.measures[name];
+      return `<tr><td><code>${name}</code></td><td class="num">${value === null || value === undefined ? 'n/a' : humanNumber(value)}</td><td>${escapeHtml(driftUnit(name, result.unit))}</td></tr>`;
+    })
+    .join('');
+  return `<table><thead><tr><th>measure</th><th>value</th><th>unit</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+export function renderDriftHtml(result: DriftResult, info?: RunInfo): string {
+  const { summary } = result;
+  const sections: string[] = [
+    '<h1>kl drift report</h1>',
+    `<pre>${escapeHtml(info?.commandLine ?? result.commandLine)}</pre>`,
+    ...(info ? [`<p class="meta">kl ${escapeHtml(info.version)} · ${escapeHtml(info.generatedAt)}</p>`] : []),
+    `<p>Reference <code>${escapeHtml(result.reference.source)}</code> (${result.reference.rows} rows), current <code>${escapeHtml(result.current.source)}</code> (${result.current.rows} rows).
+${summary.drifted} of ${summary.columns} columns drifted (share ${humanNumber(summary.share_drifted)}); drifted means: ${escapeHtml(result.driftRule)}. Empty bins: ${escapeHtml(describeZeroPolicy(result.zeroPolicy))}.</p>`,
+  ];
+  if (result.checks.length > 0) {
+    const failed = result.checks.filter((check) => !check.passed).length;
+    sections.push(`<h2>Checks: ${failed === 0 ? 'all passed' : `${failed} failed`}</h2>`, checksTable(result.checks));
+  }
+  for (const column of result.columns) {
+    sections.push(
+      `<h2>${escapeHtml(column.name)} <small>(${column.type}${column.drifted ? ', <strong>drifted</strong>' : ''})</small></h2>`,
+      `<p>${column.n_ref} reference and ${column.n_cur} current values; ${column.missing_ref} and ${column.missing_cur} missing.</p>`,
+      overlaidHistogram(column),
+      measuresTable(result, column),
+    );
+  }
+  if (result.warnings.length) sections.push(`<h2>Warnings</h2>${result.warnings.map((w) => `<p class="warning">${escapeHtml(w.message)}</p>`).join('')}`);
+  const style = `${STYLE}\n.overlay{opacity:.7}.grid{stroke:#eef1f5}`;
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>kl drift report</title><style>${style}</style></head><body>${sections.join('\n')}</body></html>\n`;
+}
