@@ -203,6 +203,21 @@ function neighbour(sample: Float64Array, value: number, lo: number, hi: number, 
   return distance === Infinity ? null : { k, distance };
 }
 
+/** Above this share of repeated values, a sample is treated as discrete and kl_knn is null. */
+export const MAX_REPEATED_SHARE = 0.01;
+
+/** The share of a sorted sample's values that equal another of its values. */
+function repeatedShare(sorted: Float64Array): number {
+  let repeated = 0;
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === sorted[i]) j++;
+    if (j - i > 1) repeated += j - i;
+    i = j;
+  }
+  return sorted.length === 0 ? 0 : repeated / sorted.length;
+}
+
 /** ψ(l) − ψ(k) for whole numbers: Σ_{j=k}^{l−1} 1/j (or its negative). */
 function digammaDifference(l: number, k: number): number {
   let sum = 0;
@@ -216,12 +231,17 @@ function digammaDifference(l: number, k: number): number {
  *   D̂ = (1/n) Σᵢ [ln ν(i) − ln ρ(i)] + (1/n) Σᵢ [ψ(lᵢ) − ψ(kᵢ)] + ln(m / (n − 1)),
  * ρ(i) the distance from aᵢ to its kᵢ-th neighbour among the other a's, ν(i) to its lᵢ-th
  * neighbour among the b's. Copies of one value share their distances, so each run of
- * equal values is measured once. Null when a sample has too few distinct values.
+ * equal values is measured once.
+ *
+ * The estimator assumes continuous values: null when more than 1% of either sample's
+ * values repeat (integers, heavy rounding: a discrete variable, whose binned measures are
+ * the ones to read) or a sample has too few distinct values.
  */
 export function knnKl(a: Float64Array, b: Float64Array, k: number): number | null {
   const n = a.length;
   const m = b.length;
   if (n < 2 || m < 1) return null;
+  if (repeatedShare(a) > MAX_REPEATED_SHARE || repeatedShare(b) > MAX_REPEATED_SHARE) return null;
   const logs = new NeumaierSum();
   const corrections = new NeumaierSum();
   let bLo = 0;
