@@ -79,7 +79,11 @@ export function driftCommand(program: Command, io: CliIo, setExitCode: (code: nu
     .option('--knn-k <k>', 'neighbours for kl_knn', '5')
     .option('--column <name>', 'show every bin of this column: counts, shares and each term of D(ref‖cur) and PSI')
     .option('-b, --base <base>', 'logarithm base for the KL and JS measures: e, 2, 10 or any number > 1 (PSI is always in nats)', 'e')
-    .option('--max <name=value>', 'check: fail (exit 1) when the measure exceeds value: psi=0.2 (every column), age.psi=0.1 (one column), share_drifted=0.3; repeatable', collect)
+    .option(
+      '--max <name=value>',
+      'check: fail (exit 1) when the measure exceeds value: psi=0.2 (every column), age.psi=0.1 (one column), share_drifted=0.3; repeatable',
+      collect,
+    )
     .option('--min <name=value>', 'check: fail (exit 1) when the measure is below value (e.g. ks_pvalue=0.01); repeatable', collect)
     .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
     .option('--report <file.html>', 'also write a self-contained HTML report: per column, both histograms overlaid')
@@ -87,7 +91,10 @@ export function driftCommand(program: Command, io: CliIo, setExitCode: (code: nu
     .option('-q, --quiet', 'print nothing: only the exit status says how it went')
     .option('--color', 'colour the table even when stdout is not a terminal')
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)')
-    .addHelpText('after', `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
+    )
     .action(async (refPath: string, curPath: string, options: DriftOptions) => {
       setExitCode(await runDriftCommand(refPath, curPath, options, io, argv));
     });
@@ -150,16 +157,24 @@ function parseEdges(text: string): number[] {
   return edges;
 }
 
-export function buildDriftRequest(refPath: string, curPath: string, options: DriftOptions, commandLine: string, env: NodeJS.ProcessEnv = {}): { request: DriftRequest; format: OutputFormat } {
+export function buildDriftRequest(
+  refPath: string,
+  curPath: string,
+  options: DriftOptions,
+  commandLine: string,
+  env: NodeJS.ProcessEnv = {},
+): { request: DriftRequest; format: OutputFormat } {
   const format = parseFormat(options);
   if (refPath === STDIN_PATH && curPath === STDIN_PATH) throw new UsageError('two-stdin', 'only one of REF and CUR can be read from stdin (-)');
   let inputFormat: InputFormat | undefined;
   if (options.inputFormat !== undefined) {
-    if (!isInputFormat(options.inputFormat)) throw new UsageError('bad-input-format', `--input-format ${JSON.stringify(options.inputFormat)}: choose ${INPUT_FORMATS.join(', ')}`);
+    if (!isInputFormat(options.inputFormat))
+      throw new UsageError('bad-input-format', `--input-format ${JSON.stringify(options.inputFormat)}: choose ${INPUT_FORMATS.join(', ')}`);
     inputFormat = options.inputFormat;
   }
   const binning = options.binning ?? 'quantile';
-  if (!(BINNINGS as readonly string[]).includes(binning)) throw new UsageError('bad-option', `--binning ${JSON.stringify(binning)}: choose ${BINNINGS.join(', ')}`);
+  if (!(BINNINGS as readonly string[]).includes(binning))
+    throw new UsageError('bad-option', `--binning ${JSON.stringify(binning)}: choose ${BINNINGS.join(', ')}`);
   const binsFrom = options.binsFrom ?? 'reference';
   if (binsFrom !== 'reference' && binsFrom !== 'both') throw new UsageError('bad-option', `--bins-from ${JSON.stringify(binsFrom)}: choose reference or both`);
   const bins = wholeNumber(options.bins ?? '10', '--bins', 1);
@@ -183,9 +198,15 @@ export function buildDriftRequest(refPath: string, curPath: string, options: Dri
     zeroPolicy = { kind: 'evidently' };
   }
   const report = options.report ?? null;
-  if (report !== null && !/\.html?$/i.test(report)) throw new UsageError('bad-report', `--report ${JSON.stringify(report)}: the report is HTML; name the file *.html`);
+  if (report !== null && !/\.html?$/i.test(report))
+    throw new UsageError('bad-report', `--report ${JSON.stringify(report)}: the report is HTML; name the file *.html`);
   const checks = [...(options.max ?? []).map((text) => parseDriftCheck(text, 'max')), ...(options.min ?? []).map((text) => parseDriftCheck(text, 'min'))];
-  const side = (path: string) => ({ path, displayName: path === STDIN_PATH ? 'stdin' : path, format: inputFormat, header: options.header === undefined ? ('auto' as const) : options.header ? ('yes' as const) : ('no' as const) });
+  const side = (path: string) => ({
+    path,
+    displayName: path === STDIN_PATH ? 'stdin' : path,
+    format: inputFormat,
+    header: options.header === undefined ? ('auto' as const) : options.header ? ('yes' as const) : ('no' as const),
+  });
   return {
     format,
     request: {
@@ -225,7 +246,11 @@ async function runDriftCommand(refPath: string, curPath: string, options: DriftO
     if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
     const { DRIFT_FORMATTERS } = await import('../report/drift.js');
     const formatter = DRIFT_FORMATTERS[format];
-    const rendered = await formatter.render(result, colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY()), info);
+    const rendered = await formatter.render(
+      result,
+      colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY()),
+      info,
+    );
     if (typeof rendered === 'string') out.write(rendered);
     else for (const chunk of rendered) out.write(chunk);
     files.commit();

@@ -10,13 +10,12 @@ import { FORMATTERS } from '../report/index.js';
 import type { RowResult, RunInfo } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
-import { driftCommand } from './drift.js';
 import type { CommandSpec } from './commands/spec.js';
+import { driftCommand } from './drift.js';
 import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
-import { inputPaths, MESSAGE_LIMIT, openOutputs, quoteForShell, readVersion, reportOutcome, runTime, type CliIo, type TextSink } from './run-support.js';
+import { type CliIo, inputPaths, MESSAGE_LIMIT, openOutputs, quoteForShell, readVersion, reportOutcome, runTime, type TextSink } from './run-support.js';
 
 export type { CliIo, TextSink };
-
 
 const EPILOG = `
 A CI gate: kl compare ref.npy new.npy --kind logits --max kl_forward.mean=0.01 (exit 1 when a check fails)
@@ -133,7 +132,6 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
   );
   return program;
 }
-
 
 /** Prints an error the way users see every error: `kl: error: …`, no stack unless KL_DEBUG=1. */
 export function reportError(error: unknown, io: CliIo): number {

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { displayText } from '../display.js';
-import { describeCheck } from '../report/wording.js';
 import type { StdinProvider } from '../io/source.js';
+import { describeCheck } from '../report/wording.js';
 import type { CheckResult, Warning } from '../result.js';
 import { AtomicFile, assertNotAnInput } from './output-file.js';
 
@@ -101,7 +101,6 @@ export function runTime(env: NodeJS.ProcessEnv): string {
   return (seconds === null ? new Date() : new Date(seconds * 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-
 /** Characters of a message shown at most: a 50 MB label quoted in an error is shortened in the middle. */
 export const MESSAGE_LIMIT = 1000;
 
@@ -118,7 +117,8 @@ export function reportOutcome(
     const line = describeCheck(check);
     options.stderr.write(`kl: check failed: ${line}\n`);
     // GitHub Actions reads workflow commands from the step's output: an annotation per failed check.
-    if (options.env['GITHUB_ACTIONS'] === 'true') options.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${options.commandLine})`)}\n`);
+    if (options.env['GITHUB_ACTIONS'] === 'true')
+      options.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${options.commandLine})`)}\n`);
   }
   return failed;
 }

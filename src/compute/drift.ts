@@ -86,7 +86,11 @@ function listColumns(table: ObservationTable): string {
 }
 
 /** The pairs of columns to compare: by name (a lone column on each side pairs with the other). */
-function matchColumns(reference: ObservationTable, current: ObservationTable, wanted: string[] | null): { name: string; reference: ObservedColumn; current: ObservedColumn }[] {
+function matchColumns(
+  reference: ObservationTable,
+  current: ObservationTable,
+  wanted: string[] | null,
+): { name: string; reference: ObservedColumn; current: ObservedColumn }[] {
   if (wanted === null) {
     if (reference.columns.length === 1 && current.columns.length === 1) {
       const name = reference.named ? (reference.columns[0] as ObservedColumn).name : (current.columns[0] as ObservedColumn).name;
@@ -96,13 +100,25 @@ function matchColumns(reference: ObservationTable, current: ObservationTable, wa
     const referenceNames = new Set(reference.columns.map((column) => column.name));
     const onlyReference = reference.columns.find((column) => !currentNames.has(column.name));
     const onlyCurrent = current.columns.find((column) => !referenceNames.has(column.name));
-    const missing = onlyReference ? { name: onlyReference.name, in: reference, notIn: current } : onlyCurrent ? { name: onlyCurrent.name, in: current, notIn: reference } : null;
+    const missing = onlyReference
+      ? { name: onlyReference.name, in: reference, notIn: current }
+      : onlyCurrent
+        ? { name: onlyCurrent.name, in: current, notIn: reference }
+        : null;
     if (missing) {
-      throw new InputError('column-mismatch', `column ${missing.name} is in ${missing.in.source} but not in ${missing.notIn.source} (its columns: ${listColumns(missing.notIn)})`, {
-        hint: '--columns a,b,… compares only the columns you name',
-      });
+      throw new InputError(
+        'column-mismatch',
+        `column ${missing.name} is in ${missing.in.source} but not in ${missing.notIn.source} (its columns: ${listColumns(missing.notIn)})`,
+        {
+          hint: '--columns a,b,… compares only the columns you name',
+        },
+      );
     }
-    return reference.columns.map((column) => ({ name: column.name, reference: column, current: current.columns.find((other) => other.name === column.name) as ObservedColumn }));
+    return reference.columns.map((column) => ({
+      name: column.name,
+      reference: column,
+      current: current.columns.find((other) => other.name === column.name) as ObservedColumn,
+    }));
   }
   return wanted.map((name) => {
     const inReference = findColumn(reference, name);
@@ -119,10 +135,14 @@ function matchColumns(reference: ObservationTable, current: ObservationTable, wa
 
 function firstTextError(column: ObservedColumn, source: string, name: string, why: string, hint: string): InputError {
   const first = column.firstText as { text: string; line: number | null };
-  return new InputError('text-in-numeric-column', `${first.line === null ? '' : `line ${first.line}: `}column ${name}: ${JSON.stringify(first.text)} is not a number, ${why}`, {
-    location: { source },
-    hint,
-  });
+  return new InputError(
+    'text-in-numeric-column',
+    `${first.line === null ? '' : `line ${first.line}: `}column ${name}: ${JSON.stringify(first.text)} is not a number, ${why}`,
+    {
+      location: { source },
+      hint,
+    },
+  );
 }
 
 /**
@@ -148,12 +168,30 @@ function planColumn(
   }
   const option = forced.get(name);
   if (option === 'numeric') {
-    if (reference.firstText) throw firstTextError(reference, tables.reference.source, name, 'and --numeric makes the column numeric', `--categorical ${name} compares its values as categories`);
-    if (current.firstText) throw firstTextError(current, tables.current.source, name, 'and --numeric makes the column numeric', `--categorical ${name} compares its values as categories`);
+    if (reference.firstText)
+      throw firstTextError(
+        reference,
+        tables.reference.source,
+        name,
+        'and --numeric makes the column numeric',
+        `--categorical ${name} compares its values as categories`,
+      );
+    if (current.firstText)
+      throw firstTextError(
+        current,
+        tables.current.source,
+        name,
+        'and --numeric makes the column numeric',
+        `--categorical ${name} compares its values as categories`,
+      );
     if (reference.distinct.size === 1) {
-      throw new InputError('constant-column', `column ${name} is constant in ${tables.reference.source} (every value is ${[...reference.distinct][0]}): there is nothing to bin`, {
-        hint: `--categorical ${name} compares its values as categories`,
-      });
+      throw new InputError(
+        'constant-column',
+        `column ${name} is constant in ${tables.reference.source} (every value is ${[...reference.distinct][0]}): there is nothing to bin`,
+        {
+          hint: `--categorical ${name} compares its values as categories`,
+        },
+      );
     }
     return { ...match, type: 'numeric', typeSource: 'option' };
   }
@@ -161,19 +199,37 @@ function planColumn(
   const manyValues = reference.distinct.size > DISTINCT_LIMIT;
   if (reference.firstText) {
     if (manyValues) {
-      throw firstTextError(reference, tables.reference.source, name, `yet the column has more than ${DISTINCT_LIMIT} distinct numbers`, `--numeric ${name} refuses text there; --categorical ${name} compares every value as a category`);
+      throw firstTextError(
+        reference,
+        tables.reference.source,
+        name,
+        `yet the column has more than ${DISTINCT_LIMIT} distinct numbers`,
+        `--numeric ${name} refuses text there; --categorical ${name} compares every value as a category`,
+      );
     }
     return { ...match, type: 'categorical', typeSource: 'auto' };
   }
   if (!manyValues) return { ...match, type: 'categorical', typeSource: 'auto' };
   if (current.firstText) {
-    throw firstTextError(current, tables.current.source, name, `yet the reference makes it numeric (more than ${DISTINCT_LIMIT} distinct numbers)`, `--categorical ${name} compares its values as categories`);
+    throw firstTextError(
+      current,
+      tables.current.source,
+      name,
+      `yet the reference makes it numeric (more than ${DISTINCT_LIMIT} distinct numbers)`,
+      `--categorical ${name} compares its values as categories`,
+    );
   }
   return { ...match, type: 'numeric', typeSource: 'auto' };
 }
 
 /** Applies the zero policy to counts: the proportions the measures see (and PSI's, which Evidently does not renormalise). */
-function proportions(refCounts: Float64Array, curCounts: Float64Array, nRef: number, nCur: number, policy: ZeroPolicy): { p: Float64Array; q: Float64Array; psiP: Float64Array; psiQ: Float64Array } {
+function proportions(
+  refCounts: Float64Array,
+  curCounts: Float64Array,
+  nRef: number,
+  nCur: number,
+  policy: ZeroPolicy,
+): { p: Float64Array; q: Float64Array; psiP: Float64Array; psiQ: Float64Array } {
   const p = refCounts.map((count) => count / nRef);
   const q = curCounts.map((count) => count / nCur);
   if (policy.kind === 'smooth') {
@@ -293,7 +349,16 @@ function sumOf(values: Float64Array): number {
 }
 
 /** Per-bin terms of the explained column: p·ln(p/q) in the run's unit, and PSI's. */
-function contributions(labels: string[], refCounts: Float64Array, curCounts: Float64Array, p: Float64Array, q: Float64Array, psiP: Float64Array, psiQ: Float64Array, base: LogBase): DriftBinContribution[] {
+function contributions(
+  labels: string[],
+  refCounts: Float64Array,
+  curCounts: Float64Array,
+  p: Float64Array,
+  q: Float64Array,
+  psiP: Float64Array,
+  psiQ: Float64Array,
+  base: LogBase,
+): DriftBinContribution[] {
   return labels.map((label, i) => {
     const pi = p[i] as number;
     const qi = q[i] as number;
@@ -372,7 +437,10 @@ function evaluateColumnChecks(columns: DriftColumnResult[], specs: readonly Drif
       const measure = spec.measure as DriftMeasureName;
       if (!(measure in column.measures)) {
         if (spec.column === null) continue; // e.g. ks_pvalue on a categorical column
-        throw new UsageError('check-not-for-column', `--${spec.op} ${spec.name}: column ${column.name} is ${column.type}, and ${measure} is measured on ${column.type === 'numeric' ? 'categorical' : 'numeric'} columns only`);
+        throw new UsageError(
+          'check-not-for-column',
+          `--${spec.op} ${spec.name}: column ${column.name} is ${column.type}, and ${measure} is measured on ${column.type === 'numeric' ? 'categorical' : 'numeric'} columns only`,
+        );
       }
       const value = column.measures[measure];
       if (value === null || value === undefined) {
@@ -410,7 +478,8 @@ export async function runDrift(request: DriftRequest, stdin: StdinProvider): Pro
       for (const name of list) {
         const resolved = findColumn(reference, name)?.name ?? name;
         if (!names.has(resolved)) throw new InputError('no-such-column', `${flag} ${name}: no column ${name} is compared (columns: ${[...names].join(', ')})`);
-        if (forced.has(resolved) && forced.get(resolved) !== type) throw new UsageError('conflicting-types', `column ${name} is given both --numeric and --categorical`);
+        if (forced.has(resolved) && forced.get(resolved) !== type)
+          throw new UsageError('conflicting-types', `column ${name} is given both --numeric and --categorical`);
         forced.set(resolved, type);
       }
     }
@@ -420,7 +489,10 @@ export async function runDrift(request: DriftRequest, stdin: StdinProvider): Pro
       }
     }
     if (request.explainColumn !== null && !names.has(findColumn(reference, request.explainColumn)?.name ?? request.explainColumn)) {
-      throw new InputError('no-such-column', `--column ${request.explainColumn}: no column ${request.explainColumn} is compared (columns: ${[...names].join(', ')})`);
+      throw new InputError(
+        'no-such-column',
+        `--column ${request.explainColumn}: no column ${request.explainColumn} is compared (columns: ${[...names].join(', ')})`,
+      );
     }
     const explained = request.explainColumn === null ? null : (findColumn(reference, request.explainColumn)?.name ?? request.explainColumn);
     // Every type is decided (and every refusal made) before any column is measured.
@@ -433,7 +505,13 @@ export async function runDrift(request: DriftRequest, stdin: StdinProvider): Pro
     const shareDrifted = drifted / columns.length;
     const datasetChecks: CheckResult[] = request.checks
       .filter((spec) => spec.measure === 'share_drifted')
-      .map((spec) => ({ name: spec.name, op: spec.op, limit: spec.limit, value: shareDrifted, passed: spec.op === 'max' ? shareDrifted <= spec.limit : shareDrifted >= spec.limit }));
+      .map((spec) => ({
+        name: spec.name,
+        op: spec.op,
+        limit: spec.limit,
+        value: shareDrifted,
+        passed: spec.op === 'max' ? shareDrifted <= spec.limit : shareDrifted >= spec.limit,
+      }));
     return {
       type: 'drift',
       command: 'drift',
@@ -441,7 +519,9 @@ export async function runDrift(request: DriftRequest, stdin: StdinProvider): Pro
       base: request.base.value,
       reference: { source: reference.source, format: reference.format, rows: reference.rows },
       current: { source: current.source, format: current.format, rows: current.rows },
-      binning: request.edges ? { rule: 'edges', bins: request.edges.length - 1, from: 'given' } : { rule: request.binning, bins: request.bins, from: request.binsFrom },
+      binning: request.edges
+        ? { rule: 'edges', bins: request.edges.length - 1, from: 'given' }
+        : { rule: request.binning, bins: request.bins, from: request.binsFrom },
       zeroPolicy: request.zeroPolicy,
       driftRule: ruled ? 'a column check failed' : `psi > ${DEFAULT_PSI_RULE} (no column check given)`,
       columns,

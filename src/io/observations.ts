@@ -172,7 +172,13 @@ const isNumberOrMissing = (cell: string): boolean => {
 function decideHeader(first: string[], second: string[] | undefined, mode: 'auto' | 'yes' | 'no', source: string): boolean {
   if (mode !== 'auto') return mode === 'yes';
   if (first.every(isNumberOrMissing)) return false;
-  if (second && first.some((cell, j) => !isNumberOrMissing(cell) && second[j] !== undefined && isMissingText(second[j] as string) === false && parseCell((second[j] as string).trim()).ok)) {
+  if (
+    second &&
+    first.some(
+      (cell, j) =>
+        !isNumberOrMissing(cell) && second[j] !== undefined && isMissingText(second[j] as string) === false && parseCell((second[j] as string).trim()).ok,
+    )
+  ) {
     return true;
   }
   throw new InputError('ambiguous-header', `cannot tell whether the first line (${first.join(',')}) names the columns or holds values`, {
@@ -315,15 +321,25 @@ function jsonCell(builder: TableBuilder, column: ObservedColumn, value: JsonValu
 }
 
 /** One JSON record (a row): a scalar, an object or an array. */
-function jsonRecord(builder: TableBuilder, record: JsonValue, line: number | null, where: string, shape: { kind: 'scalar' | 'object' | 'array' | null; width: number }): void {
+function jsonRecord(
+  builder: TableBuilder,
+  record: JsonValue,
+  line: number | null,
+  where: string,
+  shape: { kind: 'scalar' | 'object' | 'array' | null; width: number },
+): void {
   const kind = record instanceof Map ? 'object' : Array.isArray(record) ? 'array' : 'scalar';
   if (shape.kind === null) {
     shape.kind = kind;
     builder.named = kind === 'object';
   } else if (shape.kind !== kind) {
-    throw new InputError('json-shape', `${where}: ${kind === 'scalar' ? 'a value' : `an ${kind}`}, but the rows before are ${shape.kind === 'scalar' ? 'values' : `${shape.kind}s`}`, {
-      location: { source: builder.source },
-    });
+    throw new InputError(
+      'json-shape',
+      `${where}: ${kind === 'scalar' ? 'a value' : `an ${kind}`}, but the rows before are ${shape.kind === 'scalar' ? 'values' : `${shape.kind}s`}`,
+      {
+        location: { source: builder.source },
+      },
+    );
   }
   if (record instanceof Map) {
     for (const [key, value] of record) jsonCell(builder, builder.column(key), value, line, `${where}.${key}`);
@@ -408,7 +424,9 @@ async function readNpyTable(opened: OpenedInput, builder: TableBuilder): Promise
   }
   const { dtype, shape, fortranOrder } = header;
   if (shape.length < 1 || shape.length > 2) {
-    throw new InputError('npy-shape', `has shape (${shape.join(', ')}); kl drift reads 1-D (one variable) or 2-D (rows × columns) arrays`, { location: { source } });
+    throw new InputError('npy-shape', `has shape (${shape.join(', ')}); kl drift reads 1-D (one variable) or 2-D (rows × columns) arrays`, {
+      location: { source },
+    });
   }
   const rows = shape[0] as number;
   const width = shape.length === 2 ? (shape[1] as number) : 1;

@@ -109,7 +109,7 @@ export function ksTwoSample(a: Float64Array, b: Float64Array): KsResult {
     if (diff < smallest) smallest = diff;
   }
   const minS = Math.min(Math.max(-smallest, 0), 1);
-  const d = minS > largest ? minS : largest;
+  const d = Math.max(minS, largest);
   if (Math.max(n1, n2) <= KS_EXACT_MAX_N) {
     const exact = exactKs(n1, n2, d);
     if (exact) return { ...exact, method: 'exact' };

@@ -38,7 +38,9 @@ export function overlaidHistogram(column: DriftColumnResult): string {
     parts.push(`<text class="tick" x="${LEFT - 6}" y="${(y(tick) + 4).toFixed(2)}" text-anchor="end">${humanNumber(tick)}</text>`);
   }
   const label = (i: number): string =>
-    column.bins.categories ? (column.bins.categories[i] as string) : `[${edgeText(column.bins.edges?.[i] as number)}, ${edgeText(column.bins.edges?.[i + 1] as number)})`;
+    column.bins.categories
+      ? (column.bins.categories[i] as string)
+      : `[${edgeText(column.bins.edges?.[i] as number)}, ${edgeText(column.bins.edges?.[i + 1] as number)})`;
   for (let i = 0; i < slots; i++) {
     const x = LEFT + i * slot;
     const ref = refShare[i] as number;
@@ -56,8 +58,12 @@ export function overlaidHistogram(column: DriftColumnResult): string {
     }
   }
   parts.push(`<line class="axis" x1="${LEFT}" y1="${TOP + PLOT_HEIGHT}" x2="${LEFT + plotWidth}" y2="${TOP + PLOT_HEIGHT}"/>`);
-  parts.push(`<rect class="bar p" x="${LEFT}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 14}" y="${HEIGHT - 13}">reference</text>`);
-  parts.push(`<rect class="bar q" x="${LEFT + 90}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 104}" y="${HEIGHT - 13}">current</text>`);
+  parts.push(
+    `<rect class="bar p" x="${LEFT}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 14}" y="${HEIGHT - 13}">reference</text>`,
+  );
+  parts.push(
+    `<rect class="bar q" x="${LEFT + 90}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 104}" y="${HEIGHT - 13}">current</text>`,
+  );
   return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="reference and current share per bin">${parts.join('')}</svg>`;
 }
 

@@ -73,9 +73,20 @@ function columnsTable(result: DriftResult, options: TableOptions): Iterable<stri
 }
 
 function contributionTable(column: DriftColumnResult, options: TableOptions): Iterable<string> {
-  const table = options.table(['bin', 'ref n', 'cur n', 'p (ref)', 'q (cur)', 'p·log(p/q)', 'PSI term'], ['left', 'right', 'right', 'right', 'right', 'right', 'right']);
+  const table = options.table(
+    ['bin', 'ref n', 'cur n', 'p (ref)', 'q (cur)', 'p·log(p/q)', 'PSI term'],
+    ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
   for (const bin of column.contributions ?? []) {
-    table.push([options.text(bin.label), String(bin.ref_count), String(bin.cur_count), humanNumber(bin.p), humanNumber(bin.q), humanNumber(bin.kl_forward), humanNumber(bin.psi)]);
+    table.push([
+      options.text(bin.label),
+      String(bin.ref_count),
+      String(bin.cur_count),
+      humanNumber(bin.p),
+      humanNumber(bin.q),
+      humanNumber(bin.kl_forward),
+      humanNumber(bin.psi),
+    ]);
   }
   return table.lines();
 }
@@ -112,7 +123,9 @@ function renderDocument(result: DriftResult, options: TableOptions): Iterable<st
   const explained = result.explained === null ? null : result.columns.find((column) => column.name === result.explained);
   if (explained) {
     blocks.push(
-      options.paint.bold(`column ${options.text(explained.name)} (${explained.type}): D(ref‖cur) = ${humanNumber(explained.measures.kl_forward)} ${result.unit}, PSI = ${humanNumber(explained.measures.psi)}`),
+      options.paint.bold(
+        `column ${options.text(explained.name)} (${explained.type}): D(ref‖cur) = ${humanNumber(explained.measures.kl_forward)} ${result.unit}, PSI = ${humanNumber(explained.measures.psi)}`,
+      ),
       contributionTable(explained, options),
       measureLines(result, explained, options),
     );
@@ -188,7 +201,17 @@ export function driftCsv(result: DriftResult): string {
   if (explained) {
     const lines = ['bin,ref_count,cur_count,p,q,kl_forward,psi'];
     for (const bin of explained.contributions ?? []) {
-      lines.push([csvCell(bin.label), bin.ref_count, bin.cur_count, machineNumber(bin.p), machineNumber(bin.q), machineNumber(bin.kl_forward), machineNumber(bin.psi)].join(','));
+      lines.push(
+        [
+          csvCell(bin.label),
+          bin.ref_count,
+          bin.cur_count,
+          machineNumber(bin.p),
+          machineNumber(bin.q),
+          machineNumber(bin.kl_forward),
+          machineNumber(bin.psi),
+        ].join(','),
+      );
     }
     return `${lines.join('\n')}\n`;
   }
@@ -210,11 +233,15 @@ export function driftValue(result: DriftResult): string {
 }
 
 /** One renderer per output format (a format without one does not compile). */
-export const DRIFT_FORMATTERS: Readonly<Record<OutputFormat, { carriesWarnings: boolean; render(result: DriftResult, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>> }>> = {
+export const DRIFT_FORMATTERS: Readonly<
+  Record<
+    OutputFormat,
+    { carriesWarnings: boolean; render(result: DriftResult, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>> }
+  >
+> = {
   table: { carriesWarnings: true, render: (result, color) => renderDriftTable(result, color) },
   markdown: { carriesWarnings: true, render: (result) => renderDocument(result, markdownSurface()) },
   json: { carriesWarnings: true, render: (result, _color, info) => driftJson(result, info) },
   csv: { carriesWarnings: false, render: (result) => driftCsv(result) },
   value: { carriesWarnings: false, render: (result) => driftValue(result) },
 };
-

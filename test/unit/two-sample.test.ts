@@ -60,14 +60,18 @@ describe('ks_2samp and wasserstein_distance', () => {
   });
   it('are 0 (p = 1) for a sample against itself, and symmetric', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }), fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }), (x, y) => {
-        const a = sorted(x);
-        const b = sorted(y);
-        expect(ksTwoSample(a, a)).toMatchObject({ statistic: 0, pvalue: 1 });
-        expect(wasserstein(a, a)).toBe(0);
-        expect(ksTwoSample(a, b).statistic).toBe(ksTwoSample(b, a).statistic);
-        expect(relativeError(wasserstein(a, b), wasserstein(b, a))).toBeLessThan(1e-12);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 60 }),
+        (x, y) => {
+          const a = sorted(x);
+          const b = sorted(y);
+          expect(ksTwoSample(a, a)).toMatchObject({ statistic: 0, pvalue: 1 });
+          expect(wasserstein(a, a)).toBe(0);
+          expect(ksTwoSample(a, b).statistic).toBe(ksTwoSample(b, a).statistic);
+          expect(relativeError(wasserstein(a, b), wasserstein(b, a))).toBeLessThan(1e-12);
+        },
+      ),
       { numRuns: 200 },
     );
   });
