@@ -9,6 +9,9 @@
  *            against np.load + scipy.special.log_softmax + per-row KL + summary
  *   startup  `kl compare` on two 2-line files against `node -e 0`
  *   memory   peak RSS of a CSV batch at 1× and 10× the rows (CSV output)
+ *   drift    `kl drift ref.csv cur.csv`, 1,000,000 rows × 20 numeric columns per side, against
+ *            np.loadtxt + per column reference deciles, np.histogram, PSI,
+ *            scipy.stats.wasserstein_distance and ks_2samp (issue 13: time ≤ 1.0×, RSS ≤ 0.5×)
  *
  * Data is generated deterministically under a temp dir (removed afterwards; KL_BENCH_DATA=DIR
  * keeps it in DIR and reuses it on the next run). Cases run
@@ -68,6 +71,37 @@ function writeCsvBatch(path, rows, columns, seed) {
     for (let c = 0; c < columns; c++) total += row[c] = random() + 1e-3;
     let line = '';
     for (let c = 0; c < columns; c++) line += (c ? ',' : '') + formatG9(row[c] / total);
+    pending += `${line}\n`;
+    if (pending.length > 1 << 20) {
+      writeSync(fd, pending);
+      pending = '';
+    }
+  }
+  writeSync(fd, pending);
+  closeSync(fd);
+}
+
+/** A table of raw observations: 20 numeric columns of four shapes, the current side shifted. */
+function writeDriftTable(path, rows, shift, seed) {
+  if (keepData && existsSync(path)) return;
+  const random = generator(seed);
+  const normal = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+  const fd = openSync(path, 'w');
+  let pending = `${Array.from({ length: 20 }, (_, j) => `f${j}`).join(',')}\n`;
+  for (let r = 0; r < rows; r++) {
+    let line = '';
+    for (let j = 0; j < 20; j++) {
+      const kind = j % 4;
+      const value =
+        kind === 0
+          ? shift * (j % 3) + (1 + 0.1 * j) * normal()
+          : kind === 1
+            ? -Math.log(random() + 1e-12) * (1 + 0.05 * j + shift)
+            : kind === 2
+              ? Math.exp(normal() * (0.5 + 0.2 * shift))
+              : -1 + (2 + shift) * random();
+      line += (j ? ',' : '') + formatG9(value);
+    }
     pending += `${line}\n`;
     if (pending.length > 1 << 20) {
       writeSync(fd, pending);
@@ -261,11 +295,30 @@ async function memorySection(dir) {
   printTable('4. Memory: peak RSS must not grow with the rows', results, [`peak RSS 10× / 1×: ${verdict(results[1].rssMiB / results[0].rssMiB, 1.5)}`]);
 }
 
+async function driftSection(dir, peers) {
+  const rows = Number(process.env.KL_BENCH_DRIFT_ROWS ?? 1_000_000);
+  const ref = join(dir, 'drift-ref.csv');
+  const cur = join(dir, 'drift-cur.csv');
+  writeDriftTable(ref, rows, 0, 21);
+  writeDriftTable(cur, rows, 0.1, 22);
+  const bytes = statSync(ref).size + statSync(cur).size;
+  const cases = [klCase(`kl drift ref.csv cur.csv --format csv (${rows} × 20 numeric)`, ['drift', ref, cur, '--format', 'csv'], bytes)];
+  if (peers) cases.push(peerCase('np.loadtxt + deciles, np.histogram, PSI, wasserstein_distance, ks_2samp', 'peer_drift.py', [ref, cur], bytes));
+  const results = runAlternating(cases, 3);
+  const notes = [];
+  if (peers) {
+    notes.push(`wall time kl / peer: ${verdict(results[0].seconds / results[1].seconds, 1.0)}`);
+    notes.push(`peak RSS kl / peer: ${verdict(results[0].rssMiB / results[1].rssMiB, 0.5)}`);
+  } else notes.push('peer skipped: python3 with numpy and scipy not found');
+  printTable('5. Drift: raw observations, column by column', results, notes);
+}
+
 const SECTIONS = new Map([
   ['csv', csvSection],
   ['npy', npySection],
   ['startup', startupSection],
   ['memory', memorySection],
+  ['drift', driftSection],
 ]);
 
 async function main() {

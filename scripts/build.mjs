@@ -3,6 +3,8 @@
 // - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
 // - dist/main.cjs: a small loader that runs it through V8's code cache, dist/kl.cache,
 //   produced here by one representative run (scripts/loader.cjs says why);
+// - dist/drift.cjs: `kl drift`'s computation (with the statistics library it needs), loaded
+//   only when kl drift runs, so that no other command's start-up pays for it;
 // - dist/parse-worker.js, dist/batch-worker.js: the worker threads (ESM);
 // - dist/index.js and dist/types/: the library (ESM) and its declarations (tsc);
 // - dist/THIRD-PARTY-NOTICES.md: the licences of the packages bundled into these files.
@@ -51,6 +53,15 @@ const substitutes = {
     }));
   },
 };
+/** In the CLI bundle, compute/drift is the separate dist/drift.cjs, required when kl drift runs. */
+const driftApart = {
+  name: 'drift-apart',
+  setup(build) {
+    build.onResolve({ filter: /compute\/drift\.js$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: './drift.cjs', external: true } : undefined,
+    );
+  },
+};
 const common = {
   bundle: true,
   platform: 'node',
@@ -67,13 +78,20 @@ await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/kl.cjs',
   format: 'cjs',
-  plugins: [substitutes],
+  plugins: [substitutes, driftApart],
   // import() of built-in modules (loaded lazily) becomes require(): vm.Script, which runs
   // the cached bundle, has no dynamic-import hook.
   supported: { 'dynamic-import': false },
   // Workers are found next to the bundle: import.meta.url stands for this file's URL.
   define: { ...common.define, 'import.meta.url': '__klUrl' },
   banner: { js: "var __klUrl = require('node:url').pathToFileURL(__filename).href;" },
+}).then((result) => bundled.push(result.metafile));
+await build({
+  ...common,
+  metafile: true,
+  entryPoints: ['src/compute/drift.ts'],
+  outfile: 'dist/drift.cjs',
+  format: 'cjs',
 }).then((result) => bundled.push(result.metafile));
 await build({
   ...common,

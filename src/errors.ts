@@ -98,7 +98,21 @@ export type ErrorCode =
   | `csv-${string}`
   | `file-${string}`;
 
+/** The brand every KlError carries, in the global symbol registry: shared by every bundle of kl. */
+const KL_ERROR = Symbol.for('kl-divergence.KlError');
+
 export class KlError extends Error {
+  /**
+   * `x instanceof KlError` checks the brand, so that an error thrown by code from another
+   * bundle of kl (dist/drift.cjs, loaded only for kl drift) is recognised as one. The
+   * subclasses keep the ordinary prototype check.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof asks about; a subclass keeps the prototype check.
+    if (this !== KlError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [KL_ERROR]?: unknown })[KL_ERROR] === true;
+  }
+
   readonly code: ErrorCode;
   readonly exitCode: number;
   /** Optional second line shown under the message (a hint such as "use --normalize"). */
@@ -110,6 +124,7 @@ export class KlError extends Error {
     this.code = code;
     this.exitCode = options.exitCode ?? EXIT_USAGE;
     this.hint = options.hint;
+    Object.defineProperty(this, KL_ERROR, { value: true });
   }
 }
 

@@ -49,8 +49,12 @@ const EXAMPLES = [
   'kl drift fixtures/drift/ref.csv fixtures/drift/cur.csv --binning sturges --bins-from both --fill evidently --json',
 ];
 
-export function driftCommand(program: Command, io: CliIo, setExitCode: (code: number) => void, argv: readonly string[]): Command {
-  return new Command('drift')
+/**
+ * The `drift` command. Its options are built only when the command line may use them
+ * (`complete`: it names drift, or no command), as for the measure commands: start-up time.
+ */
+export function driftCommand(program: Command, io: CliIo, setExitCode: (code: number) => void, argv: readonly string[], complete: boolean): Command {
+  const command = new Command('drift')
     .copyInheritedSettings(program)
     .summary('compare two tables of raw observations column by column: PSI, KL, JS, KS, Wasserstein, χ²')
     .description(
@@ -62,6 +66,14 @@ export function driftCommand(program: Command, io: CliIo, setExitCode: (code: nu
     )
     .argument('<REF>', 'reference observations (file path, or - for stdin)')
     .argument('<CUR>', 'current observations (file path, or - for stdin)')
+    .action(async (refPath: string, curPath: string, options: DriftOptions) => {
+      setExitCode(await runDriftCommand(refPath, curPath, options, io, argv));
+    });
+  return complete ? addDriftOptions(command) : command;
+}
+
+function addDriftOptions(command: Command): Command {
+  return command
     .addOption(new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`).default('table'))
     .option('--json', 'shorthand for --format json')
     .option('--input-format <format>', `read both inputs as ${INPUT_FORMATS.join('|')} (default: from the extension, or sniffed)`)
@@ -94,10 +106,7 @@ export function driftCommand(program: Command, io: CliIo, setExitCode: (code: nu
     .addHelpText(
       'after',
       `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
-    )
-    .action(async (refPath: string, curPath: string, options: DriftOptions) => {
-      setExitCode(await runDriftCommand(refPath, curPath, options, io, argv));
-    });
+    );
 }
 
 function numberOption(text: string, flag: string): number {

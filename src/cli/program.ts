@@ -113,7 +113,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
     });
     program.addCommand(command);
   }
-  program.addCommand(driftCommand(program, io, setExitCode, argv));
+  program.addCommand(driftCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('drift')));
   program.addCommand(
     new Command('completion')
       .copyInheritedSettings(program)

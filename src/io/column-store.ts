@@ -101,9 +101,12 @@ export class ColumnValues {
     this.filled = 0;
   }
 
-  /** Every value in one array; the store's blocks are released. */
-  take(): Float64Array {
-    const out = new Float64Array(this.total);
+  /**
+   * Every value in one array (`into`'s first values when it is long enough: one buffer
+   * serves column after column); the store's blocks are released.
+   */
+  take(into?: Float64Array): Float64Array {
+    const out = into && into.length >= this.total ? into.subarray(0, this.total) : new Float64Array(this.total);
     let at = 0;
     for (const block of this.blocks) {
       if (block instanceof Float64Array) {

@@ -3,7 +3,8 @@
  * its name, as a user would), and print what their `// →` comments say.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/reference.js';
@@ -22,6 +23,25 @@ describe('README library examples', () => {
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       expect(result.stdout.trimEnd().split('\n')).toEqual(expected);
+    });
+  }
+});
+
+describe('README kl drift examples', () => {
+  const start = readme.indexOf('\n## Drift: raw observations');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((match) => (match[1] as string).split('\n').filter((line) => line.includes('kl drift')));
+  it('there are some', () => expect(lines.length).toBeGreaterThanOrEqual(10));
+
+  for (const line of lines) {
+    it(`runs: ${line.replace(/\s+#.*$/, '')}`, () => {
+      const expectedExit = /#\s*exit (\d)/.exec(line)?.[1] ?? '0';
+      const dir = mkdtempSync(join(tmpdir(), 'kl-readme-'));
+      // `kl` as installed; files the example writes go to a temporary directory.
+      const script = `kl() { node '${join(ROOT, 'bin', 'kl.js')}' "$@"; }\n${line.replace(/\s+#.*$/, '').replace(/ drift\.html/g, ` '${join(dir, 'drift.html')}'`)}`;
+      const result = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(result.status, result.stderr).toBe(Number(expectedExit));
+      expect(result.stdout.length).toBeGreaterThan(0);
     });
   }
 });
