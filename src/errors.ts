@@ -89,6 +89,7 @@ export type ErrorCode =
   | 'report-unsupported'
   | 'row-count-mismatch'
   | 'targets-stdin'
+  | 'too-many-bins'
   | 'temperature-without-logits'
   | 'text-in-numeric-column'
   | 'two-stdin'

@@ -9,7 +9,8 @@
  * `npm test` runs a bounded number of inputs (KL_FUZZ_RUNS, default 2000); `npm run fuzz`
  * runs many more. The generator is seeded (KL_FUZZ_SEED) so a failure can be replayed.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
@@ -160,5 +161,35 @@ describe('fuzz: random and mutated inputs never crash, never print NaN, never ha
     expect(outcomes.get(0) ?? 0).toBeGreaterThan(0);
     expect(outcomes.get(2) ?? 0).toBeGreaterThan(0);
     console.log(`fuzz: ${RUNS} inputs, exit codes ${JSON.stringify(Object.fromEntries(outcomes))}`);
+  }, 600_000);
+});
+
+describe('fuzz: kl drift on random and mutated tables', () => {
+  it(`${Math.ceil(RUNS / 4)} inputs (seed ${SEED})`, async () => {
+    const random = generator(SEED + 13);
+    const pool = seeds();
+    const dir = mkdtempSync(join(tmpdir(), 'kl-fuzz-drift-'));
+    const outcomes = new Map<number, number>();
+    for (let run = 0; run < Math.ceil(RUNS / 4); run++) {
+      const input = random() < 0.85 ? mutate(random, pool[Math.floor(random() * pool.length)] as Uint8Array) : randomText(random);
+      // Against itself (so that most inputs get measured) or against the drift fixture.
+      const same = join(dir, `same-${run}`);
+      writeFileSync(same, input);
+      const current = random() < 0.6 ? same : join(ROOT, 'fixtures/drift/ref.csv');
+      const args = ['drift', '-', current, '--format', 'json'];
+      if (random() < 0.5) args.push('--input-format', FORMATS[Math.floor(random() * FORMATS.length)] as string);
+      if (random() < 0.3) args.push(random() < 0.5 ? '--header' : '--no-header');
+      if (random() < 0.2) args.push('--binning', (['uniform', 'sturges', 'fd', 'auto'] as const)[Math.floor(random() * 4)] as string);
+      const result = await runInProcess(args, input);
+      const context = `run ${run}: kl ${args.join(' ')} <<< ${JSON.stringify(Buffer.from(input).toString('latin1').slice(0, 200))}`;
+      outcomes.set(result.status, (outcomes.get(result.status) ?? 0) + 1);
+      expect([0, 2], context).toContain(result.status);
+      expect(result.stderr, context).not.toMatch(/^\s+at |internal error/m);
+      if (result.status === 0) expect(validJsonOutput(result.stdout), context).toBe(true);
+      else expect(result.stdout, context).toBe('');
+    }
+    expect(outcomes.get(0) ?? 0).toBeGreaterThan(0);
+    expect(outcomes.get(2) ?? 0).toBeGreaterThan(0);
+    console.log(`fuzz drift: ${Math.ceil(RUNS / 4)} inputs, exit codes ${JSON.stringify(Object.fromEntries(outcomes))}`);
   }, 600_000);
 });

@@ -7,7 +7,7 @@ import type { DriftCheckSpec, DriftRequest } from '../compute/drift.js';
 import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
 import { STDIN_PATH } from '../io/source.js';
-import { BINNINGS, type Binning } from '../measures/binning.js';
+import { BINNINGS, type Binning, MAX_BINS } from '../measures/binning.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { DRIFT_MEASURES, type DriftMeasureName, type RunInfo, type ZeroPolicy } from '../result.js';
 import { colorEnabled } from './color.js';
@@ -187,6 +187,7 @@ export function buildDriftRequest(
   const binsFrom = options.binsFrom ?? 'reference';
   if (binsFrom !== 'reference' && binsFrom !== 'both') throw new UsageError('bad-option', `--bins-from ${JSON.stringify(binsFrom)}: choose reference or both`);
   const bins = wholeNumber(options.bins ?? '10', '--bins', 1);
+  if (bins > MAX_BINS) throw new UsageError('bad-bins', `--bins ${options.bins}: at most ${MAX_BINS}`);
   const binsGiven = options.bins !== undefined;
   if (binsGiven && binning !== 'quantile' && binning !== 'uniform') {
     throw new UsageError('bad-bins', `--bins applies to --binning quantile or uniform; the ${binning} rule chooses the number of bins`);

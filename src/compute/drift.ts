@@ -10,7 +10,7 @@ import { ColumnSpill } from '../io/column-store.js';
 import { DISTINCT_LIMIT, type ObservationRequest, type ObservationTable, type ObservedColumn, readObservations } from '../io/observations.js';
 import type { StdinProvider } from '../io/source.js';
 import type { LogBase } from '../measures/base.js';
-import { type Binning, type Bins, binCounts, explicitBins, openBins, rankedOf, rankedUnion, ruleEdges } from '../measures/binning.js';
+import { type Binning, type Bins, binCounts, explicitBins, MAX_BINS, openBins, rankedOf, rankedUnion, ruleEdges } from '../measures/binning.js';
 import { computeMeasures } from '../measures/catalog.js';
 import { smooth } from '../measures/prepare.js';
 import { NeumaierSum } from '../measures/sum.js';
@@ -289,11 +289,20 @@ function sorted(values: Float64Array): Float64Array {
   return values.sort();
 }
 
-function numericBins(request: DriftRequest, reference: Float64Array, current: Float64Array): Bins {
+function numericBins(request: DriftRequest, name: string, reference: Float64Array, current: Float64Array): Bins {
   if (request.edges) return explicitBins(request.edges, [reference, current]);
   const both = request.binsFrom === 'both';
   const sample = both ? rankedUnion(reference, current) : rankedOf(reference);
   const raw = ruleEdges(request.binning, sample, request.bins);
+  if (raw === null) {
+    throw new InputError(
+      'too-many-bins',
+      `column ${name}: NumPy's ${request.binning} rule asks for more than ${MAX_BINS} bins here (a narrow bulk and far outliers)`,
+      {
+        hint: '--binning quantile, or --binning uniform --bins N',
+      },
+    );
+  }
   // Quantile bins must each hold a value of the sample their edges came from.
   const base = both ? mergeSorted(reference, current) : reference;
   return openBins(raw, request.binning, request.binning === 'quantile' ? base : null);
@@ -397,7 +406,7 @@ function measureColumn(planned: PlannedColumn, request: DriftRequest, explain: b
   if (type === 'numeric') {
     const refValues = buffers.sorted(reference, 'reference');
     const curValues = buffers.sorted(current, 'current');
-    const bins = numericBins(request, refValues, curValues);
+    const bins = numericBins(request, name, refValues, curValues);
     const refCounts = binCounts(refValues, bins);
     const curCounts = binCounts(curValues, bins);
     const { p, q, psiP, psiQ } = proportions(refCounts, curCounts, refValues.length, curValues.length, request.zeroPolicy);

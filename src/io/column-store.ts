@@ -13,6 +13,8 @@ import { join } from 'node:path';
 
 /** Values per block: 64 KiB. */
 const BLOCK_VALUES = 8192;
+/** Values in a column's first block: 4 KiB. */
+const FIRST_BLOCK_VALUES = 512;
 /** Bytes of blocks held in memory before they go to disk. */
 export const DEFAULT_MEMORY_BUDGET = 64 * 1024 * 1024;
 
@@ -72,32 +74,43 @@ export class ColumnSpill {
 /** One column's numbers, appended as read, returned whole (in reading order). */
 export class ColumnValues {
   private readonly blocks: (Float64Array | SpilledBlock)[] = [];
-  private current = new Float64Array(BLOCK_VALUES);
+  /** Empty until the first value: a table with many sparse columns (JSONL keys) costs little. */
+  private current = new Float64Array(0);
   private filled = 0;
   private total = 0;
 
-  constructor(private readonly spill: ColumnSpill) {
-    spill.heldBytes += this.current.byteLength;
-  }
+  constructor(private readonly spill: ColumnSpill) {}
 
   get length(): number {
     return this.total;
   }
 
   push(value: number): void {
+    if (this.filled === this.current.length) this.grow();
     this.current[this.filled++] = value;
     this.total++;
-    if (this.filled === BLOCK_VALUES) this.seal();
+  }
+
+  /** A column's first block is small (FIRST_BLOCK_VALUES); once it fills, blocks are BLOCK_VALUES long. */
+  private grow(): void {
+    if (this.current.length === 0) {
+      this.current = new Float64Array(FIRST_BLOCK_VALUES);
+      this.spill.heldBytes += this.current.byteLength;
+      return;
+    }
+    this.seal();
   }
 
   private seal(): void {
-    if (this.spill.roomFor(this.current.byteLength)) {
+    // The full block was counted when it was made; it stays counted while it stays in memory.
+    if (this.spill.roomFor(0)) {
       this.blocks.push(this.current);
-      this.spill.heldBytes += this.current.byteLength;
     } else {
       this.blocks.push(this.spill.write(this.current));
+      this.spill.heldBytes -= this.current.byteLength;
     }
     this.current = new Float64Array(BLOCK_VALUES);
+    this.spill.heldBytes += this.current.byteLength;
     this.filled = 0;
   }
 

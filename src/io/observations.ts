@@ -21,7 +21,7 @@ import { type ColumnSpill, ColumnValues } from './column-store.js';
 import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
 import { fastNumber } from './fast-csv.js';
 import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
-import { npyMatrixShape, parseNpyHeader } from './npy.js';
+import { parseNpyHeader } from './npy.js';
 import { parseCell } from './numbers.js';
 import { decodeUtf8, isStdin, type OpenedInput, openAndPeek, peekFirstLine, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
 
@@ -430,8 +430,9 @@ async function readNpyTable(opened: OpenedInput, builder: TableBuilder): Promise
   }
   const rows = shape[0] as number;
   const width = shape.length === 2 ? (shape[1] as number) : 1;
-  void npyMatrixShape;
-  const columns = Array.from({ length: width }, (_, j) => builder.column(String(j + 1)));
+  // Columns are made as their first value arrives: a header claiming millions of columns
+  // costs nothing until the data is there (and then it must be).
+  const columns: ObservedColumn[] = [];
   const total = rows * width;
   const size = dtype.itemSize;
   let index = 0;
@@ -441,7 +442,7 @@ async function readNpyTable(opened: OpenedInput, builder: TableBuilder): Promise
     const items = Math.min(Math.floor(bytes.length / size), total - index);
     for (let k = 0; k < items; k++, index++) {
       const column = fortranOrder ? Math.floor(index / rows) : index % width;
-      builder.number(columns[column] as ObservedColumn, dtype.read(view, k * size), null);
+      builder.number(columns[column] ?? (columns[column] = builder.column(String(column + 1))), dtype.read(view, k * size), null);
     }
     return bytes.subarray(items * size);
   };

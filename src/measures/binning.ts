@@ -91,8 +91,11 @@ function ruleWidth(rule: 'sturges' | 'fd' | 'auto', sample: RankedSample, ptp: n
   return Math.min(Math.max(fd, sqrtWidth / 2), sturges);
 }
 
-/** Raw edges by a rule (before the outer ones are opened): what NumPy returns. */
-export function ruleEdges(rule: Binning, sample: RankedSample, bins: number): number[] {
+/** At most this many bins (a rule's width on data with a tiny spread and far outliers can ask for billions). */
+export const MAX_BINS = 1_000_000;
+
+/** Raw edges by a rule (before the outer ones are opened): what NumPy returns; null past MAX_BINS bins. */
+export function ruleEdges(rule: Binning, sample: RankedSample, bins: number): number[] | null {
   if (rule === 'quantile') return quantileLevels(bins).map((level) => quantile(sample, level));
   let first = sample.at(0);
   let last = sample.at(sample.size - 1);
@@ -103,7 +106,7 @@ export function ruleEdges(rule: Binning, sample: RankedSample, bins: number): nu
   if (rule === 'uniform') return linspace(first, last, bins + 1);
   const width = ruleWidth(rule, sample, sample.at(sample.size - 1) - sample.at(0));
   const count = width ? Math.ceil((last - first) / width) : 1;
-  return linspace(first, last, count + 1);
+  return count > MAX_BINS ? null : linspace(first, last, count + 1);
 }
 
 /** How many values of a sorted sample are < x. */

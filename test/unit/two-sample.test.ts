@@ -105,14 +105,14 @@ describe('bin edges as NumPy makes them', () => {
   it('quantile bins: open outer edges, ties never give an empty or duplicate bin', () => {
     for (const entry of reference.binning) {
       const values = sorted(entry.sample);
-      const bins = openBins(ruleEdges('quantile', rankedOf(values), 10), 'quantile', values);
+      const bins = openBins(ruleEdges('quantile', rankedOf(values), 10) ?? [], 'quantile', values);
       expect(bins.edges).toEqual(entry.quantile_bins.map(edgeOf));
       expect([...binCounts(values, bins)].every((count) => count > 0)).toBe(true);
     }
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 20 }), (raw, count) => {
         const values = sorted(raw);
-        const bins = openBins(ruleEdges('quantile', rankedOf(values), count), 'quantile', values);
+        const bins = openBins(ruleEdges('quantile', rankedOf(values), count) ?? [], 'quantile', values);
         const counts = binCounts(values, bins);
         expect([...counts].every((c) => c > 0)).toBe(true);
         expect(counts.reduce((a, b) => a + b, 0)).toBe(values.length);
@@ -180,5 +180,13 @@ describe('kl_knn (Wang, Kulkarni & Verdú 2009)', () => {
     expect(knnKl(sorted([1, 1, 2, 3, 4, 5, 6, 7]), sorted([1, 2, 3, 4, 5, 6, 7, 8]), 1)).toBeNull();
     expect(knnKl(sorted([1]), sorted([1, 2]), 1)).toBeNull();
     expect(knnKl(sorted([1, 2, 3]), sorted([1.5, 2.5]), 5)).toBeNull();
+  });
+});
+
+describe('bin counts are bounded', () => {
+  it('a rule asking for more than a million bins (fd on a narrow bulk with far outliers) gives null, not billions of edges', () => {
+    const values = sorted([...Array.from({ length: 1000 }, (_, i) => i * 1e-9), 1e9]);
+    expect(ruleEdges('fd', rankedOf(values), 0)).toBeNull();
+    expect(ruleEdges('sturges', rankedOf(values), 0)).toHaveLength(12);
   });
 });
