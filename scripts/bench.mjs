@@ -60,18 +60,12 @@ function formatG9(value) {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
-function writeCsvBatch(path, rows, columns, seed) {
-  if (keepData && existsSync(path)) return;
-  const random = generator(seed);
+/** Writes `first` (if any) and then lines 0 … count−1 of `lineOf`, in 1 MB writes. */
+function writeLines(path, first, count, lineOf) {
   const fd = openSync(path, 'w');
-  const row = new Float64Array(columns);
-  let pending = '';
-  for (let r = 0; r < rows; r++) {
-    let total = 0;
-    for (let c = 0; c < columns; c++) total += row[c] = random() + 1e-3;
-    let line = '';
-    for (let c = 0; c < columns; c++) line += (c ? ',' : '') + formatG9(row[c] / total);
-    pending += `${line}\n`;
+  let pending = first;
+  for (let r = 0; r < count; r++) {
+    pending += `${lineOf(r)}\n`;
     if (pending.length > 1 << 20) {
       writeSync(fd, pending);
       pending = '';
@@ -81,14 +75,26 @@ function writeCsvBatch(path, rows, columns, seed) {
   closeSync(fd);
 }
 
+function writeCsvBatch(path, rows, columns, seed) {
+  if (keepData && existsSync(path)) return;
+  const random = generator(seed);
+  const row = new Float64Array(columns);
+  writeLines(path, '', rows, () => {
+    let total = 0;
+    for (let c = 0; c < columns; c++) total += row[c] = random() + 1e-3;
+    let line = '';
+    for (let c = 0; c < columns; c++) line += (c ? ',' : '') + formatG9(row[c] / total);
+    return line;
+  });
+}
+
 /** A table of raw observations: 20 numeric columns of four shapes, the current side shifted. */
 function writeDriftTable(path, rows, shift, seed) {
   if (keepData && existsSync(path)) return;
   const random = generator(seed);
   const normal = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-  const fd = openSync(path, 'w');
-  let pending = `${Array.from({ length: 20 }, (_, j) => `f${j}`).join(',')}\n`;
-  for (let r = 0; r < rows; r++) {
+  const header = `${Array.from({ length: 20 }, (_, j) => `f${j}`).join(',')}\n`;
+  writeLines(path, header, rows, () => {
     let line = '';
     for (let j = 0; j < 20; j++) {
       const kind = j % 4;
@@ -102,14 +108,8 @@ function writeDriftTable(path, rows, shift, seed) {
               : -1 + (2 + shift) * random();
       line += (j ? ',' : '') + formatG9(value);
     }
-    pending += `${line}\n`;
-    if (pending.length > 1 << 20) {
-      writeSync(fd, pending);
-      pending = '';
-    }
-  }
-  writeSync(fd, pending);
-  closeSync(fd);
+    return line;
+  });
 }
 
 function writeNpyLogits(path, rows, columns, seed) {

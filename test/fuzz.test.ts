@@ -133,6 +133,15 @@ function validJsonOutput(stdout: string): boolean {
   return values.every((value) => typeof value === 'number' && !Number.isNaN(value));
 }
 
+/** Exit 0 or 2, never a stack or an internal error; valid JSON on success, nothing on stdout on failure. */
+function expectOutcome(result: { status: number; stdout: string; stderr: string }, context: string, outcomes: Map<number, number>): void {
+  outcomes.set(result.status, (outcomes.get(result.status) ?? 0) + 1);
+  expect([0, 2], context).toContain(result.status);
+  expect(result.stderr, context).not.toMatch(/^\s+at |internal error/m);
+  if (result.status === 0) expect(validJsonOutput(result.stdout), context).toBe(true);
+  else expect(result.stdout, context).toBe('');
+}
+
 describe('fuzz: random and mutated inputs never crash, never print NaN, never half-print', () => {
   it(`${RUNS} inputs (seed ${SEED})`, async () => {
     const random = generator(SEED);
@@ -151,11 +160,7 @@ describe('fuzz: random and mutated inputs never crash, never print NaN, never ha
       if (command === 'compare' && !withQFile) args.push('--p-col', '1', '--q-col', '2');
       const result = await runInProcess(args, input);
       const context = `run ${run}: kl ${args.join(' ')} <<< ${JSON.stringify(Buffer.from(input).toString('latin1').slice(0, 200))}`;
-      outcomes.set(result.status, (outcomes.get(result.status) ?? 0) + 1);
-      expect([0, 2], context).toContain(result.status);
-      expect(result.stderr, context).not.toMatch(/^\s+at |internal error/m);
-      if (result.status === 0) expect(validJsonOutput(result.stdout), context).toBe(true);
-      else expect(result.stdout, context).toBe('');
+      expectOutcome(result, context, outcomes);
     }
     // The corpus must exercise both outcomes, or the fuzzer is not testing much.
     expect(outcomes.get(0) ?? 0).toBeGreaterThan(0);
@@ -182,11 +187,7 @@ describe('fuzz: kl drift on random and mutated tables', () => {
       if (random() < 0.2) args.push('--binning', (['uniform', 'sturges', 'fd', 'auto'] as const)[Math.floor(random() * 4)] as string);
       const result = await runInProcess(args, input);
       const context = `run ${run}: kl ${args.join(' ')} <<< ${JSON.stringify(Buffer.from(input).toString('latin1').slice(0, 200))}`;
-      outcomes.set(result.status, (outcomes.get(result.status) ?? 0) + 1);
-      expect([0, 2], context).toContain(result.status);
-      expect(result.stderr, context).not.toMatch(/^\s+at |internal error/m);
-      if (result.status === 0) expect(validJsonOutput(result.stdout), context).toBe(true);
-      else expect(result.stdout, context).toBe('');
+      expectOutcome(result, context, outcomes);
     }
     expect(outcomes.get(0) ?? 0).toBeGreaterThan(0);
     expect(outcomes.get(2) ?? 0).toBeGreaterThan(0);

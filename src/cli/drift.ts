@@ -4,15 +4,15 @@
  */
 import { Command, Option } from 'commander';
 import type { DriftCheckSpec, DriftRequest } from '../compute/drift.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
 import { STDIN_PATH } from '../io/source.js';
 import { BINNINGS, type Binning, MAX_BINS } from '../measures/binning.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
-import { DRIFT_MEASURES, type DriftMeasureName, type RunInfo, type ZeroPolicy } from '../result.js';
+import { DRIFT_MEASURES, type DriftMeasureName, type ZeroPolicy } from '../result.js';
 import { colorEnabled } from './color.js';
 import { parseBase } from './options.js';
-import { type CliIo, openOutputs, quoteForShell, readVersion, reportOutcome, runTime, type TextSink } from './run-support.js';
+import { type CliIo, quoteForShell, runWithOutputs } from './run-support.js';
 
 interface DriftOptions {
   format?: string;
@@ -243,32 +243,24 @@ export function buildDriftRequest(
 
 async function runDriftCommand(refPath: string, curPath: string, options: DriftOptions, io: CliIo, argv: readonly string[]): Promise<number> {
   const { request, format } = buildDriftRequest(refPath, curPath, options, quoteForShell(argv), io.env);
-  const quiet = options.quiet === true;
-  if (request.checks.length > 0) io.finishWhenStdoutCloses?.();
-  const info: RunInfo = { version: readVersion(), generatedAt: runTime(io.env), commandLine: request.commandLine };
-  const output = options.output === undefined || options.output === '-' ? null : options.output;
-  const files = openOutputs({ output, report: options.report ?? null, junit: options.junit ?? null }, [refPath, curPath]);
-  const out: TextSink = files.output ?? (quiet ? { write: () => undefined } : io.stdout);
-  try {
+  const run = {
+    commandLine: request.commandLine,
+    hasChecks: request.checks.length > 0,
+    quiet: options.quiet === true,
+    inputs: [refPath, curPath],
+    output: options.output === undefined || options.output === '-' ? null : options.output,
+    report: options.report ?? null,
+    junit: options.junit ?? null,
+  };
+  return runWithOutputs(run, io, async ({ info, files }) => {
     const { runDrift } = await import('../compute/drift.js');
     const result = await runDrift(request, io.stdin);
+    // The files first: if one cannot be written, the run fails before printing anything.
     if (files.report) files.report.write((await import('../report/drift-html.js')).renderDriftHtml(result, info));
     if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
     const { DRIFT_FORMATTERS } = await import('../report/drift.js');
     const formatter = DRIFT_FORMATTERS[format];
-    const rendered = await formatter.render(
-      result,
-      colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY()),
-      info,
-    );
-    if (typeof rendered === 'string') out.write(rendered);
-    else for (const chunk of rendered) out.write(chunk);
-    files.commit();
-    const failed = quiet
-      ? result.checks.filter((check) => !check.passed)
-      : reportOutcome(result, { warningsOnStderr: !formatter.carriesWarnings, env: io.env, commandLine: request.commandLine, stderr: io.stderr });
-    return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
-  } finally {
-    files.abort();
-  }
+    const color = colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY());
+    return { rendered: await formatter.render(result, color, info), outcome: result, warningsOnStderr: !formatter.carriesWarnings };
+  });
 }

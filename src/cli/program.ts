@@ -5,15 +5,15 @@
 import { Command, CommanderError } from 'commander';
 import { runRequest } from '../compute/run.js';
 import { displayText, escapeOneLine } from '../display.js';
-import { EXIT_CHECK_FAILED, EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
+import { EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import { FORMATTERS } from '../report/index.js';
-import type { RowResult, RunInfo } from '../result.js';
+import type { RowResult } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
 import { driftCommand } from './drift.js';
 import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
-import { type CliIo, inputPaths, MESSAGE_LIMIT, openOutputs, quoteForShell, readVersion, reportOutcome, runTime, type TextSink } from './run-support.js';
+import { type CliIo, inputPaths, MESSAGE_LIMIT, quoteForShell, readVersion, runWithOutputs, type TextSink } from './run-support.js';
 
 export type { CliIo, TextSink };
 
@@ -33,12 +33,16 @@ async function runMeasureCommand(
 ): Promise<number> {
   const { request, format, color, batch, output, junit, quiet } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
   const formatter = FORMATTERS[format];
-  if (request.checks.length > 0) io.finishWhenStdoutCloses?.();
-  const info: RunInfo = { version: readVersion(), generatedAt: runTime(io.env), commandLine: request.commandLine };
-  const files = openOutputs({ output, report: request.report, junit }, inputPaths(request));
-  // --quiet: nothing on stdout (files named with -o/--report/--junit are still written).
-  const out: TextSink = files.output ?? (quiet ? { write: () => undefined } : io.stdout);
-  try {
+  const run = {
+    commandLine: request.commandLine,
+    hasChecks: request.checks.length > 0,
+    quiet,
+    inputs: inputPaths(request),
+    output,
+    report: request.report,
+    junit,
+  };
+  return runWithOutputs(run, io, async ({ info, files, out }) => {
     // A batch's rows go to the formatter's sink as they are computed (CSV and value print
     // them at once). Explain prints one document about one row: its rows never go anywhere.
     const sink =
@@ -58,17 +62,8 @@ async function runMeasureCommand(
       info,
       ...(sink ? { sink } : {}),
     });
-    if (typeof rendered === 'string') out.write(rendered);
-    else for (const chunk of rendered) out.write(chunk);
-    files.commit();
-    const failed = quiet
-      ? result.checks.filter((check) => !check.passed)
-      : reportOutcome(result, { warningsOnStderr: !formatter.carriesWarnings, env: io.env, commandLine: request.commandLine, stderr: io.stderr });
-    return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
-  } finally {
-    // Anything not committed above (an error, an early return) leaves no file behind.
-    files.abort();
-  }
+    return { rendered, outcome: result, warningsOnStderr: !formatter.carriesWarnings };
+  });
 }
 
 /** Commander's "error: …\n(Did you mean x?)" as one `kl: error: …` line. */

@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { displayText } from '../display.js';
+import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
 import type { StdinProvider } from '../io/source.js';
 import { describeCheck } from '../report/wording.js';
-import type { CheckResult, Warning } from '../result.js';
+import type { CheckResult, RunInfo, Warning } from '../result.js';
 import { AtomicFile, assertNotAnInput } from './output-file.js';
 
 export interface TextSink {
@@ -121,4 +122,58 @@ export function reportOutcome(
       options.stderr.write(`::error title=${githubEscape('kl check', true)}::${githubEscape(`${line} (${options.commandLine})`)}\n`);
   }
   return failed;
+}
+
+/** What a command's body hands back: its output, and the warnings and checks to report. */
+export interface RunOutput {
+  rendered: string | Iterable<string>;
+  outcome: { warnings: readonly Warning[]; checks: readonly CheckResult[] };
+  /** True when the format does not carry warnings (csv, value): they go to stderr. */
+  warningsOnStderr: boolean;
+}
+
+/** What a command's body may use: provenance, the open output files, where output goes. */
+export interface RunContext {
+  info: RunInfo;
+  files: OutputFiles;
+  out: TextSink;
+}
+
+/**
+ * Every command's run around its body: a run with checks goes on if stdout closes early;
+ * -o/--report/--junit are opened before any work (never over an input) and put in place
+ * only at the end; --quiet prints nothing; then the output, the warnings and failed checks,
+ * and the exit code. An error anywhere leaves no file behind.
+ */
+export async function runWithOutputs(
+  run: {
+    commandLine: string;
+    hasChecks: boolean;
+    quiet: boolean;
+    inputs: readonly string[];
+    output: string | null;
+    report: string | null;
+    junit: string | null;
+  },
+  io: CliIo,
+  body: (context: RunContext) => Promise<RunOutput>,
+): Promise<number> {
+  if (run.hasChecks) io.finishWhenStdoutCloses?.();
+  const info: RunInfo = { version: readVersion(), generatedAt: runTime(io.env), commandLine: run.commandLine };
+  const files = openOutputs({ output: run.output, report: run.report, junit: run.junit }, run.inputs);
+  // --quiet: nothing on stdout (files named with -o/--report/--junit are still written).
+  const out: TextSink = files.output ?? (run.quiet ? { write: () => undefined } : io.stdout);
+  try {
+    const { rendered, outcome, warningsOnStderr } = await body({ info, files, out });
+    if (typeof rendered === 'string') out.write(rendered);
+    else for (const chunk of rendered) out.write(chunk);
+    files.commit();
+    const failed = run.quiet
+      ? outcome.checks.filter((check) => !check.passed)
+      : reportOutcome(outcome, { warningsOnStderr, env: io.env, commandLine: run.commandLine, stderr: io.stderr });
+    return failed.length > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+  } finally {
+    // Anything not committed above (an error, an early return) leaves no file behind.
+    files.abort();
+  }
 }

@@ -168,22 +168,13 @@ function planColumn(
   }
   const option = forced.get(name);
   if (option === 'numeric') {
-    if (reference.firstText)
-      throw firstTextError(
-        reference,
-        tables.reference.source,
-        name,
-        'and --numeric makes the column numeric',
-        `--categorical ${name} compares its values as categories`,
-      );
-    if (current.firstText)
-      throw firstTextError(
-        current,
-        tables.current.source,
-        name,
-        'and --numeric makes the column numeric',
-        `--categorical ${name} compares its values as categories`,
-      );
+    for (const [column, table] of [
+      [reference, tables.reference],
+      [current, tables.current],
+    ] as const) {
+      if (column.firstText)
+        throw firstTextError(column, table.source, name, 'and --numeric makes the column numeric', `--categorical ${name} compares its values as categories`);
+    }
     if (reference.distinct.size === 1) {
       throw new InputError(
         'constant-column',

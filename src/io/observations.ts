@@ -18,12 +18,13 @@
  */
 import { InputError } from '../errors.js';
 import { type ColumnSpill, ColumnValues } from './column-store.js';
-import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
+import type { InputFormat } from './detect.js';
 import { fastNumber } from './fast-csv.js';
 import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
 import { parseNpyHeader } from './npy.js';
 import { parseCell } from './numbers.js';
-import { decodeUtf8, isStdin, type OpenedInput, openAndPeek, peekFirstLine, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
+import { openWithFormat } from './open.js';
+import { decodeUtf8, type OpenedInput, readAllBytes, type StdinProvider } from './source.js';
 
 /** Distinct numbers counted per column, enough to tell "more than 20" (Evidently's rule). */
 export const DISTINCT_LIMIT = 20;
@@ -462,14 +463,7 @@ async function readNpyTable(opened: OpenedInput, builder: TableBuilder): Promise
 /** Reads one side of `kl drift`. */
 export async function readObservations(request: ObservationRequest, stdin: StdinProvider, spill: ColumnSpill): Promise<ObservationTable> {
   const source = request.displayName;
-  let opened = await openAndPeek(request.path, stdin);
-  let format = request.format ?? (isStdin(request.path) ? undefined : formatFromExtension(request.path));
-  if (!format) {
-    opened = await peekFirstLine(opened, source);
-    if (opened.head.length === 0) throw new InputError('empty-input', 'is empty', { location: { source } });
-    format = sniffFormat(opened.head);
-  }
-  if (format !== 'npy') opened = rejectNulBytes(opened, source);
+  const { opened, format } = await openWithFormat(request.path, source, request.format, stdin);
   const builder = new TableBuilder(source, spill);
   if (format === 'csv' || format === 'tsv') await readDelimitedTable(opened, format === 'csv' ? ',' : '\t', builder, request.header);
   else if (format === 'json') await readJsonTable(opened, builder);

@@ -5,11 +5,12 @@
 
 import { InputError } from '../errors.js';
 import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, firstColumnLooksLikeIndex, isNumericCell, readDelimited } from './delimited.js';
-import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js';
+import type { InputFormat } from './detect.js';
 import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.js';
 import { readJson, readJsonl } from './json-input.js';
 import { readNpy } from './npy.js';
-import { isStdin, type OpenedInput, openAndPeek, peekFirstLine, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
+import { openWithFormat } from './open.js';
+import { type OpenedInput, readAllBytes, type StdinProvider } from './source.js';
 import type { RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
 
 export interface ReadRequest {
@@ -116,16 +117,8 @@ async function readGeneralDelimited(opened: OpenedInput, format: 'csv' | 'tsv', 
 }
 
 export async function readInput(request: ReadRequest, stdin: StdinProvider): Promise<{ input: RawInput; format: InputFormat }> {
-  let opened = await openAndPeek(request.path, stdin);
   const source = request.displayName;
-  let format = request.format ?? (isStdin(request.path) ? undefined : formatFromExtension(request.path));
-  if (!format) {
-    // Sniffing looks at the first line whole, wherever the first read happened to end.
-    opened = await peekFirstLine(opened, source);
-    if (opened.head.length === 0) throw new InputError('empty-input', 'is empty', { location: { source } });
-    format = sniffFormat(opened.head);
-  }
-  if (format !== 'npy') opened = rejectNulBytes(opened, source);
+  const { opened, format } = await openWithFormat(request.path, source, request.format, stdin);
   if (format !== 'csv' && format !== 'tsv' && (request.options.column !== undefined || typeof request.options.labelColumn === 'string')) {
     throw new InputError('columns-need-delimited', `${request.columnFlag} and --label-col work only with CSV/TSV input, not ${format}`, {
       location: { source },
