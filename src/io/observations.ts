@@ -443,7 +443,8 @@ async function readNpyTable(opened: OpenedInput, builder: TableBuilder): Promise
     const items = Math.min(Math.floor(bytes.length / size), total - index);
     for (let k = 0; k < items; k++, index++) {
       const column = fortranOrder ? Math.floor(index / rows) : index % width;
-      builder.number(columns[column] ?? (columns[column] = builder.column(String(column + 1))), dtype.read(view, k * size), null);
+      columns[column] ??= builder.column(String(column + 1));
+      builder.number(columns[column], dtype.read(view, k * size), null);
     }
     return bytes.subarray(items * size);
   };
