@@ -118,7 +118,25 @@ export interface RowResult {
 }
 
 /** Names of batch-level scalars that --max/--min accept besides measure.stat. */
-export const BATCH_SCALARS = ['top1_agreement', 'accuracy_p', 'accuracy_q', 'perplexity_p', 'perplexity_q'] as const;
+export const BATCH_SCALARS = [
+  'top1_agreement',
+  'top1_agreement_stderr',
+  'accuracy_p',
+  'accuracy_q',
+  'perplexity_p',
+  'perplexity_p_stderr',
+  'perplexity_q',
+  'perplexity_q_stderr',
+  'perplexity_ratio',
+  'perplexity_ratio_stderr',
+  'ln_perplexity_ratio',
+  'ln_perplexity_ratio_stderr',
+  'perplexity_difference',
+  'perplexity_difference_stderr',
+  'nll_correlation',
+  'rms_delta_p',
+  'rms_delta_p_stderr',
+] as const;
 export type BatchScalar = (typeof BATCH_SCALARS)[number];
 
 /** Summary statistics of one per-row value, as printed and as in JSON. */

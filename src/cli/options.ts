@@ -11,7 +11,7 @@ import { STDIN_PATH } from '../io/source.js';
 import { LAYOUTS, type Layout } from '../io/types.js';
 import { BANS, BITS, type LogBase, logBase, NATS } from '../measures/base.js';
 import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
-import { STAT_NAMES } from '../measures/stats.js';
+import { percentileName, STAT_NAMES } from '../measures/stats.js';
 import { FORMATTERS, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import type { RowsMode } from '../result.js';
 import { BATCH_SCALARS } from '../result.js';
@@ -43,6 +43,7 @@ export interface RawOptions {
   temperature?: string;
   max?: string[];
   min?: string[];
+  percentiles?: string;
   color?: boolean;
   targets?: string;
   rows?: string;
@@ -81,6 +82,7 @@ export function addSharedOptions(command: Command): Command {
     .option('--targets <file>', 'batch: one target class per row (0-based index or label) for NLL, perplexity, Δp, accuracy')
     .option('--rows <mode>', 'batch rows to print: all|worst|none (default: worst for table, all for json)')
     .option('--worst <n>', 'batch: how many worst rows to list', '5')
+    .option('--percentiles <list>', 'batch: more percentiles to summarise, e.g. 97.5,99.99 (always: 0.1 1 5 10 25 50 75 90 95 99 99.9)')
     .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
     .option('--junit <file.xml>', 'also write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure, Buildkite)')
     .option('-q, --quiet', 'print nothing: only the exit status says how it went (errors still go to stderr)')
@@ -143,12 +145,31 @@ function parseLayout(text: string | undefined): Layout {
 }
 
 /** Check names (or their measure part) that exist only with --targets. */
-const TARGET_CHECKS: ReadonlySet<string> = new Set(['nll_p', 'nll_q', 'delta_p', 'accuracy_p', 'accuracy_q', 'perplexity_p', 'perplexity_q']);
+const TARGET_CHECKS: ReadonlySet<string> = new Set([
+  'nll_p',
+  'nll_q',
+  'delta_p',
+  'accuracy_p',
+  'accuracy_q',
+  ...BATCH_SCALARS.filter((name) => /perplexity|nll_|delta_p/.test(name)),
+]);
 
-function knownCheckNames(measureNames: readonly string[]): Set<string> {
+function knownCheckNames(measureNames: readonly string[], percentiles: readonly number[]): Set<string> {
   const known = new Set<string>([...measureNames, ...BATCH_SCALARS]);
-  for (const name of [...measureNames, 'nll_p', 'nll_q', 'delta_p']) for (const stat of STAT_NAMES) known.add(`${name}.${stat}`);
+  const stats = [...STAT_NAMES, ...percentiles.map(percentileName)];
+  for (const name of [...measureNames, 'nll_p', 'nll_q', 'delta_p']) for (const stat of stats) known.add(`${name}.${stat}`);
   return known;
+}
+
+/** --percentiles: percents strictly between 0 and 100. */
+function parsePercentiles(text: string | undefined): number[] {
+  if (text === undefined) return [];
+  return text.split(',').map((part) => {
+    const value = parseFiniteNumber(part, '--percentiles');
+    if (!(value > 0 && value < 100))
+      throw new UsageError('bad-option', `--percentiles ${text}: each must be a percent between 0 and 100 (exclusive), not ${part.trim()}`);
+    return value;
+  });
 }
 
 /**
@@ -157,8 +178,8 @@ function knownCheckNames(measureNames: readonly string[]): Set<string> {
  * statistic exists for the input's row count is known only while reading: see
  * checks.ts, RowCountChecks.)
  */
-function validateCheckNames(checks: readonly CheckSpec[], spec: CommandSpec, hasTargets: boolean, pairwise: boolean): void {
-  const known = knownCheckNames(spec.measureNames);
+function validateCheckNames(checks: readonly CheckSpec[], spec: CommandSpec, hasTargets: boolean, pairwise: boolean, percentiles: readonly number[]): void {
+  const known = knownCheckNames(spec.measureNames, percentiles);
   for (const check of checks) {
     const flag = `--${check.op} ${check.name}`;
     if (!known.has(check.name)) {
@@ -170,7 +191,7 @@ function validateCheckNames(checks: readonly CheckSpec[], spec: CommandSpec, has
     if (TARGET_CHECKS.has(base) && !hasTargets) {
       throw new UsageError('check-needs-targets', `${flag}: ${base} needs --targets FILE (one target class per row)`);
     }
-    if (base === 'top1_agreement' && !pairwise) {
+    if (base.startsWith('top1_agreement') && !pairwise) {
       throw new UsageError('check-needs-q', `${flag}: top1_agreement compares P with Q; kl ${spec.name} measures each on its own`);
     }
   }
@@ -291,7 +312,8 @@ export function buildRequest(
     }
   }
   const checks: CheckSpec[] = [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
-  validateCheckNames(checks, spec, options.targets !== undefined, spec.pairwise && q !== null);
+  const percentiles = parsePercentiles(options.percentiles);
+  validateCheckNames(checks, spec, options.targets !== undefined, spec.pairwise && q !== null, percentiles);
 
   const report = options.report;
   if (report !== undefined && !spec.reportable) {
@@ -327,6 +349,7 @@ export function buildRequest(
       smooth,
       base: parseBase(options.base ?? 'e'),
       checks,
+      percentiles,
       targets: options.targets ?? null,
       contributions:
         spec.view === 'explain'

@@ -87,8 +87,8 @@ function rowFromJson(row: RowResult): RowResult {
   return JSON.parse(JSON.stringify(row), (key, value: unknown) => (key !== 'target' && SPECIAL_NUMBERS.has(value) ? Number(value) : value)) as RowResult;
 }
 
-function summaryOf(values: Float64Array): SummaryStats {
-  const { count: _count, ...stats } = summarize(values);
+function summaryOf(values: Float64Array, extraPercents: readonly number[]): SummaryStats {
+  const { count: _count, ...stats } = summarize(values, extraPercents);
   return stats;
 }
 
@@ -185,13 +185,21 @@ export class BatchSummary {
     this.worst.splice(0, this.worst.length, ...merged.slice(0, this.shape.worst));
   }
 
-  finish(): BatchStatistics {
+  /** One summarised column's values, in row order (a fresh array). */
+  values(name: string): Float64Array {
+    const column = this.columns.get(name);
+    if (!column) throw internalError(`no column ${name} in this batch summary`);
+    return column.values();
+  }
+
+  /** The statistics; `extraPercents`: --percentiles beyond the standard set. */
+  finish(extraPercents: readonly number[] = []): BatchStatistics {
     const summary = new Map<string, SummaryStats>();
     let rankValues: Float64Array = new Float64Array(0);
     // Each column is gathered into one array once; the ranking measure's is kept for the histograms.
     for (const name of this.summaryNames) {
       const values = (this.columns.get(name) as DoubleColumn).values();
-      summary.set(name, summaryOf(values));
+      summary.set(name, summaryOf(values, extraPercents));
       if (name === this.shape.rankBy) rankValues = values;
     }
     return { summaryNames: this.summaryNames, summary, rankValues };

@@ -7,7 +7,7 @@
 import { plural } from '../display.js';
 import { InputError } from '../errors.js';
 import type { RawBatch } from '../io/types.js';
-import { STAT_NAMES } from '../measures/stats.js';
+import { comparePerplexities, rootMeanSquare, STAT_NAMES } from '../measures/stats.js';
 import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type RowsMode, type SummaryStats } from '../result.js';
 import { BatchSummary } from './batch-summary.js';
 import { evaluateChecks, RowCountChecks } from './checks.js';
@@ -108,15 +108,39 @@ export async function computeBatch(
     throw new InputError('no-such-row', `--row ${options.keep}: the batch has ${plural(count, 'row')} (0…${count - 1})`);
   }
 
-  const { summaryNames, summary, rankValues } = totals.finish();
+  const { summaryNames, summary, rankValues } = totals.finish(request.percentiles);
   const scalars = new Map<BatchScalar, number>();
-  if (pairwise) scalars.set('top1_agreement', totals.top1Agreements / count);
+  // A value that does not exist here (one row's standard error, the correlation of constant
+  // series) is left out, never NaN.
+  const set = (name: BatchScalar, value: number | null) => {
+    if (value !== null) scalars.set(name, value);
+  };
+  if (pairwise) {
+    const agreement = totals.top1Agreements / count;
+    set('top1_agreement', agreement);
+    // The binomial standard error, with llama.cpp's n − 1.
+    set('top1_agreement_stderr', count > 1 ? Math.sqrt((agreement * (1 - agreement)) / (count - 1)) : null);
+  }
   if (targets && pairwise) {
-    scalars.set('accuracy_p', totals.correctP / count);
-    scalars.set('accuracy_q', totals.correctQ / count);
+    set('accuracy_p', totals.correctP / count);
+    set('accuracy_q', totals.correctQ / count);
     // Perplexity is base-independent: exp of the mean NLL in nats.
-    scalars.set('perplexity_p', Math.exp((summary.get('nll_p') as SummaryStats).mean * request.base.lnBase));
-    scalars.set('perplexity_q', Math.exp((summary.get('nll_q') as SummaryStats).mean * request.base.lnBase));
+    const inNats = (values: Float64Array) => values.map((value) => value * request.base.lnBase);
+    const compared = comparePerplexities(inNats(totals.values('nll_p')), inNats(totals.values('nll_q')));
+    set('perplexity_p', compared.perplexityP);
+    set('perplexity_p_stderr', compared.perplexityPStderr);
+    set('perplexity_q', compared.perplexityQ);
+    set('perplexity_q_stderr', compared.perplexityQStderr);
+    set('perplexity_ratio', compared.ratio);
+    set('perplexity_ratio_stderr', compared.ratioStderr);
+    set('ln_perplexity_ratio', compared.lnRatio);
+    set('ln_perplexity_ratio_stderr', compared.lnRatioStderr);
+    set('perplexity_difference', compared.difference);
+    set('perplexity_difference_stderr', compared.differenceStderr);
+    set('nll_correlation', compared.correlation);
+    const rms = rootMeanSquare(totals.values('delta_p'));
+    set('rms_delta_p', rms.value);
+    set('rms_delta_p_stderr', rms.stderr);
   }
 
   const names = { p: p.source, q: q?.source ?? null };
@@ -127,10 +151,15 @@ export async function computeBatch(
     const dot = name.lastIndexOf('.');
     // A bare measure name: the value of the one row (RowCountChecks refused it for more).
     if (dot < 0) return count === 1 ? summary.get(name)?.mean : undefined;
-    const stat = summary.get(name.slice(0, dot))?.[name.slice(dot + 1) as keyof SummaryStats];
+    const stats = summary.get(name.slice(0, dot));
+    const statName = name.slice(dot + 1);
+    const stat = stats?.[statName as keyof SummaryStats] ?? stats?.extra[statName];
     return typeof stat === 'number' && !name.endsWith('.argmin') && !name.endsWith('.argmax') ? stat : undefined;
   };
-  const available = (): string[] => [...[...scalars.keys()], ...summaryNames.flatMap((name) => STAT_NAMES.map((stat) => `${name}.${stat}`))];
+  const available = (): string[] => [
+    ...[...scalars.keys()],
+    ...summaryNames.flatMap((name) => [...STAT_NAMES, ...Object.keys(summary.get(name)?.extra ?? {})].map((stat) => `${name}.${stat}`)),
+  ];
 
   const rescaledByRequest = request.prepare.normalize;
   const summaries = [batchInputSummary(request.p, p, 'p', count, totals.pWidth, rescaledByRequest || totals.pRescaled)];

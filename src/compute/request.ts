@@ -50,6 +50,8 @@ export interface Request {
   smooth: number;
   base: LogBase;
   checks: CheckSpec[];
+  /** --percentiles: percents (0 < q < 100) summarised beyond the standard set. */
+  percentiles: number[];
   /** --targets FILE: one class per row (index or label), or null. */
   targets: string | null;
   /** Per-category contributions (the explain view, or the charts of --report): how many to list, and which batch row. */

@@ -12,23 +12,45 @@
  */
 import { compensatedSum, NeumaierSum } from './sum.js';
 
-export interface Stats {
+/**
+ * The percentiles every summary has (the set llama.cpp's KL-divergence report prints, and
+ * the quartiles), by name: `p0_1` is the 0.1th percentile, `p99_9` the 99.9th.
+ */
+export const PERCENTILES = [
+  ['p0_1', 0.001],
+  ['p1', 0.01],
+  ['p5', 0.05],
+  ['p10', 0.1],
+  ['p25', 0.25],
+  ['median', 0.5],
+  ['p75', 0.75],
+  ['p90', 0.9],
+  ['p95', 0.95],
+  ['p99', 0.99],
+  ['p99_9', 0.999],
+] as const;
+export type PercentileName = (typeof PERCENTILES)[number][0];
+
+/** The name of the q-th percentile (q in (0, 100)): 99.9 → `p99_9`, 50 → `median`. */
+export function percentileName(percent: number): string {
+  return percent === 50 ? 'median' : `p${String(percent).replace('.', '_')}`;
+}
+
+export type Stats = {
   count: number;
   mean: number;
   stderr: number | null;
-  median: number;
-  p90: number;
-  p95: number;
-  p99: number;
   min: number;
   max: number;
   /** 0-based row of the minimum (first one on ties). */
   argmin: number;
   /** 0-based row of the maximum (first one on ties). */
   argmax: number;
-}
+  /** --percentiles beyond the standard set, by name (`p97_5`). */
+  extra: Record<string, number>;
+} & Record<PercentileName, number>;
 
-export const STAT_NAMES = ['mean', 'stderr', 'median', 'p90', 'p95', 'p99', 'min', 'max'] as const;
+export const STAT_NAMES = ['mean', 'stderr', ...PERCENTILES.map(([name]) => name), 'min', 'max'] as const;
 export type StatName = (typeof STAT_NAMES)[number];
 
 const COLUMN_CHUNK = 4096;
@@ -162,7 +184,7 @@ function sumOfSquaredDeviations(values: Float64Array, mean: number): number {
   return squares.value();
 }
 
-export function summarize(values: Float64Array): Stats {
+export function summarize(values: Float64Array, extraPercents: readonly number[] = []): Stats {
   const n = values.length;
   if (n === 0) throw new Error('statistics of no values');
   const { argmin, argmax } = extremeIndices(values);
@@ -170,19 +192,20 @@ export function summarize(values: Float64Array): Stats {
   let stderr: number | null = null;
   if (mean === Infinity) stderr = Infinity;
   else if (n > 1) stderr = Math.sqrt(sumOfSquaredDeviations(values, mean) / (n - 1)) / Math.sqrt(n);
-  const [median, p90, p95, p99] = percentiles(values, [0.5, 0.9, 0.95, 0.99]) as [number, number, number, number];
+  const extra = extraPercents.filter((percent) => !PERCENTILES.some(([name]) => name === percentileName(percent)));
+  const levels = [...PERCENTILES.map(([, level]) => level), ...extra.map((percent) => percent / 100)];
+  const found = percentiles(values, levels);
+  const named = Object.fromEntries(PERCENTILES.map(([name], i) => [name, found[i] as number])) as Record<PercentileName, number>;
   return {
     count: n,
     mean,
     stderr,
-    median,
-    p90,
-    p95,
-    p99,
+    ...named,
     min: values[argmin] as number,
     max: values[argmax] as number,
     argmin,
     argmax,
+    extra: Object.fromEntries(extra.map((percent, i) => [percentileName(percent), found[PERCENTILES.length + i] as number])),
   };
 }
 
@@ -191,4 +214,101 @@ export function argmax(values: Float64Array): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
   return best;
+}
+
+/** Σ (a − ā)(b − b̄), compensated; ā and b̄ given. */
+function sumOfCrossDeviations(a: Float64Array, b: Float64Array, meanA: number, meanB: number): number {
+  const sum = new NeumaierSum();
+  for (let i = 0; i < a.length; i++) sum.add(((a[i] as number) - meanA) * ((b[i] as number) - meanB));
+  return sum.value();
+}
+
+/** The standard error of the mean of `values` (n − 1 sample formula, two passes); null for one value. */
+export function standardError(values: Float64Array): number | null {
+  const n = values.length;
+  if (n < 2) return null;
+  const mean = compensatedSum(values) / n;
+  if (!Number.isFinite(mean)) return Number.isNaN(mean) ? null : Infinity;
+  return Math.sqrt(sumOfSquaredDeviations(values, mean) / (n - 1) / n);
+}
+
+/** What llama.cpp's KL-divergence report says about the two models' perplexities, exactly. */
+export interface PerplexityComparison {
+  /** exp(mean NLL) of each side, and their uncertainties (perplexity × the NLL's standard error). */
+  perplexityP: number;
+  perplexityPStderr: number | null;
+  perplexityQ: number;
+  perplexityQStderr: number | null;
+  /** mean(nll_q) − mean(nll_p) = ln(PPL(Q)/PPL(P)), with the standard error of the per-row differences. */
+  lnRatio: number | null;
+  lnRatioStderr: number | null;
+  ratio: number | null;
+  ratioStderr: number | null;
+  difference: number | null;
+  differenceStderr: number | null;
+  /** Pearson's correlation of the two NLL series; null when undefined (constant or infinite). */
+  correlation: number | null;
+}
+
+const finiteOrNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+/**
+ * Perplexities of P and Q on the same targets and how they compare, from the per-row NLLs
+ * in nats. The uncertainties are llama.cpp's (perplexity.cpp, kl_divergence): the standard
+ * error of a mean with the n − 1 formula, and the covariance of the two means for the
+ * ratio and the difference; computed here in two compensated passes instead of from sums
+ * of squares. The ratio's is the standard error of the per-row differences nll_q − nll_p,
+ * which equals √(se_q² + se_p² − 2·cov).
+ */
+export function comparePerplexities(nllP: Float64Array, nllQ: Float64Array): PerplexityComparison {
+  const n = nllP.length;
+  const meanP = compensatedSum(nllP) / n;
+  const meanQ = compensatedSum(nllQ) / n;
+  const perplexityP = Math.exp(meanP);
+  const perplexityQ = Math.exp(meanQ);
+  const seP = standardError(nllP);
+  const seQ = standardError(nllQ);
+  const finite = Number.isFinite(meanP) && Number.isFinite(meanQ);
+  const lnRatio = finiteOrNull(meanQ - meanP);
+  let lnRatioStderr: number | null = null;
+  let covariance: number | null = null;
+  let correlation: number | null = null;
+  if (finite && n > 1) {
+    const differences = new Float64Array(n);
+    for (let i = 0; i < n; i++) differences[i] = (nllQ[i] as number) - (nllP[i] as number);
+    lnRatioStderr = standardError(differences);
+    const cross = sumOfCrossDeviations(nllP, nllQ, meanP, meanQ);
+    covariance = cross / (n - 1) / n;
+    const spread = Math.sqrt(sumOfSquaredDeviations(nllP, meanP) * sumOfSquaredDeviations(nllQ, meanQ));
+    correlation = spread > 0 ? cross / spread : null;
+  }
+  const ratio = lnRatio === null ? null : Math.exp(lnRatio);
+  const difference = finiteOrNull(perplexityQ - perplexityP);
+  const perplexityPStderr = seP === null ? null : perplexityP * seP;
+  const perplexityQStderr = seQ === null ? null : perplexityQ * seQ;
+  let differenceStderr: number | null = null;
+  if (covariance !== null && perplexityPStderr !== null && perplexityQStderr !== null) {
+    differenceStderr = Math.sqrt(Math.max(0, perplexityQStderr ** 2 + perplexityPStderr ** 2 - 2 * perplexityQ * perplexityP * covariance));
+  }
+  return {
+    perplexityP,
+    perplexityPStderr,
+    perplexityQ,
+    perplexityQStderr,
+    lnRatio,
+    lnRatioStderr,
+    ratio,
+    ratioStderr: ratio === null || lnRatioStderr === null ? null : ratio * lnRatioStderr,
+    difference,
+    differenceStderr,
+    correlation,
+  };
+}
+
+/** √mean(Δp²) and llama.cpp's uncertainty for it: ½/rms × the standard error of mean(Δp²). */
+export function rootMeanSquare(values: Float64Array): { value: number; stderr: number | null } {
+  const squares = values.map((value) => value * value);
+  const value = Math.sqrt(compensatedSum(squares) / values.length);
+  const squaresStderr = standardError(squares);
+  return { value, stderr: squaresStderr === null ? null : value === 0 ? 0 : (0.5 / value) * squaresStderr };
 }

@@ -3,7 +3,8 @@
  * scalars, the worst rows, and every row with --rows all.
  */
 import type { MeasureName } from '../measures/catalog.js';
-import type { BatchResult, RowResult, SummaryStats } from '../result.js';
+import { PERCENTILES } from '../measures/stats.js';
+import type { BatchResult, BatchScalar, RowResult, SummaryStats } from '../result.js';
 import { histogram, markerLine } from './bars.js';
 import { type Block, renderChecks, renderInputs, renderWarnings, type TableOptions } from './surface.js';
 import { expression, humanNumber, measureUnit } from './wording.js';
@@ -16,7 +17,30 @@ const SCALAR_TITLES = new Map<string, string>([
   ['accuracy_q', 'rows where Q’s top-1 is the target'],
   ['perplexity_p', 'exp(mean NLL of the target under P)'],
   ['perplexity_q', 'exp(mean NLL of the target under Q)'],
+  ['perplexity_ratio', 'PPL(Q) / PPL(P)'],
+  ['ln_perplexity_ratio', 'ln(PPL(Q) / PPL(P)) = mean(nll_q − nll_p), nats'],
+  ['perplexity_difference', 'PPL(Q) − PPL(P)'],
+  ['nll_correlation', 'correlation of the NLL under P and under Q, row by row'],
+  ['rms_delta_p', '√mean((q(target) − p(target))²)'],
 ]);
+
+/** Scalars shown as counts of rows (the others as values). */
+const COUNTED_SCALARS: ReadonlySet<string> = new Set(['top1_agreement', 'accuracy_p', 'accuracy_q']);
+
+/** The percentiles of the ranking measure (and of delta_p with --targets), as llama.cpp lists them. */
+function percentileTable(result: BatchResult, options: TableOptions): Iterable<string> {
+  const names = [result.worstBy, ...(result.summary.has('delta_p') ? ['delta_p'] : [])];
+  const table = options.table(['percentile', ...names], ['left', ...names.map(() => 'right' as const)]);
+  const all = names.map((name) => result.summary.get(name) as SummaryStats);
+  const rows: [string, (stats: SummaryStats) => number][] = [
+    ['max', (stats) => stats.max],
+    ...[...PERCENTILES].reverse().map(([name]): [string, (stats: SummaryStats) => number] => [name, (stats) => stats[name]]),
+    ...Object.keys(all[0]?.extra ?? {}).map((name): [string, (stats: SummaryStats) => number] => [name, (stats) => stats.extra[name] as number]),
+    ['min', (stats) => stats.min],
+  ];
+  for (const [label, pick] of rows) table.push([label, ...all.map((stats) => humanNumber(pick(stats)))]);
+  return table.lines();
+}
 
 function summaryTitle(name: string, result: BatchResult): { computed: string; unit: string } {
   if (name === 'nll_p') return { computed: '−log p(target)', unit: result.unit };
@@ -120,9 +144,13 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): It
   }
   const lines: Block[] = [...renderInputs(result.inputs, options), summary.lines()];
   for (const [name, value] of result.scalars) {
-    const shown = name.startsWith('perplexity') ? humanNumber(value) : `${humanNumber(value)}  (${Math.round(value * result.rowCount)} of ${result.rowCount})`;
+    if (name.endsWith('_stderr')) continue;
+    const stderr = result.scalars.get(`${name}_stderr` as BatchScalar);
+    const withError = stderr === undefined ? humanNumber(value) : `${humanNumber(value)} ± ${humanNumber(stderr)}`;
+    const shown = COUNTED_SCALARS.has(name) ? `${withError}  (${Math.round(value * result.rowCount)} of ${result.rowCount})` : withError;
     lines.push(`${paint.bold(name)} = ${shown}  ${paint.dim(SCALAR_TITLES.get(name) ?? '')}`);
   }
+  if (result.rowCount > 1) lines.push(paint.bold('Percentiles'), percentileTable(result, options));
   if (result.rowCount > 1) lines.push(...histogramLines(result, options));
   if (result.rowsMode === 'all' && result.rows) {
     lines.push(paint.bold(`All ${result.rowCount} rows (rows count from 0):`), rowsTable(result.rows, result, options));

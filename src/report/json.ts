@@ -1,5 +1,6 @@
 import { internalError } from '../errors.js';
 import type { MeasureName, Measures } from '../measures/catalog.js';
+import { PERCENTILES, type PercentileName } from '../measures/stats.js';
 import type { BatchResult, CheckResult, ExplainedCategory, ExplainResult, KlResult, Names, PairResult, RowResult, RunInfo, SummaryStats } from '../result.js';
 import type { RowSink } from './index.js';
 import { type JsonBatchReport, type JsonCheck, type JsonNumber, type JsonPairReport, type JsonRow, type JsonStats, SCHEMA_VERSION } from './schema.js';
@@ -88,10 +89,8 @@ function jsonStats(stats: SummaryStats): JsonStats {
   return {
     mean: jsonNumber(stats.mean),
     stderr: stats.stderr === null ? null : jsonNumber(stats.stderr),
-    median: jsonNumber(stats.median),
-    p90: jsonNumber(stats.p90),
-    p95: jsonNumber(stats.p95),
-    p99: jsonNumber(stats.p99),
+    ...(Object.fromEntries(PERCENTILES.map(([name]) => [name, jsonNumber(stats[name])])) as Record<PercentileName, JsonNumber>),
+    ...Object.fromEntries(Object.entries(stats.extra).map(([name, value]) => [name, jsonNumber(value)])),
     min: jsonNumber(stats.min),
     max: jsonNumber(stats.max),
     argmin: stats.argmin,

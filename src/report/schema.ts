@@ -104,10 +104,18 @@ export interface JsonStats {
   mean: JsonNumber;
   /** null for a single row (undefined there). */
   stderr: JsonNumber | null;
+  /** Percentiles (NumPy's linear interpolation): 0.1th … 99.9th; --percentiles adds more keys (p97_5). */
+  p0_1: JsonNumber;
+  p1: JsonNumber;
+  p5: JsonNumber;
+  p10: JsonNumber;
+  p25: JsonNumber;
   median: JsonNumber;
+  p75: JsonNumber;
   p90: JsonNumber;
   p95: JsonNumber;
   p99: JsonNumber;
+  p99_9: JsonNumber;
   min: JsonNumber;
   max: JsonNumber;
   /** 0-based row of the minimum / maximum. */
@@ -132,9 +140,13 @@ export interface JsonBatchReport {
   row_count: number;
   expressions: Partial<Record<MeasureName, string>>;
   /**
-   * summary.<measure>.{mean, stderr, median, p90, p95, p99, min, max, argmin, argmax}, plus
-   * summary.top1_agreement and, with --targets, summary.{accuracy_p, accuracy_q,
-   * perplexity_p, perplexity_q} and summary.{nll_p, nll_q, delta_p}.<stat>.
+   * summary.<measure>.{mean, stderr, p0_1, p1, p5, p10, p25, median, p75, p90, p95, p99,
+   * p99_9, min, max, argmin, argmax} (and any --percentiles), plus summary.top1_agreement
+   * and top1_agreement_stderr and, with --targets, summary.{accuracy_p, accuracy_q,
+   * perplexity_p(_stderr), perplexity_q(_stderr), perplexity_ratio(_stderr),
+   * ln_perplexity_ratio(_stderr), perplexity_difference(_stderr), nll_correlation,
+   * rms_delta_p(_stderr)} and summary.{nll_p, nll_q, delta_p}.<stat>. A value that does not
+   * exist (a standard error of one row, a correlation of constant NLLs) is absent.
    */
   summary: Record<string, JsonStats | JsonNumber>;
   /** One object per row (omitted with --rows none; only the worst with --rows worst). */
