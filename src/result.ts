@@ -150,6 +150,8 @@ export type RowsMode = 'all' | 'worst' | 'none';
 export interface BatchResult extends ResultBase {
   type: 'batch';
   rowCount: number;
+  /** Rows read but left out of every statistic (--ignore-index, --mask, --next-token). */
+  ignoredRows: number;
   /** Per-row values summarised: the measures, then nll_p, nll_q, delta_p with --targets. */
   summaryNames: string[];
   summary: Map<string, SummaryStats>;

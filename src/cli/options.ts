@@ -44,6 +44,9 @@ export interface RawOptions {
   max?: string[];
   min?: string[];
   percentiles?: string;
+  mask?: string;
+  nextToken?: boolean;
+  ignoreIndex?: string;
   color?: boolean;
   targets?: string;
   rows?: string;
@@ -82,6 +85,9 @@ export function addSharedOptions(command: Command): Command {
     .option('--targets <file>', 'batch: one target class per row (0-based index or label) for NLL, perplexity, Δp, accuracy')
     .option('--rows <mode>', 'batch rows to print: all|worst|none (default: worst for table, all for json)')
     .option('--worst <n>', 'batch: how many worst rows to list', '5')
+    .option('--ignore-index <n>', "batch: leave out the rows whose target is n (PyTorch's -100 padding); counted and reported")
+    .option('--mask <file>', 'batch: 0/1 per row (the shape of the targets); 0 leaves the row out')
+    .option('--next-token', 'batch: --targets holds the input token ids; position t scores token t + 1 of its sequence')
     .option('--percentiles <list>', 'batch: more percentiles to summarise, e.g. 97.5,99.99 (always: 0.1 1 5 10 25 50 75 90 95 99 99.9)')
     .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
     .option('--junit <file.xml>', 'also write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure, Buildkite)')
@@ -313,6 +319,17 @@ export function buildRequest(
   }
   const checks: CheckSpec[] = [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
   const percentiles = parsePercentiles(options.percentiles);
+  for (const [given, flag] of [
+    [options.nextToken === true, '--next-token'],
+    [options.ignoreIndex !== undefined, '--ignore-index'],
+  ] as const) {
+    if (given && options.targets === undefined) throw new UsageError('check-needs-targets', `${flag} needs --targets FILE (the token ids)`);
+  }
+  let ignoreIndex: number | null = null;
+  if (options.ignoreIndex !== undefined) {
+    ignoreIndex = parseFiniteNumber(options.ignoreIndex, '--ignore-index');
+    if (!Number.isInteger(ignoreIndex)) throw new UsageError('bad-option', `--ignore-index ${options.ignoreIndex}: must be a whole number (e.g. -100)`);
+  }
   validateCheckNames(checks, spec, options.targets !== undefined, spec.pairwise && q !== null, percentiles);
 
   const report = options.report;
@@ -350,6 +367,9 @@ export function buildRequest(
       base: parseBase(options.base ?? 'e'),
       checks,
       percentiles,
+      mask: options.mask ?? null,
+      nextToken: options.nextToken === true,
+      ignoreIndex,
       targets: options.targets ?? null,
       contributions:
         spec.view === 'explain'

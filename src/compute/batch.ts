@@ -7,7 +7,7 @@
 import { plural } from '../display.js';
 import { InputError } from '../errors.js';
 import type { RawBatch } from '../io/types.js';
-import { comparePerplexities, rootMeanSquare, STAT_NAMES } from '../measures/stats.js';
+import { comparePerplexities, DoubleColumn, rootMeanSquare, STAT_NAMES } from '../measures/stats.js';
 import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type RowsMode, type SummaryStats } from '../result.js';
 import { BatchSummary } from './batch-summary.js';
 import { evaluateChecks, RowCountChecks } from './checks.js';
@@ -52,6 +52,15 @@ function batchInputSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q'
   };
 }
 
+/** What left rows out, in words: the options given. */
+export function describeLeftOut(request: Request): string {
+  return [
+    ...(request.ignoreIndex === null ? [] : [`--ignore-index ${request.ignoreIndex}`]),
+    ...(request.mask === null ? [] : ['--mask']),
+    ...(request.nextToken ? ['--next-token (the last position of each sequence)'] : []),
+  ].join(', ');
+}
+
 export async function computeBatch(
   request: Request,
   inputs: BatchInputs,
@@ -60,9 +69,11 @@ export async function computeBatch(
   remote?: AsyncIterable<RowOutcome>,
 ): Promise<BatchResult> {
   const { p, q, targets } = inputs;
-  const computer = new RowComputer(rowPlanOf(request), p, q, targets?.source ?? null);
+  // Targets proper (a --mask alone tags rows without giving them targets).
+  const hasTargets = request.targets !== null && targets !== null;
+  const computer = new RowComputer(rowPlanOf(request), p, q, hasTargets ? targets.source : null);
   const { pairwise, measureNames, rankBy } = computer;
-  const totals = new BatchSummary({ measureNames, targets: targets !== null, rankBy, worst: options.worst });
+  const totals = new BatchSummary({ measureNames, targets: hasTargets, rankBy, worst: options.worst });
   const keptRows: RowResult[] | null = options.rows === 'all' && options.keepRows !== false ? [] : null;
   let kept: KeptRow | null = null;
   let keptValue: number | undefined;
@@ -73,8 +84,12 @@ export async function computeBatch(
   const emit = options.onRow;
   let held: RowResult | null = null;
 
+  // With rows left out (--mask, --ignore-index, --next-token), the n-th value summarised is
+  // not row n: the rows measured are remembered, to name argmin and argmax by their row.
+  const measuredRows = targets ? new DoubleColumn() : null;
   const absorb = (outcome: RowOutcome): void => {
     const { row } = outcome;
+    measuredRows?.push(row.index);
     const index = totals.count;
     const aligned = outcome.aligned;
     const value = row.measures[rankBy] as number;
@@ -101,6 +116,10 @@ export async function computeBatch(
   if (remote) for await (const outcome of remote) absorb(outcome);
 
   const count = totals.count;
+  const ignoredRows = targets?.ignored ?? 0;
+  if (count === 0 && ignoredRows > 0) {
+    throw new InputError('no-data', `every row (${ignoredRows}) is left out by ${describeLeftOut(request)}: nothing to measure`);
+  }
   if (count === 0) throw new InputError('empty-input', 'has no rows', { location: { source: p.source } });
   rowCountChecks.validate(count);
   if (held && emit) emit(held);
@@ -109,6 +128,13 @@ export async function computeBatch(
   }
 
   const { summaryNames, summary, rankValues } = totals.finish(request.percentiles);
+  if (measuredRows && ignoredRows > 0) {
+    const rows = measuredRows.values();
+    for (const stats of summary.values()) {
+      stats.argmin = rows[stats.argmin] as number;
+      stats.argmax = rows[stats.argmax] as number;
+    }
+  }
   const scalars = new Map<BatchScalar, number>();
   // A value that does not exist here (one row's standard error, the correlation of constant
   // series) is left out, never NaN.
@@ -121,7 +147,7 @@ export async function computeBatch(
     // The binomial standard error, with llama.cpp's n − 1.
     set('top1_agreement_stderr', count > 1 ? Math.sqrt((agreement * (1 - agreement)) / (count - 1)) : null);
   }
-  if (targets && pairwise) {
+  if (hasTargets && pairwise) {
     set('accuracy_p', totals.correctP / count);
     set('accuracy_q', totals.correctQ / count);
     // Perplexity is base-independent: exp of the mean NLL in nats.
@@ -172,6 +198,7 @@ export async function computeBatch(
     names,
     inputs: summaries,
     rowCount: count,
+    ignoredRows,
     measureNames: [...measureNames],
     primary: request.primary.filter((name) => measureNames.includes(name)),
     summaryNames,

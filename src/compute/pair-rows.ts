@@ -10,7 +10,11 @@ import type { RowComputer, RowOutcome } from './row-computer.js';
 export interface BatchInputs {
   p: RawBatch;
   q: RawBatch | null;
-  targets: { iterator: AsyncIterator<Target>; source: string } | null;
+  /**
+   * One tag per row (row-tags.ts): its target and whether it is left out. `flag` names the
+   * file in messages (--targets, or --mask alone); `ignored` counts the rows left out.
+   */
+  targets: { iterator: AsyncIterator<Target>; source: string; flag: string; ignored: number } | null;
 }
 
 async function countRemaining(iterator: AsyncIterator<unknown>): Promise<number> {
@@ -53,7 +57,7 @@ async function* pairRows(
     const qDone = qNext === null ? pDone : qNext.done === true;
     if (!pDone && !qDone) {
       if (targets && (!targetNext || targetNext.done)) {
-        throw new InputError('row-count-mismatch', `--targets ends after ${plural(index, 'row')}; the inputs have more`, {
+        throw new InputError('row-count-mismatch', `${targets.flag} ends after ${plural(index, 'row')}; the inputs have more`, {
           location: { source: targets.source },
         });
       }
@@ -68,7 +72,7 @@ async function* pairRows(
     }
     if (targets && targetNext && !targetNext.done) {
       const extra = 1 + (await countRemaining(targets.iterator));
-      throw new InputError('row-count-mismatch', `--targets has ${plural(index + extra, 'row')} but the inputs have ${plural(index, 'row')}`, {
+      throw new InputError('row-count-mismatch', `${targets.flag} has ${plural(index + extra, 'row')} but the inputs have ${plural(index, 'row')}`, {
         location: { source: targets.source },
       });
     }
@@ -80,7 +84,9 @@ async function* pairRows(
   for (;;) {
     const [pNext, qNext, targetNext] = current;
     const target = targetNext && !targetNext.done ? targetNext.value : null;
-    const outcome = computer.compute(pNext.value as RawRow, qNext && !qNext.done ? (qNext.value as RawRow) : null, target, index);
+    // A row left out (--mask, --ignore-index, --next-token's last position) is read, not computed.
+    const outcome = target?.ignored ? null : computer.compute(pNext.value as RawRow, qNext && !qNext.done ? (qNext.value as RawRow) : null, target, index);
+    if (target?.ignored && targets) targets.ignored++;
     // One row ahead: a row-count mismatch at the end is found before the last row is handed
     // on (and printed), so a single pair with too many targets prints nothing. A bad value in
     // the next row is still reported after this row, as everywhere: rows before an error stream.
@@ -88,7 +94,7 @@ async function* pairRows(
     try {
       next = await readNext();
     } catch (error) {
-      yield outcome;
+      if (outcome) yield outcome;
       throw error;
     }
     // Only at the end of an input is there anything to check (and to wait for): the usual
@@ -96,7 +102,7 @@ async function* pairRows(
     const [pAhead, qAhead, targetAhead] = next;
     const atEnd = pAhead.done === true || qAhead?.done === true || (targets !== null && targetAhead?.done !== false);
     const ended = atEnd && (await checkEnd(next, index + 1));
-    yield outcome;
+    if (outcome) yield outcome;
     if (ended) return;
     current = next;
     index++;

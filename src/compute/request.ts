@@ -52,6 +52,12 @@ export interface Request {
   checks: CheckSpec[];
   /** --percentiles: percents (0 < q < 100) summarised beyond the standard set. */
   percentiles: number[];
+  /** --mask FILE: 0/1 per row (0 leaves the row out), or null. */
+  mask: string | null;
+  /** --next-token: the targets are the input tokens; position t scores token t + 1. */
+  nextToken: boolean;
+  /** --ignore-index N: rows whose target is N are left out (PyTorch's -100); null: none. */
+  ignoreIndex: number | null;
   /** --targets FILE: one class per row (index or label), or null. */
   targets: string | null;
   /** Per-category contributions (the explain view, or the charts of --report): how many to list, and which batch row. */

@@ -73,7 +73,14 @@ export function rowMeasureNames(plan: Pick<RowPlan, 'pairwise' | 'measureNames'>
   return plan.pairwise && hasQ ? plan.measureNames : plan.measureNames.filter((name) => name === 'entropy_p' || (name === 'entropy_q' && hasQ));
 }
 
-function resolveTarget(target: Target, labels: string[] | null, aligner: RowAligner, width: number, rowIndex: number, source: string): number {
+function resolveTarget(
+  target: Target & { value: number | string },
+  labels: string[] | null,
+  aligner: RowAligner,
+  width: number,
+  rowIndex: number,
+  source: string,
+): number {
   let index: number | undefined;
   if (typeof target.value === 'string') {
     index = labels ? (aligner.labelIndex(target.value) ?? labels.indexOf(target.value)) : undefined;
@@ -88,6 +95,8 @@ function resolveTarget(target: Target, labels: string[] | null, aligner: RowAlig
   if (index < 0 || index >= width) {
     throw new InputError('bad-target', `row ${rowIndex}: target index ${index} is outside 0…${width - 1}`, {
       location: at(source, target.line),
+      // PyTorch pads targets with -100: say how to leave such rows out.
+      ...(index < 0 ? { hint: `--ignore-index ${index} leaves the rows with this target out (PyTorch's padding)` } : {}),
     });
   }
   return index;
@@ -167,12 +176,12 @@ export class RowComputer {
     const pTop = argmax(pAligned);
     const qTop = argmax(qAligned);
     row.top1_agree = pTop === qTop;
-    if (target && this.targetsSource !== null) {
-      const t = resolveTarget(target, aligned.labels, this.aligner, pAligned.length, index, this.targetsSource);
+    if (target && target.value !== null && this.targetsSource !== null) {
+      const t = resolveTarget(target as Target & { value: number | string }, aligned.labels, this.aligner, pAligned.length, index, this.targetsSource);
       const pt = pAligned[t] as number;
       const qt = qAligned[t] as number;
       row.targets = {
-        target: target.value,
+        target: target.value as number | string,
         nll_p: toBase(-Math.log(pt), plan.base),
         nll_q: toBase(-Math.log(qt), plan.base),
         delta_p: qt - pt,

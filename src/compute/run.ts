@@ -9,8 +9,10 @@ import type { KlResult } from '../result.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explanation.js';
 import { computePair } from './pair.js';
+import type { BatchInputs } from './pair-rows.js';
 import { planParallel } from './parallel/plan.js';
 import { type InputRequest, type Request, readRequestOf } from './request.js';
+import { rowTags } from './row-tags.js';
 
 /**
  * When P and Q both come from stdin (Q omitted, --p-col/--q-col), stdin is read once and
@@ -28,6 +30,15 @@ async function read(input: InputRequest, stdin: StdinProvider): Promise<RawInput
   return raw;
 }
 
+/** The batch's row tags: targets and mask, read and combined (row-tags.ts); null without either. */
+async function tagsOf(request: Request, stdin: StdinProvider): Promise<BatchInputs['targets']> {
+  const targets = request.targets === null ? null : { iterator: await readTargets(request.targets, stdin), source: request.targets };
+  const mask = request.mask === null ? null : { iterator: await readTargets(request.mask, stdin), source: request.mask };
+  const iterator = rowTags(targets, mask, { nextToken: request.nextToken, ignoreIndex: request.ignoreIndex });
+  if (iterator === null) return null;
+  return { iterator, source: (targets ?? mask)?.source as string, flag: targets ? '--targets' : '--mask', ignored: 0 };
+}
+
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   const parallel = await planParallel(request);
   if (parallel) {
@@ -39,12 +50,12 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
   }
   const provider = await stdinFor(request, stdin);
   const [p, q] = await Promise.all([read(request.p, provider), request.q ? read(request.q, provider) : Promise.resolve(null)]);
-  if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null) {
+  if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null && request.mask === null) {
     return computePair(request, p, q);
   }
   // One distribution against a batch: a pair is a batch of one row, so this works when the
   // batch has one row, and otherwise fails with both row counts (computeRows).
-  const targets = request.targets === null ? null : { iterator: await readTargets(request.targets, provider), source: request.targets };
+  const targets = await tagsOf(request, provider);
   const wantsRow = request.contributions !== null && request.pairwise && q !== null;
   const batch = await computeBatch(
     request,

@@ -13,10 +13,14 @@ import { readNpy } from './npy.js';
 import { decodeUtf8, isStdin, openAndPeek, openInput, peekFirstLine, readAllBytes, type StdinProvider } from './source.js';
 
 export interface Target {
-  /** An integer index, or a label. */
-  value: number | string;
+  /** An integer index, or a label; null for a row tagged by --mask alone. */
+  value: number | string | null;
   /** 1-based line, where the format has lines. */
   line: number | null;
+  /** The last position of a sequence (a row of a 2-D array, an array in JSON): for --next-token. */
+  sequenceEnd?: boolean;
+  /** Left out of every statistic (--ignore-index, --mask, the last position with --next-token). */
+  ignored?: boolean;
 }
 
 function targetValue(value: JsonValue, source: string, where: string, line: number | null): number | string {
@@ -65,7 +69,19 @@ async function* jsonlTargets(path: string, stdin: StdinProvider, source: string)
       if (error instanceof JsonSyntaxError) throw syntaxError(error, source, lineNumber - 1);
       throw error;
     }
-    yield { value: targetValue(value, source, '$', lineNumber), line: lineNumber };
+    // A line may be one target, or one sequence of them ([3, 17, 9], for --next-token).
+    yield* sequenceOf(value, source, '$', lineNumber);
+  }
+}
+
+/** A JSON value as targets: one, or an array of them as one sequence (its last one ends it). */
+function* sequenceOf(value: JsonValue, source: string, where: string, line: number | null): Generator<Target> {
+  if (!Array.isArray(value)) {
+    yield { value: targetValue(value, source, where, line), line };
+    return;
+  }
+  for (let i = 0; i < value.length; i++) {
+    yield { value: targetValue(value[i] as JsonValue, source, `${where}[${i}]`, line), line, ...(i === value.length - 1 ? { sequenceEnd: true } : {}) };
   }
 }
 
@@ -81,20 +97,31 @@ async function* jsonTargets(path: string, stdin: StdinProvider, source: string):
   if (!Array.isArray(document)) {
     throw new InputError('bad-target', `expected an array of targets, found ${jsonTypeName(document)}`, { location: { source } });
   }
-  for (let i = 0; i < document.length; i++) yield { value: targetValue(document[i] as JsonValue, source, `$[${i}]`, null), line: null };
+  // One target per row, or (B, T) as an array of sequences.
+  for (let i = 0; i < document.length; i++) yield* sequenceOf(document[i] as JsonValue, source, `$[${i}]`, null);
 }
 
+/**
+ * .npy targets: 1-D (one per row) or N-D (PyTorch's (B, T): one per position, in C order,
+ * each row of the last axis a sequence for --next-token).
+ */
 async function* npyTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
   const input = await readNpy(openInput(path, stdin), source);
-  if (input.shape !== 'distribution') {
-    throw new InputError('bad-target', 'targets must be a 1-D array (one class index per row)', { location: { source } });
-  }
-  for (let i = 0; i < input.values.length; i++) {
-    const value = input.values[i] as number;
-    if (!Number.isInteger(value)) {
-      throw new InputError('bad-target', `[${i}]: target ${value} is not an integer class index`, { location: { source } });
+  const sequences: AsyncIterable<{ values: Float64Array }> =
+    input.shape === 'distribution'
+      ? (async function* () {
+          yield input;
+        })()
+      : input.rows;
+  let position = 0;
+  for await (const sequence of sequences) {
+    for (let i = 0; i < sequence.values.length; i++, position++) {
+      const value = sequence.values[i] as number;
+      if (!Number.isInteger(value)) {
+        throw new InputError('bad-target', `[${position}]: target ${value} is not an integer class index`, { location: { source } });
+      }
+      yield { value, line: null, ...(i === sequence.values.length - 1 ? { sequenceEnd: true } : {}) };
     }
-    yield { value, line: null };
   }
 }
 

@@ -143,6 +143,9 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): It
     ]);
   }
   const lines: Block[] = [...renderInputs(result.inputs, options), summary.lines()];
+  if (result.ignoredRows > 0) {
+    lines.splice(lines.length - 1, 0, paint.dim(`${result.rowCount} rows measured; ${result.ignoredRows} left out (--ignore-index, --mask or --next-token)`));
+  }
   for (const [name, value] of result.scalars) {
     if (name.endsWith('_stderr')) continue;
     const stderr = result.scalars.get(`${name}_stderr` as BatchScalar);

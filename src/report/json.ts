@@ -110,6 +110,7 @@ export function toJsonBatchReport(result: BatchResult, info?: RunInfo): JsonBatc
     base: result.base,
     inputs: result.inputs,
     row_count: result.rowCount,
+    ignored_rows: result.ignoredRows,
     expressions: expressions(result.measureNames, result.names),
     summary,
     worst: { by: result.worstBy, rows: result.worst.map((row) => toJsonRow(row, result.measureNames)) },

@@ -136,8 +136,10 @@ export interface JsonBatchReport {
   unit: string;
   base: number;
   inputs: JsonInput[];
-  /** Number of row pairs. */
+  /** Number of row pairs measured. */
   row_count: number;
+  /** Rows read but left out of every statistic (--ignore-index, --mask, --next-token). */
+  ignored_rows: number;
   expressions: Partial<Record<MeasureName, string>>;
   /**
    * summary.<measure>.{mean, stderr, p0_1, p1, p5, p10, p25, median, p75, p90, p95, p99,

@@ -2,9 +2,12 @@
  * Model-output evaluation against llama.cpp's KL-divergence statistics, ported to NumPy by
  * scripts/make-llm-references.py (fixtures/reference/llm.json): every key, 1e-12 relative.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runJson } from '../helpers/cli.js';
-import { loadJson, relativeError } from '../helpers/reference.js';
+import { runJson, runKl } from '../helpers/cli.js';
+import { loadJson, ROOT, relativeError } from '../helpers/reference.js';
 
 interface LlamaStatistics {
   rows: number;
@@ -26,7 +29,7 @@ const reference = loadJson<Reference>('reference/llm.json');
 const LOGITS = ['fixtures/llm/ref_logits.npy', 'fixtures/llm/new_logits.npy', '--kind', 'logits'];
 
 /** Every statistic llama.cpp reports, within 1e-12 relative (its uncertainties need more than 10 rows: so do these). */
-export function expectLlamaStatistics(report: BatchJson, expected: LlamaStatistics): void {
+function expectLlamaStatistics(report: BatchJson, expected: LlamaStatistics): void {
   expect(report.row_count).toBe(expected.rows);
   for (const [name, value] of Object.entries(expected.scalars)) {
     expect(relativeError(report.summary[name] as number, value), name).toBeLessThan(1e-12);
@@ -54,3 +57,72 @@ describe("llama.cpp's KL-divergence statistics", () => {
     expect(stats['p97_5']).toBeLessThan(stats['p99'] as number);
   });
 });
+
+describe('targets the way PyTorch gives them', () => {
+  const nextToken = ['--targets', 'fixtures/llm/tokens.npy', '--next-token', '--ignore-index', '-100'];
+  it('(B, T, V) logits, (B, T) input token ids, --next-token --ignore-index -100: every llama.cpp key', () => {
+    const report = runJson<BatchJson & { ignored_rows: number }>(['compare', ...LOGITS, ...nextToken]);
+    expectLlamaStatistics(report, reference.next_token);
+    expect(report.ignored_rows).toBe(reference.next_token.ignored);
+  });
+  it('targets shifted beforehand give the same numbers; rows keep their positions', () => {
+    const shifted = runJson<BatchJson & { worst: { rows: { index: number }[] } }>([
+      'compare',
+      ...LOGITS,
+      '--targets',
+      'fixtures/llm/next_targets.npy',
+      '--ignore-index',
+      '-100',
+    ]);
+    const shifting = runJson<BatchJson & { worst: { rows: { index: number }[] } }>(['compare', ...LOGITS, ...nextToken]);
+    expect(shifted.summary).toEqual(shifting.summary);
+    // Row 126 (sequence 1, position 62) has the largest D(P‖Q): its index is its position, not its rank among kept rows.
+    expect(shifting.worst.rows[0]?.index).toBe(126);
+    expect((shifting.summary['kl_forward'] as Record<string, number>)['argmax']).toBe(126);
+  });
+  it('--mask leaves rows out with or without targets', () => {
+    const masked = runJson<BatchJson & { ignored_rows: number }>(['compare', ...LOGITS, '--mask', 'fixtures/llm/mask.npy']);
+    expect(masked).toMatchObject({ row_count: 218, ignored_rows: 38 });
+    const both = runJson<BatchJson & { ignored_rows: number }>(['compare', ...LOGITS, ...nextToken, '--mask', 'fixtures/llm/mask.npy']);
+    expect(both).toMatchObject({ row_count: 214, ignored_rows: 42 });
+  });
+  it('(B, T) targets as JSON arrays of sequences and as JSONL lines of sequences', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-llm-'));
+    const tokens = readNpyInts('fixtures/llm/tokens.npy', 64);
+    writeFileSync(join(dir, 'tokens.json'), JSON.stringify(tokens));
+    writeFileSync(join(dir, 'tokens.jsonl'), `${tokens.map((sequence) => JSON.stringify(sequence)).join('\n')}\n`);
+    const fromNpy = runJson<BatchJson>(['compare', ...LOGITS, ...nextToken]);
+    for (const file of ['tokens.json', 'tokens.jsonl']) {
+      expect(runJson<BatchJson>(['compare', ...LOGITS, '--targets', join(dir, file), '--next-token', '--ignore-index', '-100']).summary).toEqual(
+        fromNpy.summary,
+      );
+    }
+  });
+  it('padding without --ignore-index is refused naming the flag; --next-token needs --targets; a short mask is named', () => {
+    const padded = runKl(['compare', ...LOGITS, '--targets', 'fixtures/llm/next_targets.npy', '--format', 'json']);
+    expect(padded.status).toBe(2);
+    expect(padded.stdout).toBe('');
+    expect(padded.stderr).toContain('target index -100 is outside 0…299');
+    expect(padded.stderr).toContain('kl: hint: --ignore-index -100 leaves the rows with this target out');
+    const noTargets = runKl(['compare', ...LOGITS, '--next-token']);
+    expect(noTargets.status).toBe(2);
+    expect(noTargets.stderr).toContain('--next-token needs --targets FILE');
+    const dir = mkdtempSync(join(tmpdir(), 'kl-llm-mask-'));
+    writeFileSync(join(dir, 'mask.json'), JSON.stringify(Array(100).fill(1)));
+    const short = runKl(['compare', ...LOGITS, '--mask', join(dir, 'mask.json'), '--format', 'json']);
+    expect(short.status).toBe(2);
+    expect(short.stderr).toContain('--mask ends after 100 rows; the inputs have more');
+    writeFileSync(join(dir, 'none.json'), JSON.stringify(Array(256).fill(0)));
+    expect(runKl(['compare', ...LOGITS, '--mask', join(dir, 'none.json')]).stderr).toContain('every row (256) is left out by --mask');
+  });
+});
+
+/** A small (B, T) integer .npy as nested arrays (int32, C order). */
+function readNpyInts(path: string, width: number): number[][] {
+  const bytes = readFileSync(join(ROOT, path));
+  const headerLength = bytes.readUInt16LE(8);
+  const data = new Int32Array(bytes.buffer.slice(bytes.byteOffset + 10 + headerLength, bytes.byteOffset + bytes.length));
+  const rows: number[][] = [];
+  for (let i = 0; i < data.length; i += width) rows.push([...data.subarray(i, i + width)]);
+  return rows;
+}

@@ -14,5 +14,12 @@ export const PARALLEL_MIN_BYTES = 64 << 20;
  * or --report), and the fast readers allowed (KL_NO_FAST_PATH=1 turns them off).
  */
 export function rowsMayRunOnWorkers(request: Request): request is Request & { q: NonNullable<Request['q']> } {
-  return request.q !== null && request.pairwise && request.targets === null && request.contributions === null && request.p.options.fastPath !== false;
+  return (
+    request.q !== null &&
+    request.pairwise &&
+    request.targets === null &&
+    request.mask === null &&
+    request.contributions === null &&
+    request.p.options.fastPath !== false
+  );
 }
