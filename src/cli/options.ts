@@ -319,6 +319,18 @@ export function buildRequest(
   }
   const checks: CheckSpec[] = [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
   const percentiles = parsePercentiles(options.percentiles);
+  if ((pKind === 'topk-logprobs') !== (qKind === 'topk-logprobs') && qSource !== undefined) {
+    throw new UsageError('bad-kind', '--kind topk-logprobs compares two top-k lists: give it to both sides (--kind, not --p-kind or --q-kind alone)');
+  }
+  if (pKind === 'topk-logprobs') {
+    if (options.targets !== undefined)
+      throw new UsageError('bad-kind', '--targets does not work with --kind topk-logprobs: a target outside both top-k lists has no probability of its own');
+    if (options.normalize === true)
+      throw new UsageError(
+        'bad-kind',
+        '--normalize does not apply to --kind topk-logprobs: the top k are part of a distribution, the rest of the mass is its own category',
+      );
+  }
   for (const [given, flag] of [
     [options.nextToken === true, '--next-token'],
     [options.ignoreIndex !== undefined, '--ignore-index'],

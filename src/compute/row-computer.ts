@@ -10,6 +10,7 @@ import { type LogBase, toBase } from '../measures/base.js';
 import { entropyOf, type MeasureName } from '../measures/catalog.js';
 import { type Kind, type PrepareOptions, Scratch } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
+import { topkPartition } from '../measures/topk.js';
 import type { RowResult } from '../result.js';
 import { measureAligned } from './pair.js';
 import { prepareOrThrow } from './prepare-input.js';
@@ -137,6 +138,17 @@ export class RowComputer {
     );
   }
 
+  private topkAligned(pRow: RawRow, qRow: RawRow, pProbs: Float64Array, qProbs: Float64Array, index: number) {
+    const pLabels = pRow.labels ?? this.p.columns;
+    const qLabels = qRow.labels ?? this.q?.columns ?? null;
+    if (!pLabels || !qLabels) {
+      throw new InputError('json-shape', `row ${index}: top-k log-probabilities need their tokens: one object of token → log-probability per position`, {
+        location: { source: (pLabels ? this.q?.source : this.p.source) ?? this.p.source },
+      });
+    }
+    return topkPartition(pLabels, pProbs, qLabels, qProbs);
+  }
+
   compute(pRow: RawRow, qRow: RawRow | null, target: Target | null, index: number): RowOutcome {
     const { plan, p, q } = this;
     const pPrepared = this.prepare(pRow, p, plan.pKind, this.pScratch, index);
@@ -165,7 +177,9 @@ export class RowComputer {
       row.measures = { entropy_p: entropyOf(pProbs, plan.base), entropy_q: entropyOf(qProbs, plan.base) };
       return outcome;
     }
-    const aligned = this.aligner.align(pRow, qRow, pProbs, qProbs, index);
+    // Top-k lists: compared over the partition of shared tokens and the rest (topk.ts).
+    const aligned =
+      plan.pKind === 'topk-logprobs' ? this.topkAligned(pRow, qRow, pProbs, qProbs, index) : this.aligner.align(pRow, qRow, pProbs, qProbs, index);
     const measured = measureAligned(aligned, pPrepared, qPrepared, this.measureNames, plan);
     const pAligned = measured.p;
     const qAligned = measured.q;

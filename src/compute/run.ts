@@ -50,7 +50,10 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
   }
   const provider = await stdinFor(request, stdin);
   const [p, q] = await Promise.all([read(request.p, provider), request.q ? read(request.q, provider) : Promise.resolve(null)]);
-  if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null && request.mask === null) {
+  // Top-k lists are compared row by row over their partition (row-computer.ts): a single
+  // list is a batch of one row.
+  const topk = request.p.kind === 'topk-logprobs';
+  if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null && request.mask === null && !topk) {
     return computePair(request, p, q);
   }
   // One distribution against a batch: a pair is a batch of one row, so this works when the

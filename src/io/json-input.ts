@@ -34,8 +34,29 @@ export function syntaxError(error: JsonSyntaxError, source: string, lineOffset =
   });
 }
 
-/** A row: an array of numbers, or an object of label → number. */
-function toRow(value: JsonValue, where: Located, path: string): { values: Float64Array; labels: string[] | null } {
+/**
+ * OpenAI's (and vLLM's OpenAI-compatible) per-position shape, `{"token": …, "logprob": …,
+ * "top_logprobs": [{"token": "a", "logprob": -0.1}, …]}`: the top_logprobs as token → value.
+ */
+function openAiTopLogprobs(value: JsonValue, where: Located, path: string): JsonValue {
+  if (!(value instanceof Map)) return value;
+  const list = value.get('top_logprobs');
+  if (!Array.isArray(list)) return value;
+  const row: Map<string, JsonValue> = new Map();
+  list.forEach((entry, i) => {
+    const token = entry instanceof Map ? entry.get('token') : undefined;
+    const logprob = entry instanceof Map ? entry.get('logprob') : undefined;
+    if (typeof token !== 'string' || typeof logprob !== 'number') {
+      throw shapeError(where, `${path}.top_logprobs[${i}]`, 'expected {"token": "…", "logprob": number}');
+    }
+    row.set(token, logprob);
+  });
+  return row;
+}
+
+/** A row: an array of numbers, or an object of label → number (or OpenAI's top_logprobs). */
+function toRow(raw: JsonValue, where: Located, path: string): { values: Float64Array; labels: string[] | null } {
+  const value = openAiTopLogprobs(raw, where, path);
   if (Array.isArray(value)) {
     const values = new Float64Array(value.length);
     value.forEach((item, i) => {

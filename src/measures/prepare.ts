@@ -11,7 +11,7 @@
 import { logSumExp, softmaxWithLogs } from './logspace.js';
 import { compensatedSum } from './sum.js';
 
-export const KINDS = ['probs', 'counts', 'logits', 'logprobs'] as const;
+export const KINDS = ['probs', 'counts', 'logits', 'logprobs', 'topk-logprobs'] as const;
 export type Kind = (typeof KINDS)[number];
 
 /**
@@ -176,6 +176,7 @@ function notNormalized(mass: number, tolerance: number, kind: Kind, values: Arra
  * - logprobs: p = exp(ℓ) normalised in log space; total checked like probs.
  */
 export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: PrepareOptions, scratch?: Scratch): Prepared {
+  if (kind === 'topk-logprobs') return topkProbabilities(values, options.tolerance, scratch);
   if (kind === 'probs' || kind === 'counts') {
     const invalid = firstInvalidLinear(values);
     if (invalid) return invalid;
@@ -202,6 +203,29 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
   const softmax = softmaxWithLogs(values, temperature, scratch ? { probs: scratch.get(0, values.length), logProbs: scratch.get(1, values.length) } : undefined);
   if (!softmax) return zeroMass();
   return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass };
+}
+
+/**
+ * topk-logprobs: the k largest log-probabilities of a distribution (what APIs return):
+ * p = exp(ℓ), never rescaled — the rest of the mass, 1 − Σp, belongs to the tokens not
+ * listed (topk.ts makes it a category). A line whose probabilities sum above 1 (beyond the
+ * tolerance) is not part of one distribution and is refused.
+ */
+function topkProbabilities(values: ArrayLike<number>, tolerance: number, scratch?: Scratch): Prepared {
+  const invalid = firstInvalidLog(values);
+  if (invalid) return invalid;
+  const probs = scratch ? scratch.get(0, values.length) : new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) probs[i] = Math.exp(values[i] as number);
+  const mass = compensatedSum(probs);
+  if (mass > 1 + tolerance) {
+    return {
+      ok: false,
+      code: 'not-normalized',
+      message: `the top-k probabilities sum to ${mass}, above 1 (tolerance ${tolerance}): they are not the top of one distribution`,
+      hint: 'top-k log-probabilities are natural logs of probabilities, as APIs return them; --kind logits reads unnormalised scores',
+    };
+  }
+  return { ok: true, probs, mass };
 }
 
 /**

@@ -143,6 +143,13 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): It
     ]);
   }
   const lines: Block[] = [...renderInputs(result.inputs, options), summary.lines()];
+  if (result.inputs.some((input) => input.kind === 'topk-logprobs')) {
+    lines.splice(
+      lines.length - 1,
+      0,
+      paint.dim('top-k lists: measured over the shared tokens and one "(rest)" category each, so every divergence is a lower bound of the full one'),
+    );
+  }
   if (result.ignoredRows > 0) {
     lines.splice(lines.length - 1, 0, paint.dim(`${result.rowCount} rows measured; ${result.ignoredRows} left out (--ignore-index, --mask or --next-token)`));
   }

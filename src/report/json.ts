@@ -21,6 +21,15 @@ function expressions(names: readonly MeasureName[], inputNames: Names): Partial<
   return out;
 }
 
+/**
+ * `lower_bound: true` when the inputs are top-k lists: their measures are taken over a
+ * partition of the vocabulary (the shared tokens and the rest), so each is a lower bound
+ * of the measure on the full distributions.
+ */
+function lowerBound(inputs: readonly { kind: string }[]): { lower_bound?: true } {
+  return inputs.some((input) => input.kind === 'topk-logprobs') ? { lower_bound: true } : {};
+}
+
 /** The run's provenance as JSON keys, right after schema_version. */
 function provenance(info: RunInfo | undefined) {
   return info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {};
@@ -109,6 +118,7 @@ export function toJsonBatchReport(result: BatchResult, info?: RunInfo): JsonBatc
     unit: result.unit,
     base: result.base,
     inputs: result.inputs,
+    ...lowerBound(result.inputs),
     row_count: result.rowCount,
     ignored_rows: result.ignoredRows,
     expressions: expressions(result.measureNames, result.names),

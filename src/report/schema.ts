@@ -136,6 +136,8 @@ export interface JsonBatchReport {
   unit: string;
   base: number;
   inputs: JsonInput[];
+  /** With --kind topk-logprobs: every measure is a lower bound of the one on the full distributions. */
+  lower_bound?: true;
   /** Number of row pairs measured. */
   row_count: number;
   /** Rows read but left out of every statistic (--ignore-index, --mask, --next-token). */

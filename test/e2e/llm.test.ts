@@ -126,3 +126,59 @@ function readNpyInts(path: string, width: number): number[][] {
   for (let i = 0; i < data.length; i += width) rows.push([...data.subarray(i, i + width)]);
   return rows;
 }
+
+describe('top-k log-probabilities from APIs (--kind topk-logprobs)', () => {
+  const TOPK = ['fixtures/topk/ref.jsonl', 'fixtures/topk/cur.jsonl', '--kind', 'topk-logprobs'];
+  const lines = (path: string) =>
+    readFileSync(join(ROOT, path), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  /** OpenAI's {top_logprobs: [{token, logprob}]} or a plain {token: logprob}, as token → probability. */
+  const probabilities = (line: Record<string, unknown>): Map<string, number> => {
+    const list = line['top_logprobs'] as { token: string; logprob: number }[] | undefined;
+    return new Map(
+      list ? list.map((entry) => [entry.token, Math.exp(entry.logprob)]) : Object.entries(line).map(([token, value]) => [token, Math.exp(value as number)]),
+    );
+  };
+
+  it('measures over the shared tokens and the rest, says lower_bound, and reads OpenAI’s top_logprobs', () => {
+    const report = runJson<BatchJson & { lower_bound?: boolean; rows: { measures: Record<string, number> }[] }>(['compare', ...TOPK, '--rows', 'all']);
+    expect(report.lower_bound).toBe(true);
+    const [refLines, curLines] = [lines('fixtures/topk/ref.jsonl'), lines('fixtures/topk/cur.jsonl')];
+    refLines.forEach((refLine, i) => {
+      const p = probabilities(refLine);
+      const q = probabilities(curLines[i] as Record<string, unknown>);
+      const shared = [...p.keys()].filter((token) => q.has(token));
+      const pShared = shared.map((token) => p.get(token) as number);
+      const qShared = shared.map((token) => q.get(token) as number);
+      const pRest = 1 - pShared.reduce((a, b) => a + b, 0);
+      const qRest = 1 - qShared.reduce((a, b) => a + b, 0);
+      const terms = [...pShared.map((pi, j) => pi * Math.log(pi / (qShared[j] as number))), pRest * Math.log(pRest / qRest)];
+      const expected = terms.reduce((a, b) => a + b, 0);
+      expect(relativeError(report.rows[i]?.measures['kl_forward'] as number, expected), `row ${i}`).toBeLessThan(1e-9);
+    });
+    // The same lists as plain {token: logprob} objects give the same numbers.
+    const dir = mkdtempSync(join(tmpdir(), 'kl-topk-'));
+    writeFileSync(
+      join(dir, 'cur.jsonl'),
+      `${curLines.map((line) => JSON.stringify(Object.fromEntries([...probabilities(line)].map(([token, p]) => [token, Math.log(p)])))).join('\n')}\n`,
+    );
+    const plain = runJson<BatchJson>(['compare', 'fixtures/topk/ref.jsonl', join(dir, 'cur.jsonl'), '--kind', 'topk-logprobs']);
+    expect((plain.summary['kl_forward'] as Record<string, number>)['mean']).toBeCloseTo(
+      (report.summary['kl_forward'] as Record<string, number>)['mean'] as number,
+      14,
+    );
+  });
+  it('refuses a line whose probabilities sum above 1, and top-k on one side only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kl-topk-bad-'));
+    writeFileSync(join(dir, 'over.jsonl'), `${JSON.stringify({ a: Math.log(0.7), b: Math.log(0.6) })}\n`);
+    const over = runKl(['compare', join(dir, 'over.jsonl'), join(dir, 'over.jsonl'), '--kind', 'topk-logprobs', '--format', 'json']);
+    expect(over.status).toBe(2);
+    expect(over.stdout).toBe('');
+    expect(over.stderr).toContain('the top-k probabilities sum to 1.2999999999999998, above 1');
+    const oneSide = runKl(['compare', ...TOPK.slice(0, 2), '--p-kind', 'topk-logprobs', '--q-kind', 'logprobs']);
+    expect(oneSide.status).toBe(2);
+    expect(oneSide.stderr).toContain('give it to both sides');
+  });
+});
