@@ -27,21 +27,36 @@ describe('README library examples', () => {
   }
 });
 
-describe('README kl drift examples', () => {
-  const start = readme.indexOf('\n## Drift: raw observations');
+/** The `kl …` command lines of the ```sh blocks in a README section (lines ending in \\ joined). */
+function commandsOf(heading: string): string[] {
+  const start = readme.indexOf(`\n## ${heading}`);
   const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
-  const lines = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((match) => (match[1] as string).split('\n').filter((line) => line.includes('kl drift')));
-  it('there are some', () => expect(lines.length).toBeGreaterThanOrEqual(10));
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .flatMap((match) => (match[1] as string).replace(/\\\n\s*/g, ' ').split('\n'))
+    .filter((line) => /(^|\| )kl /.test(line));
+}
 
-  for (const line of lines) {
-    it(`runs: ${line.replace(/\s+#.*$/, '')}`, () => {
-      const expectedExit = /#\s*exit (\d)/.exec(line)?.[1] ?? '0';
-      const dir = mkdtempSync(join(tmpdir(), 'kl-readme-'));
-      // `kl` as installed; files the example writes go to a temporary directory.
-      const script = `kl() { node '${join(ROOT, 'bin', 'kl.js')}' "$@"; }\n${line.replace(/\s+#.*$/, '').replace(/ drift\.html/g, ` '${join(dir, 'drift.html')}'`)}`;
-      const result = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-      expect(result.status, result.stderr).toBe(Number(expectedExit));
-      expect(result.stdout.length).toBeGreaterThan(0);
-    });
-  }
-});
+/** Runs a README command line as a shell would, with `kl` the built CLI; files it writes go to a temporary directory. */
+function runReadmeLine(line: string): { status: number | null; stdout: string; stderr: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kl-readme-'));
+  const script = `kl() { node '${join(ROOT, 'bin', 'kl.js')}' "$@"; }\n${line.replace(/\s+#.*$/, '').replace(/ drift\.html/g, ` '${join(dir, 'drift.html')}'`)}`;
+  return spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+}
+
+for (const [heading, least] of [
+  ['Drift: raw observations', 10],
+  ['Model outputs', 6],
+] as const) {
+  describe(`README examples: ${heading}`, () => {
+    const lines = commandsOf(heading);
+    it('there are some', () => expect(lines.length).toBeGreaterThanOrEqual(least));
+    for (const line of lines) {
+      it(`runs: ${line.replace(/\s+#.*$/, '')}`, () => {
+        const expectedExit = /#\s*exit (\d)/.exec(line)?.[1] ?? '0';
+        const result = runReadmeLine(line);
+        expect(result.status, result.stderr).toBe(Number(expectedExit));
+        expect(result.stdout.length).toBeGreaterThan(0);
+      });
+    }
+  });
+}

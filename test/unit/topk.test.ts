@@ -23,7 +23,7 @@ describe('topkPartition', () => {
           };
           const p = normalise(pw);
           const q = normalise(qw);
-          const labels = p.map((_, i) => i).reduce<string[]>((all, i) => [...all, `t${i}`], []);
+          const labels = Array.from(p, (_, i) => `t${i}`);
           const top = (d: Float64Array, k: number) => [...d.keys()].sort((a, b) => (d[b] as number) - (d[a] as number)).slice(0, k);
           const pTop = top(p, kp);
           const qTop = top(q, kq);
