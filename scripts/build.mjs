@@ -3,8 +3,8 @@
 // - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
 // - dist/main.cjs: a small loader that runs it through V8's code cache, dist/kl.cache,
 //   produced here by one representative run (scripts/loader.cjs says why);
-// - dist/drift.cjs: `kl drift`'s computation (with the statistics library it needs), loaded
-//   only when kl drift runs, so that no other command's start-up pays for it;
+// - dist/drift.cjs, dist/mi.cjs: `kl drift`'s and `kl mi`'s computation (with the statistics
+//   library they need), loaded only when that command runs: no other command's start-up pays;
 // - dist/parse-worker.js, dist/batch-worker.js: the worker threads (ESM);
 // - dist/index.js and dist/types/: the library (ESM) and its declarations (tsc);
 // - dist/THIRD-PARTY-NOTICES.md: the licences of the packages bundled into these files.
@@ -53,12 +53,13 @@ const substitutes = {
     }));
   },
 };
-/** In the CLI bundle, compute/drift is the separate dist/drift.cjs, required when kl drift runs. */
-const driftApart = {
-  name: 'drift-apart',
+/** In the CLI bundle, compute/drift and compute/mi are the separate dist/drift.cjs and dist/mi.cjs, required when their command runs. */
+const APART = /compute\/(drift|mi)\.js$/;
+const commandsApart = {
+  name: 'commands-apart',
   setup(build) {
-    build.onResolve({ filter: /compute\/drift\.js$/ }, (args) =>
-      /[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: './drift.cjs', external: true } : undefined,
+    build.onResolve({ filter: APART }, (args) =>
+      /[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: `./${APART.exec(args.path)?.[1]}.cjs`, external: true } : undefined,
     );
   },
 };
@@ -78,7 +79,7 @@ await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/kl.cjs',
   format: 'cjs',
-  plugins: [substitutes, driftApart],
+  plugins: [substitutes, commandsApart],
   // import() of built-in modules (loaded lazily) becomes require(): vm.Script, which runs
   // the cached bundle, has no dynamic-import hook.
   supported: { 'dynamic-import': false },
@@ -89,8 +90,9 @@ await build({
 await build({
   ...common,
   metafile: true,
-  entryPoints: ['src/compute/drift.ts'],
-  outfile: 'dist/drift.cjs',
+  entryPoints: { drift: 'src/compute/drift.ts', mi: 'src/compute/mi.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   format: 'cjs',
 }).then((result) => bundled.push(result.metafile));
 await build({

@@ -312,3 +312,33 @@ export interface DriftResult {
   warnings: Warning[];
   commandLine: string;
 }
+
+/** `kl mi`: the measures of a joint distribution of two variables. */
+export interface MiResult {
+  type: 'mi';
+  command: 'mi';
+  unit: string;
+  base: number;
+  source: string;
+  format: string;
+  /** 'table' (a contingency table) or 'pairs' (two columns of observations). */
+  input: 'table' | 'pairs';
+  /** The variables' names: the columns for pairs, `X` (rows) and `Y` (columns) for a table. */
+  x: string;
+  y: string;
+  /** Whether the values are counts (adds the G-test and Miller–Madow). */
+  counts: boolean;
+  /** Categories of X and Y; N (counts) and pairs left out (missing values). */
+  rows: number;
+  columns: number;
+  total: number;
+  missing: number;
+  /** How each variable was made categorical (pairs): 'categories', or 'N quantile bins'. */
+  binned: { x: string; y: string } | null;
+  measures: import('./measures/joint.js').JointMeasures;
+  /** The cells with the largest pointwise terms p(x,y)·log(p(x,y)/(p(x)p(y))), in the run's unit. */
+  cells: { x: string; y: string; p: number; term: number }[];
+  checks: CheckResult[];
+  warnings: Warning[];
+  commandLine: string;
+}

@@ -12,6 +12,7 @@ import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
 import { driftCommand } from './drift.js';
+import { miCommand } from './mi.js';
 import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
 import { type CliIo, inputPaths, MESSAGE_LIMIT, quoteForShell, readVersion, runWithOutputs, type TextSink } from './run-support.js';
 
@@ -109,6 +110,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
     program.addCommand(command);
   }
   program.addCommand(driftCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('drift')));
+  program.addCommand(miCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('mi')));
   program.addCommand(
     new Command('completion')
       .copyInheritedSettings(program)
@@ -147,7 +149,7 @@ export function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0) {
     // Like every error: one line saying what is wrong, and where to look (not the whole help).
-    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift'].join(', ')}\n`);
+    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi'].join(', ')}\n`);
     io.stderr.write('kl: hint: kl --help describes them; kl compare P Q prints every measure\n');
     return EXIT_USAGE;
   }

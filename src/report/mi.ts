@@ -1,0 +1,115 @@
+/**
+ * `kl mi` in every format: the measures (with what each computes and its unit), the
+ * cells that carry the most mutual information, the checks. Pure.
+ */
+import { plural } from '../display.js';
+import { JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint.js';
+import type { MiResult, RunInfo } from '../result.js';
+import type { OutputFormat } from './index.js';
+import { SCHEMA_VERSION } from './schema.js';
+import { markdownSurface, PLAIN, renderChecks, renderWarnings, type TableOptions, terminalSurface } from './surface.js';
+import { humanNumber, jsonNumber, machineNumber } from './wording.js';
+
+const COMPUTED: Record<keyof JointMeasures, string> = {
+  entropy_x: 'H(X)',
+  entropy_y: 'H(Y)',
+  joint_entropy: 'H(X,Y)',
+  conditional_entropy_x_given_y: 'H(X|Y) = H(X,Y) − H(Y)',
+  conditional_entropy_y_given_x: 'H(Y|X) = H(X,Y) − H(X)',
+  mutual_information: 'I(X;Y) = D(P_XY ‖ P_X ⊗ P_Y)',
+  variation_of_information: 'VI = H(X|Y) + H(Y|X)',
+  nmi_arithmetic: 'I / ((H(X) + H(Y)) / 2)',
+  nmi_geometric: 'I / √(H(X)·H(Y))',
+  nmi_min: 'I / min(H(X), H(Y))',
+  nmi_max: 'I / max(H(X), H(Y))',
+  g_statistic: 'G = 2·N·I (nats)',
+  g_pvalue: 'P(χ² with (r−1)(c−1) dof ≥ G)',
+  mutual_information_mm: 'I + Miller–Madow correction',
+};
+
+function unitOf(name: keyof JointMeasures, unit: string): string {
+  return name.startsWith('nmi') || name.startsWith('g_') ? '' : unit;
+}
+
+function describeInput(result: MiResult, options: TableOptions): string {
+  const what =
+    result.input === 'pairs'
+      ? `X = ${options.text(result.x)} (${result.binned?.x}), Y = ${options.text(result.y)} (${result.binned?.y}): ${plural(result.total, 'pair')}${result.missing ? `, ${result.missing} left out (missing)` : ''}`
+      : `a ${result.rows} × ${result.columns} table of ${result.counts ? `counts (N = ${result.total})` : 'joint probabilities'}`;
+  return options.paint.dim(`${options.text(result.source, 80)}: ${what}`);
+}
+
+function document(result: MiResult, options: TableOptions): Iterable<string> {
+  const measures = options.table(['measure', 'computed', 'value', 'unit'], ['left', 'left', 'right', 'left']);
+  for (const name of JOINT_MEASURE_NAMES) {
+    const value = result.measures[name];
+    if (value !== undefined) measures.push([name, COMPUTED[name], humanNumber(value), unitOf(name, result.unit)]);
+  }
+  const cells = options.table(['X', 'Y', 'p(x,y)', 'p·log(p(x,y)/(p(x)p(y)))'], ['left', 'left', 'right', 'right']);
+  for (const cell of result.cells) cells.push([options.text(cell.x), options.text(cell.y), humanNumber(cell.p), humanNumber(cell.term)]);
+  return options.join([
+    describeInput(result, options),
+    measures.lines(),
+    options.paint.bold(`The ${plural(result.cells.length, 'cell')} carrying the most mutual information (the terms of all cells sum to I):`),
+    cells.lines(),
+    ...renderWarnings(result, options),
+    ...renderChecks(result, options),
+  ]);
+}
+
+function json(result: MiResult, info?: RunInfo): string {
+  const measures = Object.fromEntries(
+    JOINT_MEASURE_NAMES.filter((name) => result.measures[name] !== undefined).map((name) => [name, jsonNumber(result.measures[name] as number)]),
+  );
+  return `${JSON.stringify(
+    {
+      schema_version: SCHEMA_VERSION,
+      ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+      command: 'mi',
+      unit: result.unit,
+      base: result.base,
+      input: {
+        source: result.source,
+        format: result.format,
+        form: result.input,
+        x: result.x,
+        y: result.y,
+        counts: result.counts,
+        rows: result.rows,
+        columns: result.columns,
+        total: result.total,
+        missing: result.missing,
+        binned: result.binned,
+      },
+      measures,
+      cells: result.cells.map((cell) => ({ ...cell, term: jsonNumber(cell.term) })),
+      checks: result.checks.map((check) => ({ ...check, value: jsonNumber(check.value) })),
+      warnings: result.warnings,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** One renderer per output format. */
+export const MI_FORMATTERS: Readonly<
+  Record<
+    OutputFormat,
+    { carriesWarnings: boolean; render(result: MiResult, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>> }
+  >
+> = {
+  table: {
+    carriesWarnings: true,
+    render: async (result, color) => document(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN)),
+  },
+  markdown: { carriesWarnings: true, render: (result) => document(result, markdownSurface()) },
+  json: { carriesWarnings: true, render: (result, _color, info) => json(result, info) },
+  csv: {
+    carriesWarnings: false,
+    render: (result) =>
+      `measure,value\n${JOINT_MEASURE_NAMES.filter((name) => result.measures[name] !== undefined)
+        .map((name) => `${name},${machineNumber(result.measures[name] as number)}`)
+        .join('\n')}\n`,
+  },
+  value: { carriesWarnings: false, render: (result) => `${machineNumber(result.measures.mutual_information)}\n` },
+};
