@@ -65,6 +65,12 @@ def measures(table, counts):
     return out
 
 
+def gjsd(P, w):
+    """The generalised Jensen–Shannon divergence in bits, as Σ wᵢ D(Pᵢ ‖ M) with math.fsum."""
+    m = (w[:, None] * P).sum(axis=0)
+    return math.fsum(wi * pij * math.log2(pij / mj) for wi, p in zip(w, P) for pij, mj in zip(p, m) if pij > 0)
+
+
 def main():
     FIXTURES.mkdir(parents=True, exist_ok=True)
     counts = np.array([[20, 15, 2], [5, 12, 9], [1, 3, 14]], dtype=float)
@@ -103,7 +109,7 @@ def main():
 
     P = np.array([np.arange(1, 11) / sum(range(1, 11)), np.arange(20, 30) / sum(range(20, 30)), np.arange(30, 40) / sum(range(30, 40))])
     for i, p in enumerate(P):
-        (FIXTURES / f"dist{i + 1}.csv").write_text("category,p\n" + "".join(f"c{j},{v!r}\n" for j, v in enumerate(p)))
+        (FIXTURES / f"dist{i + 1}.csv").write_text("category,p\n" + "".join(f"c{j},{float(v)!r}\n" for j, v in enumerate(p)))
 
     OUT.write_text(
         json.dumps(
@@ -112,7 +118,10 @@ def main():
                 "table_probs": measures(probs, False),
                 "pairs_prediction_truth": {**pairs, "missing": int(missing.sum())},
                 "pairs_confidence_truth": binned,
+                # philentropy's gJSD example prints these to 8 digits; the float64 values are H(Σ wP) − Σ w H(P) in bits.
                 "philentropy_gjsd_bits": {"equal": 0.03512892, "weights_0.5_0.25_0.25": 0.04081969},
+                "gjsd_bits": {"equal": gjsd(P, np.ones(3) / 3), "weights_0.5_0.25_0.25": gjsd(P, np.array([0.5, 0.25, 0.25]))},
+                "js_distance_matrix": [[math.sqrt(gjsd(np.array([P[i], P[j]]), np.array([0.5, 0.5])) * math.log(2)) for j in range(3)] for i in range(3)],
             },
             indent=1,
         )

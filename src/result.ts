@@ -342,3 +342,23 @@ export interface MiResult {
   warnings: Warning[];
   commandLine: string;
 }
+
+/** `kl js P Q R …` (the generalised JS divergence) and `kl matrix` (a measure between every pair). */
+export interface MultiResult {
+  type: 'multi';
+  command: string;
+  mode: 'js' | 'matrix';
+  unit: string;
+  base: number;
+  /** The distributions' names: file names, or `file[row]` for the rows of one file. */
+  names: string[];
+  weights: number[];
+  /** js: the generalised JS divergence. */
+  value: number | null;
+  measure: MeasureName | null;
+  /** matrix: row i, column j = measure(distribution i, distribution j). */
+  matrix: number[][] | null;
+  checks: CheckResult[];
+  warnings: { code: string; message: string }[];
+  commandLine: string;
+}

@@ -13,6 +13,7 @@ import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
 import { driftCommand } from './drift.js';
 import { miCommand } from './mi.js';
+import { type MultiOptions, matrixCommand, runMultiCommand } from './multi.js';
 import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
 import { type CliIo, inputPaths, MESSAGE_LIMIT, quoteForShell, readVersion, runWithOutputs, type TextSink } from './run-support.js';
 
@@ -104,13 +105,28 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
       if (spec.reportable) addReportOption(command);
       if (spec.view === 'explain') addExplainOptions(command);
     }
-    command.action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
-      setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io, argv));
-    });
+    if (spec.name === 'js') {
+      // kl js P Q R …: more than two distributions, the generalised divergence.
+      command.argument('[more...]', 'more distributions: the generalised Jensen–Shannon divergence of all of them');
+      if (complete.has(spec)) command.option('--weights <list>', 'with three or more inputs: their weights, summing to 1 (default: equal)');
+      command.action(async (pPath: string, qPath: string | undefined, more: string[], options: MultiOptions) => {
+        const paths = [pPath, ...(qPath === undefined ? [] : [qPath]), ...more];
+        setExitCode(
+          more.length > 0 || options.weights !== undefined
+            ? await runMultiCommand(spec, paths, options, io, argv, 'js')
+            : await runMeasureCommand(spec, pPath, qPath, options, io, argv),
+        );
+      });
+    } else {
+      command.action(async (pPath: string, qPath: string | undefined, options: RawOptions) => {
+        setExitCode(await runMeasureCommand(spec, pPath, qPath, options, io, argv));
+      });
+    }
     program.addCommand(command);
   }
   program.addCommand(driftCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('drift')));
   program.addCommand(miCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('mi')));
+  program.addCommand(matrixCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('matrix')));
   program.addCommand(
     new Command('completion')
       .copyInheritedSettings(program)
@@ -149,7 +165,7 @@ export function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0) {
     // Like every error: one line saying what is wrong, and where to look (not the whole help).
-    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi'].join(', ')}\n`);
+    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi', 'matrix'].join(', ')}\n`);
     io.stderr.write('kl: hint: kl --help describes them; kl compare P Q prints every measure\n');
     return EXIT_USAGE;
   }

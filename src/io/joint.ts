@@ -73,7 +73,11 @@ export async function readJointTable(path: string, source: string, format: strin
     for (const [x, row] of document) {
       if (!(row instanceof Map))
         throw new InputError('json-shape', `row ${JSON.stringify(x)} is ${jsonTypeName(row)}, not an object of column → value`, { location: { source } });
-      for (const y of row.keys()) if (!seen.has(y)) columnLabels.push(y), seen.add(y);
+      for (const y of row.keys()) {
+        if (seen.has(y)) continue;
+        columnLabels.push(y);
+        seen.add(y);
+      }
     }
     const values = new Float64Array(rowLabels.length * columnLabels.length);
     rowLabels.forEach((x, r) => {

@@ -108,3 +108,45 @@ describe('kl mi bad inputs: exit 2, nothing on stdout', () => {
     });
   }
 });
+
+describe('more than two distributions', () => {
+  const DISTS = ['fixtures/joint/dist1.csv', 'fixtures/joint/dist2.csv', 'fixtures/joint/dist3.csv'];
+  const gjsd = (reference as unknown as { gjsd_bits: Record<string, number>; philentropy_gjsd_bits: Record<string, number> }).gjsd_bits;
+  const printed = (reference as unknown as { philentropy_gjsd_bits: Record<string, number> }).philentropy_gjsd_bits;
+  it("kl js P Q R: the generalised JS divergence, equal or given weights (philentropy's gJSD example)", () => {
+    const equal = Number(runKl(['js', ...DISTS, '--base', '2', '--format', 'value']).stdout);
+    const weighted = Number(runKl(['js', ...DISTS, '--base', '2', '--weights', '0.5,0.25,0.25', '--format', 'value']).stdout);
+    expect(relativeError(equal, gjsd['equal'] as number)).toBeLessThan(1e-12);
+    expect(relativeError(weighted, gjsd['weights_0.5_0.25_0.25'] as number)).toBeLessThan(1e-12);
+    expect(equal.toFixed(8)).toBe(String(printed['equal']));
+    expect(weighted.toFixed(8)).toBe(String(printed['weights_0.5_0.25_0.25']));
+    // Two inputs stay exactly as before: the two-distribution JS.
+    expect(runKl(['js', 'fixtures/p.csv', 'fixtures/q.csv', '--format', 'value']).stdout).toBe('0.0125262550239141\n');
+  });
+  it('kl matrix: every pair, from files or from the rows of one file; checks gate the largest pair', () => {
+    const report = runJson<{ matrix: number[][]; inputs: string[] }>(['matrix', ...DISTS]);
+    const expected = (reference as unknown as { js_distance_matrix: number[][] }).js_distance_matrix;
+    report.matrix.forEach((row, i) => {
+      row.forEach((value, j) => {
+        expect(relativeError(value, expected[i]?.[j] as number), `${i},${j}`).toBeLessThan(1e-12);
+      });
+    });
+    const rows = runJson<{ matrix: number[][]; inputs: string[] }>(['matrix', 'fixtures/batch/p_rows.csv', '--measure', 'kl_forward']);
+    expect(rows.inputs[1]).toBe('fixtures/batch/p_rows.csv[1]');
+    expect(rows.matrix.every((row, i) => row[i] === 0)).toBe(true);
+    expect(runKl(['matrix', ...DISTS, '--max', 'js_distance=0.1']).status).toBe(1);
+    expect(runKl(['matrix', ...DISTS, '--max', 'js_distance=0.2']).status).toBe(0);
+  });
+  for (const [name, args, message] of [
+    ['weights that do not sum to 1', ['js', ...DISTS, '--weights', '0.5,0.5,0.5'], 'the weights sum to 1.5, not 1'],
+    ['a weight count that differs from the inputs', ['js', ...DISTS, '--weights', '0.5,0.5'], '2 weights for 3 distributions'],
+    ['a matrix of one distribution', ['matrix', 'fixtures/p.csv'], 'needs at least two distributions'],
+  ] as const) {
+    it(`refuses ${name} (exit 2, nothing on stdout)`, () => {
+      const run = runKl([...args, '--format', 'json']);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(message);
+    });
+  }
+});

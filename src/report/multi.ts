@@ -1,0 +1,90 @@
+/**
+ * `kl js P Q R …` and `kl matrix …` in every format: the generalised JS divergence with the
+ * weights, or the N × N matrix of a measure. Pure.
+ */
+import type { MultiResult, RunInfo } from '../result.js';
+import type { OutputFormat } from './index.js';
+import { SCHEMA_VERSION } from './schema.js';
+import { markdownSurface, PLAIN, renderChecks, type TableOptions, terminalSurface } from './surface.js';
+import { expression, humanNumber, jsonNumber, machineNumber, measureUnit } from './wording.js';
+
+/** Column headers for the matrix: the distributions numbered (names are listed above it). */
+function document(result: MultiResult, options: TableOptions): Iterable<string> {
+  const legend = result.names
+    .map((name, i) =>
+      options.paint.dim(`${i + 1} = ${options.text(name, 80)}${result.mode === 'js' ? `  (weight ${humanNumber(result.weights[i] as number)})` : ''}`),
+    )
+    .join(options.lineBreak);
+  if (result.mode === 'js') {
+    return options.join([
+      legend,
+      `generalised Jensen–Shannon divergence H(Σ wᵢPᵢ) − Σ wᵢH(Pᵢ) = ${humanNumber(result.value as number)} ${result.unit}`,
+      ...renderChecks(result, options),
+    ]);
+  }
+  const measure = result.measure as NonNullable<MultiResult['measure']>;
+  const table = options.table(['', ...result.names.map((_, i) => String(i + 1))], ['left', ...result.names.map(() => 'right' as const)]);
+  (result.matrix as number[][]).forEach((row, i) => {
+    table.push([String(i + 1), ...row.map((value) => humanNumber(value))]);
+  });
+  const unit = measureUnit(measure, result.unit);
+  return options.join([
+    legend,
+    options.paint.bold(`${measure}: row i, column j = ${expression(measure, { p: 'i', q: 'j' })}${unit ? ` (${unit})` : ''}`),
+    table.lines(),
+    ...renderChecks(result, options),
+  ]);
+}
+
+function json(result: MultiResult, info?: RunInfo): string {
+  return `${JSON.stringify(
+    {
+      schema_version: SCHEMA_VERSION,
+      ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+      command: result.command,
+      unit: result.unit,
+      base: result.base,
+      inputs: result.names,
+      ...(result.mode === 'js'
+        ? { weights: result.weights, measures: { js_divergence: jsonNumber(result.value as number) } }
+        : { measure: result.measure, matrix: (result.matrix as number[][]).map((row) => row.map(jsonNumber)) }),
+      checks: result.checks.map((check) => ({ ...check, value: jsonNumber(check.value) })),
+      warnings: result.warnings,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+function csv(result: MultiResult): string {
+  if (result.mode === 'js') return `js_divergence\n${machineNumber(result.value as number)}\n`;
+  const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const lines = [['', ...result.names].map(quote).join(',')];
+  (result.matrix as number[][]).forEach((row, i) => {
+    lines.push([quote(result.names[i] as string), ...row.map(machineNumber)].join(','));
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+/** One renderer per output format. */
+export const MULTI_FORMATTERS: Readonly<
+  Record<
+    OutputFormat,
+    { carriesWarnings: boolean; render(result: MultiResult, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>> }
+  >
+> = {
+  table: {
+    carriesWarnings: true,
+    render: async (result, color) => document(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN)),
+  },
+  markdown: { carriesWarnings: true, render: (result) => document(result, markdownSurface()) },
+  json: { carriesWarnings: true, render: (result, _color, info) => json(result, info) },
+  csv: { carriesWarnings: false, render: (result) => csv(result) },
+  value: {
+    carriesWarnings: false,
+    render: (result) =>
+      result.mode === 'js'
+        ? `${machineNumber(result.value as number)}\n`
+        : `${(result.matrix as number[][]).map((row) => row.map(machineNumber).join('\t')).join('\n')}\n`,
+  },
+};
