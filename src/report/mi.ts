@@ -6,7 +6,7 @@ import { plural } from '../display.js';
 import { JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint.js';
 import type { MiResult, RunInfo } from '../result.js';
 import type { OutputFormat } from './index.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { type JsonMiReport, SCHEMA_VERSION } from './schema.js';
 import { markdownSurface, PLAIN, renderChecks, renderWarnings, type TableOptions, terminalSurface } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
 
@@ -61,34 +61,31 @@ function json(result: MiResult, info?: RunInfo): string {
   const measures = Object.fromEntries(
     JOINT_MEASURE_NAMES.filter((name) => result.measures[name] !== undefined).map((name) => [name, jsonNumber(result.measures[name] as number)]),
   );
-  return `${JSON.stringify(
-    {
-      schema_version: SCHEMA_VERSION,
-      ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
-      command: 'mi',
-      unit: result.unit,
-      base: result.base,
-      input: {
-        source: result.source,
-        format: result.format,
-        form: result.input,
-        x: result.x,
-        y: result.y,
-        counts: result.counts,
-        rows: result.rows,
-        columns: result.columns,
-        total: result.total,
-        missing: result.missing,
-        binned: result.binned,
-      },
-      measures,
-      cells: result.cells.map((cell) => ({ ...cell, term: jsonNumber(cell.term) })),
-      checks: result.checks.map((check) => ({ ...check, value: jsonNumber(check.value) })),
-      warnings: result.warnings,
+  const report: JsonMiReport = {
+    schema_version: SCHEMA_VERSION,
+    ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+    command: 'mi',
+    unit: result.unit,
+    base: result.base,
+    input: {
+      source: result.source,
+      format: result.format,
+      form: result.input,
+      x: result.x,
+      y: result.y,
+      counts: result.counts,
+      rows: result.rows,
+      columns: result.columns,
+      total: result.total,
+      missing: result.missing,
+      binned: result.binned,
     },
-    null,
-    2,
-  )}\n`;
+    measures,
+    cells: result.cells.map((cell) => ({ ...cell, term: jsonNumber(cell.term) })),
+    checks: result.checks.map((check) => ({ ...check, value: jsonNumber(check.value) })),
+    warnings: result.warnings,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 /** One renderer per output format. */

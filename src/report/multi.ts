@@ -4,7 +4,7 @@
  */
 import type { MultiResult, RunInfo } from '../result.js';
 import type { OutputFormat } from './index.js';
-import { SCHEMA_VERSION } from './schema.js';
+import { type JsonMultiReport, SCHEMA_VERSION } from './schema.js';
 import { markdownSurface, PLAIN, renderChecks, type TableOptions, terminalSurface } from './surface.js';
 import { expression, humanNumber, jsonNumber, machineNumber, measureUnit } from './wording.js';
 
@@ -37,23 +37,20 @@ function document(result: MultiResult, options: TableOptions): Iterable<string> 
 }
 
 function json(result: MultiResult, info?: RunInfo): string {
-  return `${JSON.stringify(
-    {
-      schema_version: SCHEMA_VERSION,
-      ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
-      command: result.command,
-      unit: result.unit,
-      base: result.base,
-      inputs: result.names,
-      ...(result.mode === 'js'
-        ? { weights: result.weights, measures: { js_divergence: jsonNumber(result.value as number) } }
-        : { measure: result.measure, matrix: (result.matrix as number[][]).map((row) => row.map(jsonNumber)) }),
-      checks: result.checks.map((check) => ({ ...check, value: jsonNumber(check.value) })),
-      warnings: result.warnings,
-    },
-    null,
-    2,
-  )}\n`;
+  const report: JsonMultiReport = {
+    schema_version: SCHEMA_VERSION,
+    ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+    command: result.command,
+    unit: result.unit,
+    base: result.base,
+    inputs: result.names,
+    ...(result.mode === 'js'
+      ? { weights: result.weights, measures: { js_divergence: jsonNumber(result.value as number) } }
+      : { measure: result.measure as string, matrix: (result.matrix as number[][]).map((row) => row.map(jsonNumber)) }),
+    checks: result.checks.map((check) => ({ ...check, value: jsonNumber(check.value) })),
+    warnings: result.warnings,
+  };
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 function csv(result: MultiResult): string {

@@ -202,3 +202,65 @@ export interface JsonDriftReport {
   checks: JsonCheck[];
   warnings: JsonWarning[];
 }
+
+/** `kl mi --format json`. */
+export interface JsonMiReport {
+  schema_version: number;
+  kl_version?: string;
+  generated_at?: string;
+  command_line?: string;
+  command: 'mi';
+  unit: string;
+  base: number;
+  input: {
+    source: string;
+    format: string;
+    /** 'table' (a contingency table) or 'pairs' (two columns of observations). */
+    form: string;
+    /** The columns (pairs), or "X" (rows) and "Y" (columns) of a table. */
+    x: string;
+    y: string;
+    /** Whether the values are counts: then g_statistic, g_pvalue and mutual_information_mm exist. */
+    counts: boolean;
+    rows: number;
+    columns: number;
+    /** N for counts (Σ of a probability table: 1). */
+    total: number;
+    /** Pairs left out for a missing value. */
+    missing: number;
+    /** Pairs: how each variable became categories ("categories", "10 quantile bins"); null for a table. */
+    binned: { x: string; y: string } | null;
+  };
+  /**
+   * entropy_x, entropy_y, joint_entropy, conditional_entropy_x_given_y,
+   * conditional_entropy_y_given_x, mutual_information, variation_of_information (the run's
+   * unit); nmi_arithmetic, nmi_geometric, nmi_min, nmi_max (unitless); with counts
+   * g_statistic, g_pvalue and mutual_information_mm.
+   */
+  measures: Record<string, JsonNumber>;
+  /** The cells with the largest |pointwise term| p(x,y)·log(p(x,y)/(p(x)p(y))), --top of them. */
+  cells: { x: string; y: string; p: number; term: JsonNumber }[];
+  checks: JsonCheck[];
+  warnings: JsonWarning[];
+}
+
+/** `kl js P Q R …` and `kl matrix` with --format json. */
+export interface JsonMultiReport {
+  schema_version: number;
+  kl_version?: string;
+  generated_at?: string;
+  command_line?: string;
+  command: string;
+  unit: string;
+  base: number;
+  /** The distributions: file names, or file[row]. */
+  inputs: string[];
+  /** kl js: the weights and measures.js_divergence (the generalised divergence). */
+  weights?: number[];
+  measures?: { js_divergence: JsonNumber };
+  /** kl matrix: the measure and matrix[i][j] = measure(input i, input j). */
+  measure?: string;
+  matrix?: JsonNumber[][];
+  checks: JsonCheck[];
+  warnings: JsonWarning[];
+}

@@ -46,6 +46,7 @@ function runReadmeLine(line: string): { status: number | null; stdout: string; s
 for (const [heading, least] of [
   ['Drift: raw observations', 10],
   ['Model outputs', 6],
+  ['Joint distributions', 9],
 ] as const) {
   describe(`README examples: ${heading}`, () => {
     const lines = commandsOf(heading);
