@@ -335,7 +335,7 @@ export interface MiResult {
   missing: number;
   /** How each variable was made categorical (pairs): 'categories', or 'N quantile bins'. */
   binned: { x: string; y: string } | null;
-  measures: import('./measures/joint.js').JointMeasures;
+  measures: import('./measures/joint-names.js').JointMeasures;
   /** The cells with the largest pointwise terms p(x,y)·log(p(x,y)/(p(x)p(y))), in the run's unit. */
   cells: { x: string; y: string; p: number; term: number }[];
   checks: CheckResult[];

@@ -8,7 +8,7 @@ import type { MiRequest } from '../compute/mi.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, isInputFormat } from '../io/detect.js';
 import { STDIN_PATH } from '../io/source.js';
-import { JOINT_MEASURE_NAMES } from '../measures/joint.js';
+import { JOINT_MEASURE_NAMES } from '../measures/joint-names.js';
 import { DEFAULT_SUM_TOLERANCE } from '../measures/prepare.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { colorEnabled } from './color.js';

@@ -8,7 +8,7 @@ import { InputError, UsageError } from '../errors.js';
 import { readInput } from '../io/read.js';
 import type { StdinProvider } from '../io/source.js';
 import { computeMeasures, type MeasureName } from '../measures/catalog.js';
-import { generalizedJs } from '../measures/joint.js';
+import { generalizedJs } from '../measures/mixture.js';
 import type { CheckResult, MultiResult } from '../result.js';
 import { evaluateChecks } from './checks.js';
 import { prepareOrThrow } from './prepare-input.js';

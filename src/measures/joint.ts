@@ -16,7 +16,11 @@
  */
 import gammainc from '@stdlib/math-base-special-gammainc';
 import type { LogBase } from './base.js';
+import type { JointMeasures } from './joint-names.js';
 import { NeumaierSum } from './sum.js';
+
+export type { JointMeasures } from './joint-names.js';
+export { JOINT_MEASURE_NAMES } from './joint-names.js';
 
 export interface JointTable {
   rows: number;
@@ -24,41 +28,6 @@ export interface JointTable {
   /** Row-major r × c, ≥ 0. */
   values: Float64Array;
 }
-
-export interface JointMeasures {
-  entropy_x: number;
-  entropy_y: number;
-  joint_entropy: number;
-  conditional_entropy_x_given_y: number;
-  conditional_entropy_y_given_x: number;
-  mutual_information: number;
-  variation_of_information: number;
-  nmi_arithmetic: number;
-  nmi_geometric: number;
-  nmi_min: number;
-  nmi_max: number;
-  /** Counts only. */
-  g_statistic?: number;
-  g_pvalue?: number;
-  mutual_information_mm?: number;
-}
-
-export const JOINT_MEASURE_NAMES = [
-  'entropy_x',
-  'entropy_y',
-  'joint_entropy',
-  'conditional_entropy_x_given_y',
-  'conditional_entropy_y_given_x',
-  'mutual_information',
-  'variation_of_information',
-  'nmi_arithmetic',
-  'nmi_geometric',
-  'nmi_min',
-  'nmi_max',
-  'g_statistic',
-  'g_pvalue',
-  'mutual_information_mm',
-] as const satisfies readonly (keyof JointMeasures)[];
 
 /** −Σ p ln p over the values / total (nats). */
 function entropyNats(values: ArrayLike<number>, total: number): number {
@@ -149,31 +118,4 @@ export function jointMeasures(table: JointTable, base: LogBase, counts: boolean)
     measures.mutual_information_mm = unit(mi + correction);
   }
   return measures;
-}
-
-/**
- * The generalised Jensen–Shannon divergence of distributions on one support with weights
- * summing to 1: H(M) − Σ wᵢ H(Pᵢ) with M = Σ wᵢ Pᵢ, computed as Σ wᵢ D(Pᵢ ‖ M) (the same
- * value, as a sum of non-negative terms that does not cancel), in the unit of `base`.
- */
-export function generalizedJs(distributions: readonly Float64Array[], weights: readonly number[], base: LogBase): number {
-  const width = distributions[0]?.length ?? 0;
-  const mixture = new Float64Array(width);
-  for (let j = 0; j < width; j++) {
-    const sum = new NeumaierSum();
-    distributions.forEach((p, i) => {
-      sum.add((weights[i] as number) * (p[j] as number));
-    });
-    mixture[j] = sum.value();
-  }
-  const total = new NeumaierSum();
-  distributions.forEach((p, i) => {
-    const w = weights[i] as number;
-    if (w === 0) return;
-    for (let j = 0; j < width; j++) {
-      const pj = p[j] as number;
-      if (pj > 0) total.add(w * pj * Math.log(pj / (mixture[j] as number)));
-    }
-  });
-  return Math.max(0, total.value()) / base.lnBase;
 }

@@ -3,7 +3,7 @@
  * cells that carry the most mutual information, the checks. Pure.
  */
 import { plural } from '../display.js';
-import { JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint.js';
+import { JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint-names.js';
 import type { MiResult, RunInfo } from '../result.js';
 import type { OutputFormat } from './index.js';
 import { type JsonMiReport, SCHEMA_VERSION } from './schema.js';
