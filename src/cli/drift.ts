@@ -11,13 +11,10 @@ import { BINNINGS, type Binning, MAX_BINS } from '../measures/binning.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { DRIFT_MEASURES, type DriftMeasureName, type ZeroPolicy } from '../result.js';
 import { colorEnabled } from './color.js';
-import { parseBase } from './options.js';
-import { type CliIo, quoteForShell, runWithOutputs } from './run-support.js';
+import { collect, parseBase } from './options.js';
+import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
-interface DriftOptions {
-  format?: string;
-  json?: boolean;
-  inputFormat?: string;
+interface DriftOptions extends OutputOptions {
   header?: boolean;
   columns?: string;
   categorical?: string;
@@ -30,17 +27,8 @@ interface DriftOptions {
   fill?: string;
   knnK?: string;
   column?: string;
-  base?: string;
-  max?: string[];
-  min?: string[];
-  output?: string;
   report?: string;
-  junit?: string;
-  quiet?: boolean;
-  color?: boolean;
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const EXAMPLES = [
   'kl drift fixtures/drift/ref.csv fixtures/drift/cur.csv',

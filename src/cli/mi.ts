@@ -12,29 +12,17 @@ import { JOINT_MEASURE_NAMES } from '../measures/joint-names.js';
 import { DEFAULT_SUM_TOLERANCE } from '../measures/prepare.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { colorEnabled } from './color.js';
-import { parseBase } from './options.js';
-import { type CliIo, quoteForShell, runWithOutputs } from './run-support.js';
+import { collect, parseBase } from './options.js';
+import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
-interface MiOptions {
-  format?: string;
-  json?: boolean;
-  inputFormat?: string;
+interface MiOptions extends OutputOptions {
   x?: string;
   y?: string;
   kind?: string;
   tolerance?: string;
   bins?: string;
   top?: string;
-  base?: string;
-  max?: string[];
-  min?: string[];
-  output?: string;
-  junit?: string;
-  quiet?: boolean;
-  color?: boolean;
 }
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 const EXAMPLES = [
   'kl mi fixtures/joint/table.csv --kind counts',

@@ -56,7 +56,8 @@ export interface RawOptions {
   report?: string;
 }
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+/** A repeatable option's values (--max, --min). */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function addSharedOptions(command: Command): Command {
   return command

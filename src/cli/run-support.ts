@@ -11,6 +11,20 @@ import { describeCheck } from '../report/wording.js';
 import type { CheckResult, RunInfo, Warning } from '../result.js';
 import { AtomicFile, assertNotAnInput } from './output-file.js';
 
+/** The output and gate options that every command takes, as commander hands them over. */
+export interface OutputOptions {
+  format?: string;
+  json?: boolean;
+  inputFormat?: string;
+  base?: string;
+  max?: string[];
+  min?: string[];
+  output?: string;
+  junit?: string;
+  quiet?: boolean;
+  color?: boolean;
+}
+
 export interface TextSink {
   write(text: string): unknown;
 }

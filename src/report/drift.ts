@@ -7,9 +7,9 @@
 import { plural } from '../display.js';
 import type { DriftColumnResult, DriftMeasureName, DriftResult, RunInfo, ZeroPolicy } from '../result.js';
 import { DRIFT_MEASURES } from '../result.js';
-import type { OutputFormat } from './index.js';
+import { humanRenderers, type Renderers } from './index.js';
 import { type JsonDriftReport, type JsonNumber, SCHEMA_VERSION } from './schema.js';
-import { markdownSurface, PLAIN, renderChecks, renderWarnings, type TableOptions, terminalSurface } from './surface.js';
+import { renderChecks, renderWarnings, type TableOptions } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
 
 /** How the zero policy reads in every output. */
@@ -138,10 +138,6 @@ function renderDocument(result: DriftResult, options: TableOptions): Iterable<st
   return options.join(blocks);
 }
 
-export async function renderDriftTable(result: DriftResult, color: boolean): Promise<Iterable<string>> {
-  return renderDocument(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN));
-}
-
 function jsonMeasures(column: DriftColumnResult): Record<string, JsonNumber | null> {
   const out: Record<string, JsonNumber | null> = {};
   for (const name of DRIFT_MEASURES) {
@@ -233,14 +229,8 @@ export function driftValue(result: DriftResult): string {
 }
 
 /** One renderer per output format (a format without one does not compile). */
-export const DRIFT_FORMATTERS: Readonly<
-  Record<
-    OutputFormat,
-    { carriesWarnings: boolean; render(result: DriftResult, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>> }
-  >
-> = {
-  table: { carriesWarnings: true, render: (result, color) => renderDriftTable(result, color) },
-  markdown: { carriesWarnings: true, render: (result) => renderDocument(result, markdownSurface()) },
+export const DRIFT_FORMATTERS: Renderers<DriftResult> = {
+  ...humanRenderers(renderDocument),
   json: { carriesWarnings: true, render: (result, _color, info) => driftJson(result, info) },
   csv: { carriesWarnings: false, render: (result) => driftCsv(result) },
   value: { carriesWarnings: false, render: (result) => driftValue(result) },

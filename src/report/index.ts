@@ -6,6 +6,7 @@ import type { MeasureName } from '../measures/catalog.js';
 import type { KlResult, RowResult, RowsMode, RunInfo } from '../result.js';
 import { csvRow, csvRowHeader, formatCsv, formatValue, valueRow } from './csv.js';
 import { formatJson, formatJsonChunks, JsonRowChunks } from './json.js';
+import type { TableOptions } from './surface.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -88,3 +89,30 @@ export const FORMATTERS: Readonly<Record<OutputFormat, Formatter>> = {
   csv: { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, csvRowHeader, csvRow), render: (result) => formatCsv(result) },
   value: { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, () => '', valueRow), render: (result) => formatValue(result) },
 };
+
+/** How the commands with a result of their own (drift, mi, js of many, matrix) render it in one format. */
+export interface Renderer<R> {
+  /** Whether warnings are part of the output (else they go to stderr). */
+  carriesWarnings: boolean;
+  render(result: R, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>>;
+}
+
+/** One renderer per output format: a format without one does not compile. */
+export type Renderers<R> = Readonly<Record<OutputFormat, Renderer<R>>>;
+
+/** The table and markdown renderers of a document drawn on a surface (chalk loaded only to colour). */
+export function humanRenderers<R>(document: (result: R, surface: TableOptions) => Iterable<string>): Pick<Renderers<R>, 'table' | 'markdown'> {
+  return {
+    table: {
+      carriesWarnings: true,
+      render: async (result, color) => {
+        const { PLAIN, terminalSurface } = await import('./surface.js');
+        return document(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN));
+      },
+    },
+    markdown: {
+      carriesWarnings: true,
+      render: async (result) => document(result, (await import('./surface.js')).markdownSurface()),
+    },
+  };
+}

@@ -5,9 +5,9 @@
 import { plural } from '../display.js';
 import { JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint-names.js';
 import type { MiResult, RunInfo } from '../result.js';
-import type { OutputFormat } from './index.js';
+import { humanRenderers, type Renderers } from './index.js';
 import { type JsonMiReport, SCHEMA_VERSION } from './schema.js';
-import { markdownSurface, PLAIN, renderChecks, renderWarnings, type TableOptions, terminalSurface } from './surface.js';
+import { renderChecks, renderWarnings, type TableOptions } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
 
 const COMPUTED: Record<keyof JointMeasures, string> = {
@@ -89,17 +89,8 @@ function json(result: MiResult, info?: RunInfo): string {
 }
 
 /** One renderer per output format. */
-export const MI_FORMATTERS: Readonly<
-  Record<
-    OutputFormat,
-    { carriesWarnings: boolean; render(result: MiResult, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>> }
-  >
-> = {
-  table: {
-    carriesWarnings: true,
-    render: async (result, color) => document(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN)),
-  },
-  markdown: { carriesWarnings: true, render: (result) => document(result, markdownSurface()) },
+export const MI_FORMATTERS: Renderers<MiResult> = {
+  ...humanRenderers(document),
   json: { carriesWarnings: true, render: (result, _color, info) => json(result, info) },
   csv: {
     carriesWarnings: false,

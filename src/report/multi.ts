@@ -3,9 +3,9 @@
  * weights, or the N × N matrix of a measure. Pure.
  */
 import type { MultiResult, RunInfo } from '../result.js';
-import type { OutputFormat } from './index.js';
+import { humanRenderers, type Renderers } from './index.js';
 import { type JsonMultiReport, SCHEMA_VERSION } from './schema.js';
-import { markdownSurface, PLAIN, renderChecks, type TableOptions, terminalSurface } from './surface.js';
+import { renderChecks, type TableOptions } from './surface.js';
 import { expression, humanNumber, jsonNumber, machineNumber, measureUnit } from './wording.js';
 
 /** Column headers for the matrix: the distributions numbered (names are listed above it). */
@@ -64,17 +64,8 @@ function csv(result: MultiResult): string {
 }
 
 /** One renderer per output format. */
-export const MULTI_FORMATTERS: Readonly<
-  Record<
-    OutputFormat,
-    { carriesWarnings: boolean; render(result: MultiResult, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>> }
-  >
-> = {
-  table: {
-    carriesWarnings: true,
-    render: async (result, color) => document(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN)),
-  },
-  markdown: { carriesWarnings: true, render: (result) => document(result, markdownSurface()) },
+export const MULTI_FORMATTERS: Renderers<MultiResult> = {
+  ...humanRenderers(document),
   json: { carriesWarnings: true, render: (result, _color, info) => json(result, info) },
   csv: { carriesWarnings: false, render: (result) => csv(result) },
   value: {

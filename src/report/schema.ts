@@ -54,7 +54,8 @@ export interface JsonCheck {
 export type JsonNumber = number | 'Infinity' | '-Infinity';
 
 /** `kl <command> --format json` for a single pair of distributions. */
-export interface JsonPairReport {
+/** What every JSON report opens with: the schema and where the report comes from. */
+export interface JsonProvenance {
   schema_version: typeof SCHEMA_VERSION;
   /** The kl version that wrote this report (present when written by the command line). */
   kl_version?: string;
@@ -62,6 +63,9 @@ export interface JsonPairReport {
   generated_at?: string;
   /** The command line, as it can be pasted back into a shell. */
   command_line?: string;
+}
+
+export interface JsonPairReport extends JsonProvenance {
   command: string;
   /** "nats", "bits", "bans", or "log-base-B units". */
   unit: string;
@@ -124,14 +128,7 @@ export interface JsonStats {
 }
 
 /** `--format json` for a batch (several rows). */
-export interface JsonBatchReport {
-  schema_version: typeof SCHEMA_VERSION;
-  /** The kl version that wrote this report (present when written by the command line). */
-  kl_version?: string;
-  /** When: ISO 8601, UTC. */
-  generated_at?: string;
-  /** The command line, as it can be pasted back into a shell. */
-  command_line?: string;
+export interface JsonBatchReport extends JsonProvenance {
   command: string;
   unit: string;
   base: number;
@@ -183,11 +180,7 @@ export interface JsonDriftColumn {
   contributions?: { label: string; ref_count: number; cur_count: number; p: number; q: number; kl_forward: JsonNumber; psi: JsonNumber }[];
 }
 
-export interface JsonDriftReport {
-  schema_version: number;
-  kl_version?: string;
-  generated_at?: string;
-  command_line?: string;
+export interface JsonDriftReport extends JsonProvenance {
   command: 'drift';
   unit: string;
   base: number;
@@ -204,11 +197,7 @@ export interface JsonDriftReport {
 }
 
 /** `kl mi --format json`. */
-export interface JsonMiReport {
-  schema_version: number;
-  kl_version?: string;
-  generated_at?: string;
-  command_line?: string;
+export interface JsonMiReport extends JsonProvenance {
   command: 'mi';
   unit: string;
   base: number;
@@ -245,11 +234,7 @@ export interface JsonMiReport {
 }
 
 /** `kl js P Q R …` and `kl matrix` with --format json. */
-export interface JsonMultiReport {
-  schema_version: number;
-  kl_version?: string;
-  generated_at?: string;
-  command_line?: string;
+export interface JsonMultiReport extends JsonProvenance {
   command: string;
   unit: string;
   base: number;
