@@ -12,12 +12,13 @@ import { humanNumber } from './wording.js';
 
 const WIDTH = 760;
 const LEFT = 56;
-const HEIGHT = 220;
 const TOP = 16;
 const PLOT_HEIGHT = 150;
+/** Room under the plot for the bin labels (turned when they do not fit their slot). */
+const LABEL_ROOM = 84;
 
 function edgeText(value: number): string {
-  return value === -Infinity ? '−∞' : value === Infinity ? '∞' : humanNumber(value);
+  return value === -Infinity ? '−∞' : value === Infinity ? '∞' : String(Number(value.toPrecision(4)));
 }
 
 /** Overlaid bars of the reference's and the current's share in each bin. */
@@ -31,7 +32,8 @@ export function overlaidHistogram(column: DriftColumnResult): string {
   const slots = refCounts.length;
   const plotWidth = WIDTH - LEFT - 20;
   const slot = plotWidth / slots;
-  const y = (share: number): number => TOP + PLOT_HEIGHT - (share / axisMax) * PLOT_HEIGHT;
+  const base = TOP + PLOT_HEIGHT;
+  const y = (share: number): number => base - (share / axisMax) * PLOT_HEIGHT;
   const parts: string[] = [];
   for (const tick of ticks) {
     parts.push(`<line class="grid" x1="${LEFT}" x2="${LEFT + plotWidth}" y1="${y(tick).toFixed(2)}" y2="${y(tick).toFixed(2)}"/>`);
@@ -46,32 +48,34 @@ export function overlaidHistogram(column: DriftColumnResult): string {
     const ref = refShare[i] as number;
     const cur = curShare[i] as number;
     const name = escapeHtml(label(i));
-    parts.push(
-      `<rect class="bar p" data-value="${ref}" x="${(x + 1).toFixed(2)}" y="${y(ref).toFixed(2)}" width="${Math.max(slot - 2, 0.5).toFixed(2)}" height="${(TOP + PLOT_HEIGHT - y(ref)).toFixed(2)}"><title>${name}: reference ${ref} (${refCounts[i]})</title></rect>`,
-    );
-    parts.push(
-      `<rect class="bar q overlay" data-value="${cur}" x="${(x + slot * 0.2).toFixed(2)}" y="${y(cur).toFixed(2)}" width="${Math.max(slot * 0.6, 0.5).toFixed(2)}" height="${(TOP + PLOT_HEIGHT - y(cur)).toFixed(2)}"><title>${name}: current ${cur} (${curCounts[i]})</title></rect>`,
-    );
-    if (slots <= 24) {
-      const short = label(i).length > 14 ? `${label(i).slice(0, 13)}…` : label(i);
-      parts.push(`<text class="tick" x="${(x + slot / 2).toFixed(2)}" y="${TOP + PLOT_HEIGHT + 14}" text-anchor="middle">${escapeHtml(short)}</text>`);
+    const bar = (cls: string, value: number, left: number, width: number, title: string) =>
+      `<rect class="${cls}" data-value="${value}" x="${left.toFixed(2)}" y="${y(value).toFixed(2)}" width="${Math.max(width, 0.5).toFixed(2)}" height="${(base - y(value)).toFixed(2)}"><title>${title}</title></rect>`;
+    parts.push(bar('bar p', ref, x + 1, slot - 2, `${name}: reference ${ref} (${refCounts[i]})`));
+    parts.push(bar('bar q overlay', cur, x + slot * 0.2, slot * 0.6, `${name}: current ${cur} (${curCounts[i]})`));
+    if (slots <= 40) {
+      const short = label(i).length > 18 ? `${label(i).slice(0, 17)}…` : label(i);
+      // About 6.5 px a character at the tick font: a label wider than its slot is turned.
+      const lx = (x + slot / 2).toFixed(2);
+      const ly = base + 14;
+      const turn = short.length * 6.5 > slot ? ` transform="rotate(-35 ${lx} ${ly})"` : '';
+      parts.push(`<text class="tick" x="${lx}" y="${ly}" text-anchor="${turn ? 'end' : 'middle'}"${turn}>${escapeHtml(short)}</text>`);
     }
   }
-  parts.push(`<line class="axis" x1="${LEFT}" y1="${TOP + PLOT_HEIGHT}" x2="${LEFT + plotWidth}" y2="${TOP + PLOT_HEIGHT}"/>`);
+  parts.push(`<line class="axis" x1="${LEFT}" y1="${base}" x2="${LEFT + plotWidth}" y2="${base}"/>`);
+  const legend = base + LABEL_ROOM;
+  parts.push(`<rect class="bar p" x="${LEFT}" y="${legend}" width="10" height="10"/><text class="tick" x="${LEFT + 14}" y="${legend + 9}">reference</text>`);
   parts.push(
-    `<rect class="bar p" x="${LEFT}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 14}" y="${HEIGHT - 13}">reference</text>`,
+    `<rect class="bar q" x="${LEFT + 90}" y="${legend}" width="10" height="10"/><text class="tick" x="${LEFT + 104}" y="${legend + 9}">current</text>`,
   );
-  parts.push(
-    `<rect class="bar q" x="${LEFT + 90}" y="${HEIGHT - 22}" width="10" height="10"/><text class="tick" x="${LEFT + 104}" y="${HEIGHT - 13}">current</text>`,
-  );
-  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" aria-label="reference and current share per bin">${parts.join('')}</svg>`;
+  return `<svg class="chart" viewBox="0 0 ${WIDTH} ${legend + 20}" width="100%" role="img" aria-label="reference and current share per bin">${parts.join('')}</svg>`;
 }
 
 function measuresTable(result: DriftResult, column: DriftColumnResult): string {
   const rows = DRIFT_MEASURES.filter((name) => column.measures[name] !== undefined)
     .map((name) => {
       const value = column.measures[name];
-      return `<tr><td><code>${name}</code></td><td class="num">${value === null || value === undefined ? 'n/a' : humanNumber(value)}</td><td>${escapeHtml(driftUnit(name, result.unit))}</td></tr>`;
+      const shown = value === null || value === undefined ? 'n/a (more than 1% repeated values: a discrete variable)' : humanNumber(value);
+      return `<tr><td><code>${name}</code></td><td class="num">${shown}</td><td>${escapeHtml(driftUnit(name, result.unit))}</td></tr>`;
     })
     .join('');
   return `<table><thead><tr><th>measure</th><th>value</th><th>unit</th></tr></thead><tbody>${rows}</tbody></table>`;
