@@ -3,8 +3,8 @@
 // - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
 // - dist/main.cjs: a small loader that runs it through V8's code cache, dist/kl.cache,
 //   produced here by one representative run (scripts/loader.cjs says why);
-// - dist/drift.cjs, dist/mi.cjs: `kl drift`'s and `kl mi`'s computation (with the statistics
-//   library they need), loaded only when that command runs: no other command's start-up pays;
+// - dist/execute.cjs: kl drift, kl mi, kl js of many and kl matrix (with the statistics library
+//   they need), loaded only when one of them runs: no other command's start-up pays for it;
 // - dist/parse-worker.js, dist/batch-worker.js: the worker threads (ESM);
 // - dist/index.js and dist/types/: the library (ESM) and its declarations (tsc);
 // - dist/THIRD-PARTY-NOTICES.md: the licences of the packages bundled into these files.
@@ -53,13 +53,12 @@ const substitutes = {
     }));
   },
 };
-/** In the CLI bundle, compute/drift and compute/mi are the separate dist/drift.cjs and dist/mi.cjs, required when their command runs. */
-const APART = /compute\/(drift|mi)\.js$/;
-const commandsApart = {
-  name: 'commands-apart',
+/** In the CLI bundle, cli/execute (kl drift, kl mi, kl js of many, kl matrix) is the separate dist/execute.cjs, required when one of them runs. */
+const executeApart = {
+  name: 'execute-apart',
   setup(build) {
-    build.onResolve({ filter: APART }, (args) =>
-      /[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: `./${APART.exec(args.path)?.[1]}.cjs`, external: true } : undefined,
+    build.onResolve({ filter: /^\.\/execute\.js$/ }, (args) =>
+      /[\\/]src[\\/]cli[\\/]/.test(args.importer) ? { path: './execute.cjs', external: true } : undefined,
     );
   },
 };
@@ -79,7 +78,7 @@ await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/kl.cjs',
   format: 'cjs',
-  plugins: [substitutes, commandsApart],
+  plugins: [substitutes, executeApart],
   // import() of built-in modules (loaded lazily) becomes require(): vm.Script, which runs
   // the cached bundle, has no dynamic-import hook.
   supported: { 'dynamic-import': false },
@@ -90,9 +89,12 @@ await build({
 await build({
   ...common,
   metafile: true,
-  entryPoints: { drift: 'src/compute/drift.ts', mi: 'src/compute/mi.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.cjs' },
+  entryPoints: ['src/cli/execute.ts'],
+  outfile: 'dist/execute.cjs',
+  plugins: [substitutes],
+  // Like the CLI bundle: import.meta.url stands for this file's URL.
+  define: { ...common.define, 'import.meta.url': '__klUrl' },
+  banner: { js: "var __klUrl = require('node:url').pathToFileURL(__filename).href;" },
   format: 'cjs',
 }).then((result) => bundled.push(result.metafile));
 await build({

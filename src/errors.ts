@@ -105,7 +105,7 @@ const KL_ERROR = Symbol.for('kl-divergence.KlError');
 export class KlError extends Error {
   /**
    * `x instanceof KlError` checks the brand, so that an error thrown by code from another
-   * bundle of kl (dist/drift.cjs, loaded only for kl drift) is recognised as one. The
+   * bundle of kl (dist/execute.cjs, loaded only for kl drift, mi, js of many, matrix) is recognised as one. The
    * subclasses keep the ordinary prototype check.
    */
   static override [Symbol.hasInstance](value: unknown): boolean {

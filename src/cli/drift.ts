@@ -10,7 +10,6 @@ import { STDIN_PATH } from '../io/source.js';
 import { BINNINGS, type Binning, MAX_BINS } from '../measures/binning.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { DRIFT_MEASURES, type DriftMeasureName, type ZeroPolicy } from '../result.js';
-import { colorEnabled } from './color.js';
 import { collect, parseBase } from './options.js';
 import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
@@ -240,15 +239,5 @@ async function runDriftCommand(refPath: string, curPath: string, options: DriftO
     report: options.report ?? null,
     junit: options.junit ?? null,
   };
-  return runWithOutputs(run, io, async ({ info, files }) => {
-    const { runDrift } = await import('../compute/drift.js');
-    const result = await runDrift(request, io.stdin);
-    // The files first: if one cannot be written, the run fails before printing anything.
-    if (files.report) files.report.write((await import('../report/drift-html.js')).renderDriftHtml(result, info));
-    if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
-    const { DRIFT_FORMATTERS } = await import('../report/drift.js');
-    const formatter = DRIFT_FORMATTERS[format];
-    const color = colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY());
-    return { rendered: await formatter.render(result, color, info), outcome: result, warningsOnStderr: !formatter.carriesWarnings };
-  });
+  return runWithOutputs(run, io, async (context) => (await import('./execute.js')).executeDrift(request, format, options.color, io, context));
 }

@@ -11,7 +11,6 @@ import { STDIN_PATH } from '../io/source.js';
 import { JOINT_MEASURE_NAMES } from '../measures/joint-names.js';
 import { DEFAULT_SUM_TOLERANCE } from '../measures/prepare.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
-import { colorEnabled } from './color.js';
 import { collect, parseBase } from './options.js';
 import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
@@ -130,13 +129,5 @@ async function runMiCommand(path: string, options: MiOptions, io: CliIo, argv: r
     report: null,
     junit: options.junit ?? null,
   };
-  return runWithOutputs(run, io, async ({ info, files }) => {
-    const { runMi } = await import('../compute/mi.js');
-    const result = await runMi(request, io.stdin);
-    if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
-    const { MI_FORMATTERS } = await import('../report/mi.js');
-    const formatter = MI_FORMATTERS[format];
-    const color = colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY());
-    return { rendered: await formatter.render(result, color, info), outcome: result, warningsOnStderr: !formatter.carriesWarnings };
-  });
+  return runWithOutputs(run, io, async (context) => (await import('./execute.js')).executeMi(request, format, options.color, io, context));
 }

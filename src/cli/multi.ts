@@ -6,7 +6,6 @@ import { Command } from 'commander';
 import type { MultiRequest } from '../compute/multi.js';
 import { UsageError } from '../errors.js';
 import { MEASURE_NAMES, type MeasureName } from '../measures/catalog.js';
-import { colorEnabled } from './color.js';
 import { compare } from './commands/compare.js';
 import type { CommandSpec } from './commands/spec.js';
 import { addSharedOptions, buildRequest, type RawOptions } from './options.js';
@@ -56,19 +55,7 @@ export async function runMultiCommand(
   }
   const multi: MultiRequest = { request, inputs, mode, weights: options.weights === undefined ? null : parseWeights(options.weights, paths.length), measure };
   const run = { commandLine, hasChecks: request.checks.length > 0, quiet, inputs: paths, output, report: null, junit };
-  return runWithOutputs(run, io, async ({ info, files }) => {
-    const { runMulti } = await import('../compute/multi.js');
-    const result = await runMulti(multi, io.stdin);
-    if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
-    const { MULTI_FORMATTERS } = await import('../report/multi.js');
-    const formatter = MULTI_FORMATTERS[format];
-    const rendered = await formatter.render(
-      result,
-      colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY()),
-      info,
-    );
-    return { rendered, outcome: result, warningsOnStderr: !formatter.carriesWarnings };
-  });
+  return runWithOutputs(run, io, async (context) => (await import('./execute.js')).executeMulti(multi, format, color, io, context));
 }
 
 /** `kl matrix`: a measure between every pair of distributions (files, or the rows of one file). */
