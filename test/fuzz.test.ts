@@ -194,3 +194,34 @@ describe('fuzz: kl drift on random and mutated tables', () => {
     console.log(`fuzz drift: ${Math.ceil(RUNS / 4)} inputs, exit codes ${JSON.stringify(Object.fromEntries(outcomes))}`);
   }, 600_000);
 });
+
+describe('fuzz: kl mi and kl matrix on random and mutated tables', () => {
+  it(`${Math.ceil(RUNS / 8)} inputs (seed ${SEED})`, async () => {
+    const random = generator(SEED + 29);
+    const pool = seeds();
+    const dir = mkdtempSync(join(tmpdir(), 'kl-fuzz-mi-'));
+    const outcomes = new Map<number, number>();
+    for (let run = 0; run < Math.ceil(RUNS / 8); run++) {
+      const input = random() < 0.85 ? mutate(random, pool[Math.floor(random() * pool.length)] as Uint8Array) : randomText(random);
+      const path = join(dir, `in-${run}`);
+      writeFileSync(path, input);
+      const pick = random();
+      const args =
+        pick < 0.4
+          ? ['mi', '-', '--kind', random() < 0.5 ? 'counts' : 'probs', '--format', 'json']
+          : pick < 0.7
+            ? ['mi', '-', '--x', random() < 0.5 ? 'prediction' : 'a', '--y', random() < 0.5 ? 'truth' : 'b', '--format', 'json']
+            : ['matrix', '-', path, '--format', 'json'];
+      if (random() < 0.5) args.push('--input-format', (['csv', 'tsv', 'json', 'jsonl'] as const)[Math.floor(random() * 4)] as string);
+      const result = await runInProcess(args, input);
+      const context = `run ${run}: kl ${args.join(' ')} <<< ${JSON.stringify(Buffer.from(input).toString('latin1').slice(0, 200))}`;
+      outcomes.set(result.status, (outcomes.get(result.status) ?? 0) + 1);
+      expect([0, 2], context).toContain(result.status);
+      expect(result.stderr, context).not.toMatch(/^\s+at |internal error/m);
+      if (result.status === 0) expect(() => JSON.parse(result.stdout), context).not.toThrow();
+      else expect(result.stdout, context).toBe('');
+    }
+    expect(outcomes.get(2) ?? 0).toBeGreaterThan(0);
+    console.log(`fuzz mi/matrix: ${Math.ceil(RUNS / 8)} inputs, exit codes ${JSON.stringify(Object.fromEntries(outcomes))}`);
+  }, 600_000);
+});
