@@ -6,11 +6,12 @@ import { Command, Option } from 'commander';
 import type { DriftCheckSpec, DriftRequest } from '../compute/drift.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
+import { parseDecimal } from '../io/numbers.js';
 import { STDIN_PATH } from '../io/source.js';
 import { BINNINGS, type Binning, MAX_BINS } from '../measures/binning.js';
 import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { DRIFT_MEASURES, type DriftMeasureName, type ZeroPolicy } from '../result.js';
-import { collect, parseBase } from './options.js';
+import { collect, parseBase, parseCount, parseFiniteNumber } from './options.js';
 import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
 interface DriftOptions extends OutputOptions {
@@ -96,18 +97,6 @@ function addDriftOptions(command: Command): Command {
     );
 }
 
-function numberOption(text: string, flag: string): number {
-  const value = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(value)) throw new UsageError('bad-option', `${flag} ${JSON.stringify(text)}: expected a number`);
-  return value;
-}
-
-function wholeNumber(text: string, flag: string, least: number): number {
-  const value = numberOption(text, flag);
-  if (!Number.isInteger(value) || value < least) throw new UsageError('bad-count', `${flag} ${text}: must be a whole number ≥ ${least}`);
-  return value;
-}
-
 function list(text: string | undefined): string[] {
   return text === undefined ? [] : text.split(',').map((name) => name.trim());
 }
@@ -120,7 +109,7 @@ export function parseDriftCheck(text: string, op: 'max' | 'min'): DriftCheckSpec
   const equals = text.lastIndexOf('=');
   const name = equals < 0 ? '' : text.slice(0, equals).trim();
   const numeral = equals < 0 ? '' : text.slice(equals + 1).trim();
-  const limit = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(numeral) ? Number(numeral) : Number.NaN;
+  const limit = parseDecimal(numeral);
   if (name === '' || !Number.isFinite(limit)) {
     throw new UsageError('bad-check', `--${op} ${JSON.stringify(text)}: expected NAME=NUMBER, e.g. --${op} psi=0.2 or --${op} age.psi=0.1`);
   }
@@ -143,7 +132,7 @@ function parseFormat(options: DriftOptions): OutputFormat {
 }
 
 function parseEdges(text: string): number[] {
-  const edges = text.split(',').map((part) => numberOption(part, '--edges'));
+  const edges = text.split(',').map((part) => parseFiniteNumber(part, '--edges'));
   if (edges.length < 2) throw new UsageError('bad-edges', `--edges ${text}: give at least two edges (one bin)`);
   for (let i = 1; i < edges.length; i++) {
     if (!((edges[i] as number) > (edges[i - 1] as number))) {
@@ -173,7 +162,7 @@ export function buildDriftRequest(
     throw new UsageError('bad-option', `--binning ${JSON.stringify(binning)}: choose ${BINNINGS.join(', ')}`);
   const binsFrom = options.binsFrom ?? 'reference';
   if (binsFrom !== 'reference' && binsFrom !== 'both') throw new UsageError('bad-option', `--bins-from ${JSON.stringify(binsFrom)}: choose reference or both`);
-  const bins = wholeNumber(options.bins ?? '10', '--bins', 1);
+  const bins = parseCount(options.bins ?? '10', '--bins', 1);
   if (bins > MAX_BINS) throw new UsageError('bad-bins', `--bins ${options.bins}: at most ${MAX_BINS}`);
   const binsGiven = options.bins !== undefined;
   if (binsGiven && binning !== 'quantile' && binning !== 'uniform') {
@@ -185,7 +174,7 @@ export function buildDriftRequest(
   }
   let zeroPolicy: ZeroPolicy = { kind: 'none' };
   if (options.smooth !== undefined) {
-    const epsilon = numberOption(options.smooth, '--smooth');
+    const epsilon = parseFiniteNumber(options.smooth, '--smooth');
     if (!(epsilon > 0)) throw new UsageError('bad-smooth', `--smooth ${options.smooth}: must be > 0`);
     zeroPolicy = { kind: 'smooth', epsilon };
   }
@@ -218,7 +207,7 @@ export function buildDriftRequest(
       edges,
       zeroPolicy,
       base: parseBase(options.base ?? 'e'),
-      knnK: wholeNumber(options.knnK ?? '5', '--knn-k', 1),
+      knnK: parseCount(options.knnK ?? '5', '--knn-k', 1),
       checks,
       explainColumn: options.column ?? null,
       commandLine,

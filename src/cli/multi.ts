@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import type { MultiRequest } from '../compute/multi.js';
 import { UsageError } from '../errors.js';
+import { parseDecimal } from '../io/numbers.js';
 import { MEASURE_NAMES, type MeasureName } from '../measures/catalog.js';
 import { compare } from './commands/compare.js';
 import type { CommandSpec } from './commands/spec.js';
@@ -19,7 +20,7 @@ export interface MultiOptions extends RawOptions {
 /** --weights: one per distribution, ≥ 0, summing to 1. */
 function parseWeights(text: string, count: number): number[] {
   const weights = text.split(',').map((part) => {
-    const value = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(part) ? Number(part) : Number.NaN;
+    const value = parseDecimal(part);
     if (!(value >= 0) || !Number.isFinite(value)) throw new UsageError('bad-option', `--weights ${text}: each weight must be a number ≥ 0, not ${part.trim()}`);
     return value;
   });

@@ -7,6 +7,7 @@ import { parseCheck } from '../compute/checks.js';
 import type { CheckSpec, InputRequest, Request } from '../compute/request.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
+import { parseDecimal } from '../io/numbers.js';
 import { STDIN_PATH } from '../io/source.js';
 import { LAYOUTS, type Layout } from '../io/types.js';
 import { BANS, BITS, type LogBase, logBase, NATS } from '../measures/base.js';
@@ -97,8 +98,8 @@ export function addSharedOptions(command: Command): Command {
     .option('--no-color', 'never colour the output (also: NO_COLOR=1)');
 }
 
-function parseFiniteNumber(text: string, flag: string): number {
-  const value = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(text) ? Number(text) : NaN;
+export function parseFiniteNumber(text: string, flag: string): number {
+  const value = parseDecimal(text);
   if (!Number.isFinite(value)) throw new UsageError('bad-option', `${flag} ${JSON.stringify(text)}: expected a number`);
   return value;
 }
@@ -235,9 +236,10 @@ export function addExplainOptions(command: Command): Command {
     .option('--row <i>', 'batch: explain this row (0-based; default: the row with the largest D(P‖Q))');
 }
 
-function parseCount(text: string, flag: string): number {
+/** A whole number ≥ `least` (0 unless said). */
+export function parseCount(text: string, flag: string, least = 0): number {
   const value = parseFiniteNumber(text, flag);
-  if (!Number.isInteger(value) || value < 0) throw new UsageError('bad-count', `${flag} ${text}: must be a whole number ≥ 0`);
+  if (!Number.isInteger(value) || value < least) throw new UsageError('bad-count', `${flag} ${text}: must be a whole number ≥ ${least}`);
   return value;
 }
 

@@ -3,6 +3,7 @@
  * when it is ≥ VALUE. An infinite divergence fails any --max.
  */
 import { UsageError } from '../errors.js';
+import { parseDecimal } from '../io/numbers.js';
 import { STAT_NAMES } from '../measures/stats.js';
 import type { CheckResult } from '../result.js';
 import type { CheckSpec } from './request.js';
@@ -11,8 +12,7 @@ import type { CheckSpec } from './request.js';
 export function parseCheck(text: string, op: 'max' | 'min'): CheckSpec {
   const match = /^([A-Za-z0-9_.]+)=(.+)$/.exec(text);
   // The same plain decimal numerals as every other number kl reads (no hex, no "Infinity").
-  const numeral = match?.[2]?.trim() ?? '';
-  const limit = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(numeral) ? Number(numeral) : NaN;
+  const limit = parseDecimal(match?.[2] ?? '');
   if (!match || !Number.isFinite(limit)) {
     throw new UsageError('bad-check', `--${op} ${JSON.stringify(text)}: expected NAME=NUMBER, e.g. --${op} kl_forward=0.01`);
   }

@@ -10,7 +10,7 @@ import { ColumnSpill } from '../io/column-store.js';
 import { DISTINCT_LIMIT, type ObservationRequest, type ObservationTable, type ObservedColumn, readObservations } from '../io/observations.js';
 import type { StdinProvider } from '../io/source.js';
 import type { LogBase } from '../measures/base.js';
-import { type Binning, type Bins, binCounts, explicitBins, MAX_BINS, openBins, rankedOf, rankedUnion, ruleEdges } from '../measures/binning.js';
+import { type Binning, type Bins, binCounts, binLabel, explicitBins, MAX_BINS, openBins, rankedOf, rankedUnion, ruleEdges } from '../measures/binning.js';
 import { computeMeasures } from '../measures/catalog.js';
 import { smooth } from '../measures/prepare.js';
 import { NeumaierSum } from '../measures/sum.js';
@@ -368,11 +368,6 @@ function contributions(
     const psiTerm = ppi === pqi ? 0 : ppi === 0 || pqi === 0 ? Infinity : (pqi - ppi) * Math.log(pqi / ppi);
     return { label, ref_count: refCounts[i] as number, cur_count: curCounts[i] as number, p: pi, q: qi, kl_forward: forward, psi: psiTerm };
   });
-}
-
-function binLabel(lower: number, upper: number): string {
-  const show = (value: number): string => (value === -Infinity ? '−∞' : value === Infinity ? '∞' : String(value));
-  return `[${show(lower)}, ${show(upper)})`;
 }
 
 /**

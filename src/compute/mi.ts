@@ -5,9 +5,10 @@
 import { InputError } from '../errors.js';
 import { readJointTable, readPairedColumns } from '../io/joint.js';
 import { parseCell } from '../io/numbers.js';
+import { DISTINCT_LIMIT } from '../io/observations.js';
 import type { StdinProvider } from '../io/source.js';
 import type { LogBase } from '../measures/base.js';
-import { linspace, openBins, quantile, rankedOf } from '../measures/binning.js';
+import { binLabel, linspace, openBins, quantile, rankedOf } from '../measures/binning.js';
 import { JOINT_MEASURE_NAMES, type JointMeasures, type JointTable, jointMeasures, pointwiseTermsNats } from '../measures/joint.js';
 import type { MiResult } from '../result.js';
 import { evaluateChecks } from './checks.js';
@@ -32,9 +33,6 @@ export interface MiRequest {
   commandLine: string;
 }
 
-/** More than this many distinct numbers make a column numeric (kl drift's rule). */
-const DISTINCT_LIMIT = 20;
-
 /** A variable's categories: its values, or quantile bins of a numeric column (kl drift's rules). */
 function categorise(values: readonly string[], bins: number): { labels: string[]; codes: Int32Array; binned: string } {
   const numbers = values.map((value) => parseCell(value));
@@ -44,8 +42,7 @@ function categorise(values: readonly string[], bins: number): { labels: string[]
     const sorted = Float64Array.from(numbers, (parsed) => (parsed as { value: number }).value).sort();
     const raw = linspace(0, 1, bins + 1).map((level) => quantile(rankedOf(sorted), level));
     const { edges } = openBins(raw, 'quantile', sorted);
-    const show = (edge: number) => (edge === -Infinity ? '−∞' : edge === Infinity ? '∞' : String(edge));
-    const labels = edges.slice(0, -1).map((lower, i) => `[${show(lower)}, ${show(edges[i + 1] as number)})`);
+    const labels = edges.slice(0, -1).map((lower, i) => binLabel(lower, edges[i + 1] as number));
     numbers.forEach((parsed, i) => {
       const value = (parsed as { value: number }).value;
       let bin = 0;

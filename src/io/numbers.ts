@@ -6,6 +6,15 @@
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^([+-]?)(?:inf|infinity|nan)$/i;
 
+/**
+ * A plain decimal numeral (surrounding whitespace ignored) as a number, NaN for anything
+ * else: the one rule for numbers on the command line (--max, --base, --bins, …) too.
+ */
+export function parseDecimal(text: string): number {
+  const trimmed = text.trim();
+  return DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
 export type CellParse = { ok: true; value: number } | { ok: false; reason: 'not-a-number' | 'overflow' | 'not-finite'; value?: number };
 
 /**

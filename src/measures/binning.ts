@@ -109,6 +109,12 @@ export function ruleEdges(rule: Binning, sample: RankedSample, bins: number): nu
   return count > MAX_BINS ? null : linspace(first, last, count + 1);
 }
 
+/** A half-open bin as people read it: `[a, b)`, with −∞ and ∞ at open ends, edges in full. */
+export function binLabel(lower: number, upper: number): string {
+  const show = (edge: number): string => (edge === -Infinity ? '−∞' : edge === Infinity ? '∞' : String(edge));
+  return `[${show(lower)}, ${show(upper)})`;
+}
+
 /** How many values of a sorted sample are < x. */
 function countBelow(sorted: Float64Array, x: number): number {
   let low = 0;

@@ -47,7 +47,8 @@ type RowStreamShape = Pick<RowShape, 'measureNames' | 'primary'>;
 
 const TARGET_COLUMNS = ['target', 'nll_p', 'nll_q', 'delta_p', 'correct_p', 'correct_q'];
 
-function csvField(value: string): string {
+/** RFC 4180: a field with a quote, comma or line break quoted, its quotes doubled. */
+export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

@@ -7,6 +7,7 @@
 import { plural } from '../display.js';
 import type { DriftColumnResult, DriftMeasureName, DriftResult, RunInfo, ZeroPolicy } from '../result.js';
 import { DRIFT_MEASURES } from '../result.js';
+import { csvField } from './csv.js';
 import { humanRenderers, type Renderers } from './index.js';
 import { type JsonDriftReport, type JsonNumber, SCHEMA_VERSION } from './schema.js';
 import { renderChecks, renderWarnings, type TableOptions } from './surface.js';
@@ -187,11 +188,6 @@ export function driftJson(result: DriftResult, info?: RunInfo): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-/** RFC 4180 quoting for a cell that needs it. */
-function csvCell(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function driftCsv(result: DriftResult): string {
   const explained = result.explained === null ? null : result.columns.find((column) => column.name === result.explained);
   if (explained) {
@@ -199,7 +195,7 @@ export function driftCsv(result: DriftResult): string {
     for (const bin of explained.contributions ?? []) {
       lines.push(
         [
-          csvCell(bin.label),
+          csvField(bin.label),
           bin.ref_count,
           bin.cur_count,
           machineNumber(bin.p),
@@ -217,7 +213,7 @@ export function driftCsv(result: DriftResult): string {
       const value = column.measures[name];
       return value === undefined || value === null ? '' : machineNumber(value);
     });
-    lines.push([csvCell(column.name), column.type, column.n_ref, column.n_cur, column.missing_ref, column.missing_cur, ...values, column.drifted].join(','));
+    lines.push([csvField(column.name), column.type, column.n_ref, column.n_cur, column.missing_ref, column.missing_cur, ...values, column.drifted].join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@
  * weights, or the N × N matrix of a measure. Pure.
  */
 import type { MultiResult, RunInfo } from '../result.js';
+import { csvField } from './csv.js';
 import { humanRenderers, type Renderers } from './index.js';
 import { type JsonMultiReport, SCHEMA_VERSION } from './schema.js';
 import { renderChecks, type TableOptions } from './surface.js';
@@ -55,10 +56,9 @@ function json(result: MultiResult, info?: RunInfo): string {
 
 function csv(result: MultiResult): string {
   if (result.mode === 'js') return `js_divergence\n${machineNumber(result.value as number)}\n`;
-  const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
-  const lines = [['', ...result.names].map(quote).join(',')];
+  const lines = [['', ...result.names].map(csvField).join(',')];
   (result.matrix as number[][]).forEach((row, i) => {
-    lines.push([quote(result.names[i] as string), ...row.map(machineNumber)].join(','));
+    lines.push([csvField(result.names[i] as string), ...row.map(machineNumber)].join(','));
   });
   return `${lines.join('\n')}\n`;
 }
