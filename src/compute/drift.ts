@@ -12,8 +12,9 @@ import type { StdinProvider } from '../io/source.js';
 import type { LogBase } from '../measures/base.js';
 import { type Binning, type Bins, binCounts, binLabel, explicitBins, MAX_BINS, openBins, rankedOf, rankedUnion, ruleEdges } from '../measures/binning.js';
 import { computeMeasures } from '../measures/catalog.js';
+import { contributions as klContributions } from '../measures/contributions.js';
 import { smooth } from '../measures/prepare.js';
-import { NeumaierSum } from '../measures/sum.js';
+import { compensatedSum, NeumaierSum } from '../measures/sum.js';
 import { chiSquareTwoRows, knnKl, ksTwoSample, wasserstein } from '../measures/two-sample.js';
 import type { CheckResult, Warning } from '../result.js';
 import {
@@ -240,9 +241,7 @@ function proportions(
     // Evidently's PSI uses the filled values as they are; its KL and JS go through SciPy,
     // which renormalises: the other measures see the filled values renormalised.
     const normalise = (values: Float64Array): Float64Array => {
-      const sum = new NeumaierSum();
-      for (const value of values) sum.add(value);
-      const total = sum.value();
+      const total = compensatedSum(values);
       return values.map((value) => value / total);
     };
     return { p: normalise(pf), q: normalise(qf), psiP: pf, psiQ: qf };
@@ -250,15 +249,20 @@ function proportions(
   return { p, q, psiP: p, psiQ: q };
 }
 
+/** One bin's PSI term (q − p)·ln(q / p), nats: 0 where equal, +∞ where one side only is empty. */
+function psiTerm(p: number, q: number): number {
+  if (p === q) return 0;
+  if (p === 0 || q === 0) return Infinity;
+  return (q - p) * Math.log(q / p);
+}
+
 /** PSI = Σ (q − p) ln(q / p), in nats always; a bin empty on one side only makes it +∞. */
 export function psi(p: Float64Array, q: Float64Array): number {
   const sum = new NeumaierSum();
   for (let i = 0; i < p.length; i++) {
-    const pi = p[i] as number;
-    const qi = q[i] as number;
-    if (pi === qi) continue;
-    if (pi === 0 || qi === 0) return Infinity;
-    sum.add((qi - pi) * Math.log(qi / pi));
+    const term = psiTerm(p[i] as number, q[i] as number);
+    if (term === Infinity) return Infinity;
+    sum.add(term);
   }
   return Math.max(0, sum.value());
 }
@@ -276,10 +280,6 @@ function distributionMeasures(p: Float64Array, q: Float64Array, psiP: Float64Arr
   };
 }
 
-function sorted(values: Float64Array): Float64Array {
-  return values.sort();
-}
-
 function numericBins(request: DriftRequest, name: string, reference: Float64Array, current: Float64Array): Bins {
   if (request.edges) return explicitBins(request.edges, [reference, current]);
   const both = request.binsFrom === 'both';
@@ -295,25 +295,13 @@ function numericBins(request: DriftRequest, name: string, reference: Float64Arra
     );
   }
   // Quantile bins must each hold a value of the sample their edges came from.
-  const base = both ? mergeSorted(reference, current) : reference;
-  return openBins(raw, request.binning, request.binning === 'quantile' ? base : null);
-}
-
-function mergeSorted(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = (a[i] as number) <= (b[j] as number) ? (a[i++] as number) : (b[j++] as number);
-  while (i < a.length) out[k++] = a[i++] as number;
-  while (j < b.length) out[k++] = b[j++] as number;
-  return out;
+  return openBins(raw, request.binning, request.binning === 'quantile' ? (both ? [reference, current] : [reference]) : null);
 }
 
 /** Categories: numbers by value (ascending), then text values in code-unit order. */
 function categoryCounts(reference: ObservedColumn, current: ObservedColumn): { categories: string[]; ref: Float64Array; cur: Float64Array } {
   const numberCounts = (column: ObservedColumn): Map<number, number> => {
-    const values = sorted(column.values.take());
+    const values = column.values.take().sort();
     const counts = new Map<number, number>();
     for (let i = 0; i < values.length; ) {
       const value = values[i] as number;
@@ -342,12 +330,6 @@ function categoryCounts(reference: ObservedColumn, current: ObservedColumn): { c
   return { categories, ref, cur };
 }
 
-function sumOf(values: Float64Array): number {
-  let total = 0;
-  for (const value of values) total += value;
-  return total;
-}
-
 /** Per-bin terms of the explained column: p·ln(p/q) in the run's unit, and PSI's. */
 function contributions(
   labels: string[],
@@ -359,14 +341,19 @@ function contributions(
   psiQ: Float64Array,
   base: LogBase,
 ): DriftBinContribution[] {
+  // The forward terms as kl explain makes them: they add up to the reported D(ref‖cur).
+  const { terms } = klContributions(p, q);
   return labels.map((label, i) => {
-    const pi = p[i] as number;
-    const qi = q[i] as number;
-    const forward = pi === 0 ? 0 : qi === 0 ? Infinity : (pi * Math.log(pi / qi)) / base.lnBase;
-    const ppi = psiP[i] as number;
-    const pqi = psiQ[i] as number;
-    const psiTerm = ppi === pqi ? 0 : ppi === 0 || pqi === 0 ? Infinity : (pqi - ppi) * Math.log(pqi / ppi);
-    return { label, ref_count: refCounts[i] as number, cur_count: curCounts[i] as number, p: pi, q: qi, kl_forward: forward, psi: psiTerm };
+    const term = terms[i] as { p: number; q: number; forward: number };
+    return {
+      label,
+      ref_count: refCounts[i] as number,
+      cur_count: curCounts[i] as number,
+      p: term.p,
+      q: term.q,
+      kl_forward: term.forward / base.lnBase,
+      psi: psiTerm(psiP[i] as number, psiQ[i] as number),
+    };
   });
 }
 
@@ -417,8 +404,8 @@ function measureColumn(planned: PlannedColumn, request: DriftRequest, explain: b
     };
   }
   const { categories, ref, cur } = categoryCounts(reference, current);
-  const nRef = sumOf(ref);
-  const nCur = sumOf(cur);
+  const nRef = compensatedSum(ref);
+  const nCur = compensatedSum(cur);
   const { p, q, psiP, psiQ } = proportions(ref, cur, nRef, nCur, request.zeroPolicy);
   const chi = chiSquareTwoRows(ref, cur);
   return {

@@ -41,7 +41,7 @@ function categorise(values: readonly string[], bins: number): { labels: string[]
   if (numeric) {
     const sorted = Float64Array.from(numbers, (parsed) => (parsed as { value: number }).value).sort();
     const raw = linspace(0, 1, bins + 1).map((level) => quantile(rankedOf(sorted), level));
-    const { edges } = openBins(raw, 'quantile', sorted);
+    const { edges } = openBins(raw, 'quantile', [sorted]);
     const labels = edges.slice(0, -1).map((lower, i) => binLabel(lower, edges[i + 1] as number));
     numbers.forEach((parsed, i) => {
       const value = (parsed as { value: number }).value;

@@ -144,26 +144,29 @@ export function binCounts(sorted: Float64Array, bins: Bins): Float64Array {
 
 /**
  * Bins from a rule's raw edges: the outer edges opened to ±∞, duplicates dropped, and for
- * quantile bins every edge removed that would leave a bin of `sample` empty (merged into
- * its neighbour).
+ * quantile bins every edge removed that would leave a bin of `samples` (together) empty
+ * (merged into its neighbour).
  */
-export function openBins(raw: readonly number[], rule: Binning, sample: Float64Array | null): Bins {
+export function openBins(raw: readonly number[], rule: Binning, samples: readonly Float64Array[] | null): Bins {
   const interior = raw.slice(1, -1);
   const edges = [-Infinity];
   for (const edge of interior) if (edge > (edges[edges.length - 1] as number)) edges.push(edge);
   edges.push(Infinity);
-  if (rule !== 'quantile' || sample === null) return { edges };
+  if (rule !== 'quantile' || samples === null) return { edges };
+  // Counted in each sorted sample and added: the union is never materialised.
+  const below = (x: number) => samples.reduce((total, sample) => total + countBelow(sample, x), 0);
+  const size = samples.reduce((total, sample) => total + sample.length, 0);
   const kept = [-Infinity];
   let previous = 0;
   for (let i = 1; i < edges.length - 1; i++) {
-    const below = countBelow(sample, edges[i] as number);
-    if (below > previous) {
+    const count = below(edges[i] as number);
+    if (count > previous) {
       kept.push(edges[i] as number);
-      previous = below;
+      previous = count;
     }
   }
   // The last bin, [last kept edge, ∞), must hold a value too.
-  if (kept.length > 1 && countBelow(sample, kept[kept.length - 1] as number) === sample.length) kept.pop();
+  if (kept.length > 1 && below(kept[kept.length - 1] as number) === size) kept.pop();
   kept.push(Infinity);
   return { edges: kept };
 }
