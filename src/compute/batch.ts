@@ -53,7 +53,7 @@ function batchInputSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q'
 }
 
 /** What left rows out, in words: the options given. */
-export function describeLeftOut(request: Request): string {
+function describeLeftOut(request: Request): string {
   return [
     ...(request.ignoreIndex === null ? [] : [`--ignore-index ${request.ignoreIndex}`]),
     ...(request.mask === null ? [] : ['--mask']),

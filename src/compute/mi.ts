@@ -3,6 +3,7 @@
  * their joint distribution (measures/joint.ts), with checks.
  */
 import { InputError } from '../errors.js';
+import type { InputFormat } from '../io/detect.js';
 import { readJointTable, readPairedColumns } from '../io/joint.js';
 import { parseCell } from '../io/numbers.js';
 import { DISTINCT_LIMIT } from '../io/observations.js';
@@ -17,7 +18,7 @@ import type { CheckSpec } from './request.js';
 export interface MiRequest {
   path: string;
   displayName: string;
-  format: string | undefined;
+  format: InputFormat | undefined;
   /** --x/--y: paired observations in these columns; null: a contingency table. */
   x: string | null;
   y: string | null;

@@ -9,6 +9,7 @@
  */
 import { InputError } from '../errors.js';
 import { delimitedRecordsFromBytes } from './delimited.js';
+import type { InputFormat } from './detect.js';
 import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
 import { parseCell } from './numbers.js';
 import { isMissingText } from './observations.js';
@@ -36,8 +37,8 @@ export interface PairedColumns {
   missing: number;
 }
 
-async function wholeText(path: string, source: string, format: string | undefined, stdin: StdinProvider): Promise<{ text: string; format: string }> {
-  const { opened, format: detected } = await openWithFormat(path, source, format as never, stdin);
+async function wholeText(path: string, source: string, format: InputFormat | undefined, stdin: StdinProvider): Promise<{ text: string; format: string }> {
+  const { opened, format: detected } = await openWithFormat(path, source, format, stdin);
   if (detected === 'npy') throw new InputError('bad-input-format', 'kl mi reads CSV, TSV, JSON or JSONL, not .npy', { location: { source } });
   const bytes = opened.whole ? opened.head : await readAllBytes(opened.chunks(), source);
   return { text: decodeUtf8(bytes, source), format: detected };
@@ -58,7 +59,7 @@ function jsonDocument(text: string, source: string): JsonValue {
   }
 }
 
-export async function readJointTable(path: string, source: string, format: string | undefined, stdin: StdinProvider): Promise<RawJointTable> {
+export async function readJointTable(path: string, source: string, format: InputFormat | undefined, stdin: StdinProvider): Promise<RawJointTable> {
   const { text, format: detected } = await wholeText(path, source, format, stdin);
   if (detected === 'json' || detected === 'jsonl') {
     const document = jsonDocument(text, source);
@@ -121,7 +122,7 @@ export async function readJointTable(path: string, source: string, format: strin
 export async function readPairedColumns(
   path: string,
   source: string,
-  format: string | undefined,
+  format: InputFormat | undefined,
   x: string,
   y: string,
   stdin: StdinProvider,

@@ -234,11 +234,10 @@ function sumOfCrossDeviations(a: Float64Array, b: Float64Array, meanA: number, m
   return sum.value();
 }
 
-/** The standard error of the mean of `values` (n − 1 sample formula, two passes); null for one value. */
-export function standardError(values: Float64Array): number | null {
+/** The standard error of the mean of `values` (n − 1 sample formula, two passes); null for one value. `mean`: when already known. */
+export function standardError(values: Float64Array, mean = compensatedSum(values) / values.length): number | null {
   const n = values.length;
   if (n < 2) return null;
-  const mean = compensatedSum(values) / n;
   if (!Number.isFinite(mean)) return Number.isNaN(mean) ? null : Infinity;
   return Math.sqrt(sumOfSquaredDeviations(values, mean) / (n - 1) / n);
 }
@@ -277,8 +276,8 @@ export function comparePerplexities(nllP: Float64Array, nllQ: Float64Array): Per
   const meanQ = compensatedSum(nllQ) / n;
   const perplexityP = Math.exp(meanP);
   const perplexityQ = Math.exp(meanQ);
-  const seP = standardError(nllP);
-  const seQ = standardError(nllQ);
+  const seP = standardError(nllP, meanP);
+  const seQ = standardError(nllQ, meanQ);
   const finite = Number.isFinite(meanP) && Number.isFinite(meanQ);
   const lnRatio = finiteOrNull(meanQ - meanP);
   let lnRatioStderr: number | null = null;
