@@ -35,8 +35,10 @@ export type ErrorCode =
   | 'bad-option'
   | 'bad-report'
   | 'bad-rows'
+  | 'bad-shard'
   | 'bad-shell'
   | 'bad-smooth'
+  | 'bad-summary'
   | 'bad-target'
   | 'bad-temperature'
   | 'bad-tolerance'
@@ -88,10 +90,19 @@ export type ErrorCode =
   | 'output-write'
   | 'report-unsupported'
   | 'row-count-mismatch'
+  | 'shard-empty'
+  | 'shard-stdin'
+  | 'shard-unsplittable'
+  | 'shard-unsupported'
+  | 'summary-incomplete'
+  | 'summary-mismatch'
+  | 'summary-order'
+  | 'summary-overlap'
+  | 'summary-version'
   | 'targets-stdin'
-  | 'too-many-bins'
   | 'temperature-without-logits'
   | 'text-in-numeric-column'
+  | 'too-many-bins'
   | 'two-stdin'
   | 'unknown-check'
   | 'zero-mass'
@@ -166,10 +177,19 @@ function describeLocation(location: InputLocation): string {
 /** The command line is fine but an input is not: unreadable, malformed, not a distribution. */
 export class InputError extends KlError {
   readonly location: InputLocation | undefined;
+  /** The message without its location. */
+  readonly detail: string;
 
   constructor(code: ErrorCode, message: string, options: { location?: InputLocation; hint?: string; cause?: unknown } = {}) {
     const prefix = options.location ? `${describeLocation(options.location)}: ` : '';
     super(code, prefix + message, { ...options, exitCode: EXIT_USAGE });
     this.location = options.location;
+    this.detail = message;
+  }
+
+  /** The same error at another line (a part of a file read as a whole one: --shard). */
+  atLine(line: number): InputError {
+    const location = this.location ? { ...this.location, line } : undefined;
+    return new InputError(this.code, this.detail, { ...(location ? { location } : {}), ...(this.hint ? { hint: this.hint } : {}), cause: this.cause });
   }
 }

@@ -143,6 +143,13 @@ export type BatchScalar = (typeof BATCH_SCALARS)[number];
 export type SummaryStats = Omit<Stats, 'argmin' | 'argmax' | 'count'> & { argmin: number; argmax: number };
 
 /** Many rows: row i of P against row i of Q, summarised. */
+/** The part of an input a --shard run reads: the index-th of count row ranges, from row firstRow. */
+export interface ShardSpan {
+  index: number;
+  count: number;
+  firstRow: number;
+}
+
 /** Which batch rows an output shows (--rows). */
 export type RowsMode = 'all' | 'worst' | 'none';
 
@@ -167,8 +174,14 @@ export interface BatchResult extends ResultBase {
   support: { rows_p_only: number; rows_q_only: number } | null;
   /** The row kept for explain/reports (aligned copies), or null. */
   kept: { index: number; labels: string[] | null; p: Float64Array; q: Float64Array } | null;
-  /** Every row's value of `worstBy` (for the histograms). */
+  /** The values of `worstBy` (for the histograms), any order; with weights when sketched. */
   rankValues: Float64Array;
+  rankWeights: Float64Array | null;
+  /** The percentiles' relative error bound when they come from a sketch; null when exact. */
+  sketchAccuracy: number | null;
+  /** --shard: which part of the input this run read; null for the whole input. */
+  shard: ShardSpan | null;
+
   /** Per-category contributions of the kept row for the HTML report's charts (compare --report), or null. */
   contributions: ExplainData | null;
 }

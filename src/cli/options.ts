@@ -55,6 +55,9 @@ export interface RawOptions {
   top?: string;
   row?: string;
   report?: string;
+  shard?: string;
+  saveSummary?: string;
+  exactPercentiles?: boolean;
 }
 
 /** A repeatable option's values (--max, --min). */
@@ -91,6 +94,9 @@ export function addSharedOptions(command: Command): Command {
     .option('--mask <file>', 'batch: 0/1 per row (the shape of the targets); 0 leaves the row out')
     .option('--next-token', 'batch: --targets holds the input token ids; position t scores token t + 1 of its sequence')
     .option('--percentiles <list>', 'batch: more percentiles to summarise, e.g. 97.5,99.99 (always: 0.1 1 5 10 25 50 75 90 95 99 99.9)')
+    .option('--shard <i/n>', 'batch: read only the i-th (0-based) of n contiguous row ranges (then --save-summary, kl merge)')
+    .option('--save-summary <file>', 'batch: also write the mergeable summary of the rows read, for kl merge')
+    .option('--exact-percentiles', "batch: keep every row's values for exact percentiles, past the memory budget and in --save-summary")
     .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
     .option('--junit <file.xml>', 'also write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure, Buildkite)')
     .option('-q, --quiet', 'print nothing: only the exit status says how it went (errors still go to stderr)')
@@ -186,7 +192,13 @@ function parsePercentiles(text: string | undefined): number[] {
  * statistic exists for the input's row count is known only while reading: see
  * checks.ts, RowCountChecks.)
  */
-function validateCheckNames(checks: readonly CheckSpec[], spec: CommandSpec, hasTargets: boolean, pairwise: boolean, percentiles: readonly number[]): void {
+export function validateCheckNames(
+  checks: readonly CheckSpec[],
+  spec: CommandSpec,
+  hasTargets: boolean,
+  pairwise: boolean,
+  percentiles: readonly number[],
+): void {
   const known = knownCheckNames(spec.measureNames, percentiles);
   for (const check of checks) {
     const flag = `--${check.op} ${check.name}`;
@@ -221,6 +233,22 @@ export interface ParsedCommandLine {
   junit: string | null;
   /** -q: nothing printed. */
   quiet: boolean;
+  /** --save-summary FILE, or null. */
+  saveSummary: string | null;
+}
+
+/** --shard I/N: 0 ≤ I < N. */
+export function parseShard(text: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1) {
+    throw new UsageError('bad-shard', `--shard ${JSON.stringify(text)}: expected I/N, e.g. 0/4 (the first of four)`);
+  }
+  if (index >= count) {
+    throw new UsageError('bad-shard', `--shard ${text}: the shards of ${count} are 0/${count} … ${count - 1}/${count} (I counts from 0)`);
+  }
+  return { index, count };
 }
 
 /** Builds the typed request for a measure command from its arguments and options. */
@@ -361,6 +389,16 @@ export function buildRequest(
   const defaultRows: RowsMode = FORMATTERS[format].defaultRows;
   const worst = parseFiniteNumber(options.worst ?? '5', '--worst');
   if (!Number.isInteger(worst) || worst < 0) throw new UsageError('bad-worst', `--worst ${options.worst}: must be a whole number ≥ 0`);
+  const shard = options.shard === undefined ? null : parseShard(options.shard);
+  if (shard || options.saveSummary !== undefined) {
+    const flag = shard ? '--shard' : '--save-summary';
+    if (spec.view === 'explain')
+      throw new UsageError('shard-unsupported', `${flag} works with the measure commands, not kl explain (it explains one row: --row)`);
+    if (report !== undefined) throw new UsageError('shard-unsupported', `${flag} does not go with --report (a report shows one run)`);
+    if (shard && [pPath, qSource, options.targets, options.mask].includes(STDIN_PATH)) {
+      throw new UsageError('shard-stdin', '--shard needs files: stdin cannot be split into row ranges', { hint: 'save stdin to a file first' });
+    }
+  }
 
   return {
     format,
@@ -368,6 +406,7 @@ export function buildRequest(
     output: options.output === undefined || options.output === '-' ? null : options.output,
     junit: options.junit ?? null,
     quiet: options.quiet === true,
+    saveSummary: options.saveSummary ?? null,
     batch: { rows: (options.rows as RowsMode | undefined) ?? defaultRows, worst },
     request: {
       command: spec.name,
@@ -382,6 +421,8 @@ export function buildRequest(
       base: parseBase(options.base ?? 'e'),
       checks,
       percentiles,
+      exactPercentiles: options.exactPercentiles === true,
+      shard,
       mask: options.mask ?? null,
       nextToken: options.nextToken === true,
       ignoreIndex,

@@ -3,6 +3,7 @@
  * place (runCli) that turns results and errors into output and an exit code.
  */
 import { Command, CommanderError } from 'commander';
+import type { SavedBatch } from '../compute/batch.js';
 import { runRequest } from '../compute/run.js';
 import { displayText, escapeOneLine } from '../display.js';
 import { EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
@@ -12,6 +13,7 @@ import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
 import { driftCommand } from './drift.js';
+import { mergeCommand } from './merge.js';
 import { miCommand } from './mi.js';
 import { type MultiOptions, matrixCommand, runMultiCommand } from './multi.js';
 import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
@@ -33,7 +35,7 @@ async function runMeasureCommand(
   io: CliIo,
   argv: readonly string[],
 ): Promise<number> {
-  const { request, format, color, batch, output, junit, quiet } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
+  const { request, format, color, batch, output, junit, quiet, saveSummary } = buildRequest(spec, pPath, qPath, options, io.env, quoteForShell(argv));
   const formatter = FORMATTERS[format];
   const run = {
     commandLine: request.commandLine,
@@ -43,6 +45,7 @@ async function runMeasureCommand(
     output,
     report: request.report,
     junit,
+    summary: saveSummary,
   };
   return runWithOutputs(run, io, async ({ info, files, out }) => {
     // A batch's rows go to the formatter's sink as they are computed (CSV and value print
@@ -55,7 +58,17 @@ async function runMeasureCommand(
           if (text !== '') out.write(text);
         }
       : undefined;
-    const result = await runRequest(request, io.stdin, { ...batch, ...(onRow ? { onRow } : {}), keepRows: sink?.holdsRows !== true });
+    let saved: SavedBatch | null = null;
+    const result = await runRequest(request, io.stdin, {
+      ...batch,
+      ...(onRow ? { onRow } : {}),
+      keepRows: sink?.holdsRows !== true,
+      ...(files.summary ? { onSummary: (summary: SavedBatch) => (saved = summary) } : {}),
+    });
+    if (files.summary && saved) {
+      const { summaryFileText } = await import('../compute/summary-file.js');
+      files.summary.write(summaryFileText(saved, info.version, request.exactPercentiles));
+    }
     // The files first: if one cannot be written, the run fails before printing anything.
     if (files.report) files.report.write((await import('../report/html.js')).renderHtml(result, info));
     if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
@@ -127,6 +140,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
   program.addCommand(driftCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('drift')));
   program.addCommand(miCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('mi')));
   program.addCommand(matrixCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('matrix')));
+  program.addCommand(mergeCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('merge')));
   program.addCommand(
     new Command('completion')
       .copyInheritedSettings(program)
@@ -165,7 +179,7 @@ export function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0) {
     // Like every error: one line saying what is wrong, and where to look (not the whole help).
-    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi', 'matrix'].join(', ')}\n`);
+    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi', 'matrix', 'merge'].join(', ')}\n`);
     io.stderr.write('kl: hint: kl --help describes them; kl compare P Q prints every measure\n');
     return EXIT_USAGE;
   }

@@ -58,14 +58,20 @@ export function quoteForShell(args: readonly string[]): string {
 }
 
 /** The files a run reads, which no output may be. */
-export function inputPaths(request: { p: { path: string }; q: { path: string } | null; targets: string | null }): string[] {
-  return [request.p.path, ...(request.q ? [request.q.path] : []), ...(request.targets === null ? [] : [request.targets])];
+export function inputPaths(request: { p: { path: string }; q: { path: string } | null; targets: string | null; mask?: string | null }): string[] {
+  return [
+    request.p.path,
+    ...(request.q ? [request.q.path] : []),
+    ...(request.targets === null ? [] : [request.targets]),
+    ...(request.mask === null || request.mask === undefined ? [] : [request.mask]),
+  ];
 }
 
 export interface OutputFiles {
   output: AtomicFile | null;
   report: AtomicFile | null;
   junit: AtomicFile | null;
+  summary: AtomicFile | null;
   /** Puts every file in place (after the run has produced them all). */
   commit(): void;
   /** Removes whatever was not committed: the destinations stay as they were. */
@@ -77,7 +83,10 @@ export interface OutputFiles {
  * another output), a directory, or not writable fails the run (exit 2) before anything is
  * read or printed.
  */
-export function openOutputs(paths: { output: string | null; report: string | null; junit: string | null }, inputs: readonly string[]): OutputFiles {
+export function openOutputs(
+  paths: { output: string | null; report: string | null; junit: string | null; summary?: string | null },
+  inputs: readonly string[],
+): OutputFiles {
   const opened: AtomicFile[] = [];
   const open = (flag: string, path: string | null): AtomicFile | null => {
     if (path === null) return null;
@@ -87,7 +96,12 @@ export function openOutputs(paths: { output: string | null; report: string | nul
     return file;
   };
   try {
-    const files = { output: open('--output', paths.output), report: open('--report', paths.report), junit: open('--junit', paths.junit) };
+    const files = {
+      output: open('--output', paths.output),
+      report: open('--report', paths.report),
+      junit: open('--junit', paths.junit),
+      summary: open('--save-summary', paths.summary ?? null),
+    };
     return {
       ...files,
       commit: () => {
@@ -168,13 +182,14 @@ export async function runWithOutputs(
     output: string | null;
     report: string | null;
     junit: string | null;
+    summary?: string | null;
   },
   io: CliIo,
   body: (context: RunContext) => Promise<RunOutput>,
 ): Promise<number> {
   if (run.hasChecks) io.finishWhenStdoutCloses?.();
   const info: RunInfo = { version: readVersion(), generatedAt: runTime(io.env), commandLine: run.commandLine };
-  const files = openOutputs({ output: run.output, report: run.report, junit: run.junit }, run.inputs);
+  const files = openOutputs({ output: run.output, report: run.report, junit: run.junit, summary: run.summary ?? null }, run.inputs);
   // --quiet: nothing on stdout (files named with -o/--report/--junit are still written).
   const out: TextSink = files.output ?? (run.quiet ? { write: () => undefined } : io.stdout);
   try {

@@ -1,19 +1,44 @@
 /**
  * What a batch keeps of its rows: one mergeable summary. `add` takes rows in order; `merge`
- * appends the summary of the rows that follow (another thread's, another shard's); `finish`
- * gives the statistics. Merging the summaries of any split of the rows gives exactly what
- * one pass gives (the columns are kept and concatenated in row order, so even the
- * compensated means and the percentiles are bit for bit the same). `toJSON`/`fromJSON`
- * carry a summary across processes (the later `kl merge` of sharded runs).
+ * takes in the summary of other rows (another thread's, another shard's); `finish` gives
+ * the statistics.
+ *
+ * Two states, one per column of per-row values:
+ * - exact (the default while every column fits `exactBudgetBytes`): the values are kept, and
+ *   the statistics are those of stats.ts. Merging the summaries of a split of the rows,
+ *   in row order, concatenates the values: the same bits as one pass.
+ * - sketched (past the budget; or asked for): running moments (moments.ts) for the means and
+ *   standard errors, a DDSketch (ddsketch.ts) for the percentiles, within a stated relative
+ *   error. Memory no longer grows with the rows. Merging adds moments and sketch counts.
+ * In both, the minimum and maximum are kept with their rows as rows arrive, so a merge never
+ * needs the rows' positions.
  */
 import { internalError } from '../errors.js';
 import type { MeasureName } from '../measures/catalog.js';
-import { DoubleColumn, summarize } from '../measures/stats.js';
+import { DDSketch, type DDSketchJson } from '../measures/ddsketch.js';
+import { CoMoment, type CoMomentJson, Moments, type MomentsJson } from '../measures/moments.js';
+import {
+  comparePerplexities,
+  DoubleColumn,
+  type NllMoments,
+  PERCENTILES,
+  type PerplexityComparison,
+  percentileName,
+  perplexityComparison,
+  rootMeanSquare,
+  rootMeanSquareOf,
+  summarize,
+} from '../measures/stats.js';
 import type { RowResult, SummaryStats } from '../result.js';
 import type { RowOutcome } from './row-computer.js';
 
 /** Per-row values summarised besides the measures, with --targets. */
 export const TARGET_VALUES = ['nll_p', 'nll_q', 'delta_p'] as const;
+
+/** The memory the kept values of a batch may take before percentiles are sketched. */
+export const EXACT_PERCENTILES_BUDGET_BYTES = 32 << 20;
+/** The sketches' relative error bound α. */
+export const SKETCH_RELATIVE_ACCURACY = 1e-3;
 
 export interface BatchSummaryShape {
   /** The per-row measures, in order. */
@@ -26,10 +51,26 @@ export interface BatchSummaryShape {
   worst: number;
 }
 
-/** A summary as JSON: every count, and every column in row order. */
+/** One column's smallest and largest value, with the first row of each. */
+interface Extremes {
+  min: number;
+  minRow: number;
+  max: number;
+  maxRow: number;
+}
+
+interface ColumnJson extends Extremes {
+  /** Exact: every value, as little-endian float64 bytes in base64. */
+  values?: string;
+  /** Sketched: */
+  moments?: MomentsJson;
+  sketch?: DDSketchJson;
+}
+
+/** A summary as JSON (numbers that JSON has not, ±Infinity and -0, are the writer's business). */
 export interface BatchSummaryJson {
-  version: 1;
   shape: Omit<BatchSummaryShape, 'measureNames'> & { measureNames: MeasureName[] };
+  exact: boolean;
   count: number;
   rowsPOnly: number;
   rowsQOnly: number;
@@ -42,12 +83,12 @@ export interface BatchSummaryJson {
   qWidth: number;
   pRescaled: boolean;
   qRescaled: boolean;
-  /** Name → values; infinities and -0 as the strings "Infinity", "-Infinity", "-0". */
-  columns: Record<string, (number | string)[]>;
+  columns: Record<string, ColumnJson>;
+  /** Sketched, with targets: the moments the perplexities and Δp's RMS need. */
+  targetMoments?: { differences: MomentsJson; pair: CoMomentJson; squares: MomentsJson };
   worst: RowResult[];
 }
 
-/** The summary's scalar state, as it is in JSON. */
 const COUNTERS = [
   'count',
   'rowsPOnly',
@@ -68,28 +109,11 @@ type Counter = (typeof COUNTERS)[number];
 export interface BatchStatistics {
   summaryNames: string[];
   summary: Map<string, SummaryStats>;
-  /** Every row's value of the ranking measure, in row order (the histograms). */
+  /** The ranking measure's values (the histograms), any order; with weights when sketched. */
   rankValues: Float64Array;
-}
-
-/** A number as JSON keeps it exactly: infinities and -0 (which JSON has not) as strings. */
-function numberToJson(value: number): number | string {
-  return Object.is(value, -0) ? '-0' : Number.isFinite(value) ? value : String(value);
-}
-const SPECIAL_NUMBERS: ReadonlySet<unknown> = new Set(['Infinity', '-Infinity', '-0']);
-
-/** A row with its special values as strings, and back. */
-function rowToJson(row: RowResult): RowResult {
-  return JSON.parse(JSON.stringify(row, (_key, value: unknown) => (typeof value === 'number' ? numberToJson(value) : value))) as RowResult;
-}
-function rowFromJson(row: RowResult): RowResult {
-  // A target label is text, whatever it spells ("Infinity" is a label there, not a number).
-  return JSON.parse(JSON.stringify(row), (key, value: unknown) => (key !== 'target' && SPECIAL_NUMBERS.has(value) ? Number(value) : value)) as RowResult;
-}
-
-function summaryOf(values: Float64Array, extraPercents: readonly number[]): SummaryStats {
-  const { count: _count, ...stats } = summarize(values, extraPercents);
-  return stats;
+  rankWeights: Float64Array | null;
+  /** The percentiles' relative error bound when sketched; null when exact. */
+  sketchAccuracy: number | null;
 }
 
 /** Whether `a` ranks before `b` among the worst rows: larger value first, the earlier row on ties. */
@@ -97,6 +121,112 @@ function worseThan(a: RowResult, b: RowResult, by: MeasureName): boolean {
   const va = a.measures[by] as number;
   const vb = b.measures[by] as number;
   return va > vb || (va === vb && a.index < b.index);
+}
+
+class ColumnSummary {
+  extremes: Extremes = { min: Infinity, minRow: -1, max: -Infinity, maxRow: -1 };
+  values: DoubleColumn | null = new DoubleColumn();
+  moments: Moments | null = null;
+  sketch: DDSketch | null = null;
+
+  add(value: number, row: number): void {
+    const { extremes } = this;
+    // The first row of each on ties, as stats.ts's argmin and argmax.
+    if (value < extremes.min || extremes.minRow < 0) {
+      extremes.min = value;
+      extremes.minRow = row;
+    }
+    if (value > extremes.max || extremes.maxRow < 0) {
+      extremes.max = value;
+      extremes.maxRow = row;
+    }
+    if (this.values) this.values.push(value);
+    else {
+      this.moments?.add(value);
+      this.sketch?.add(value);
+    }
+  }
+
+  /** From kept values to moments and a sketch. */
+  approximate(): void {
+    if (!this.values) return;
+    const values = this.values.values();
+    this.moments = new Moments();
+    this.sketch = new DDSketch(SKETCH_RELATIVE_ACCURACY);
+    for (const value of values) {
+      this.moments.add(value);
+      this.sketch.add(value);
+    }
+    this.values = null;
+  }
+
+  merge(other: ColumnSummary): void {
+    const a = this.extremes;
+    const b = other.extremes;
+    if (b.minRow >= 0 && (a.minRow < 0 || b.min < a.min || (b.min === a.min && b.minRow < a.minRow))) {
+      a.min = b.min;
+      a.minRow = b.minRow;
+    }
+    if (b.maxRow >= 0 && (a.maxRow < 0 || b.max > a.max || (b.max === a.max && b.maxRow < a.maxRow))) {
+      a.max = b.max;
+      a.maxRow = b.maxRow;
+    }
+    if (this.values && other.values) {
+      for (const value of other.values.values()) this.values.push(value);
+      return;
+    }
+    this.approximate();
+    other.approximate();
+    this.moments?.merge(other.moments as Moments);
+    this.sketch?.merge(other.sketch as DDSketch);
+  }
+
+  toJSON(): ColumnJson {
+    const { extremes } = this;
+    if (this.values) {
+      const values = this.values.values();
+      return { ...extremes, values: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64') };
+    }
+    return { ...extremes, moments: (this.moments as Moments).toJSON(), sketch: (this.sketch as DDSketch).toJSON() };
+  }
+
+  static fromJSON(json: ColumnJson): ColumnSummary {
+    const column = new ColumnSummary();
+    column.extremes = { min: json.min, minRow: json.minRow, max: json.max, maxRow: json.maxRow };
+    if (json.values !== undefined) {
+      const bytes = Buffer.from(json.values, 'base64');
+      const values = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+      for (const value of values) column.values?.push(value);
+    } else {
+      if (!json.moments || !json.sketch) throw internalError('a sketched column without moments or sketch');
+      column.values = null;
+      column.moments = Moments.fromJSON(json.moments);
+      column.sketch = DDSketch.fromJSON(json.sketch);
+    }
+    return column;
+  }
+}
+
+/** The running moments a sketched summary with targets keeps for the perplexities and Δp's RMS. */
+class TargetMoments {
+  /** nll_q − nll_p per row. */
+  differences = new Moments();
+  /** (nll_p, nll_q). */
+  pair = new CoMoment();
+  /** delta_p² per row. */
+  squares = new Moments();
+
+  add(nllP: number, nllQ: number, deltaP: number): void {
+    this.differences.add(nllQ - nllP);
+    this.pair.add(nllP, nllQ);
+    this.squares.add(deltaP * deltaP);
+  }
+
+  merge(other: TargetMoments): void {
+    this.differences.merge(other.differences);
+    this.pair.merge(other.pair);
+    this.squares.merge(other.squares);
+  }
 }
 
 export class BatchSummary {
@@ -116,15 +246,35 @@ export class BatchSummary {
   qRescaled = false;
   /** The worst rows by the ranking measure, worst first (earlier rows win ties). */
   readonly worst: RowResult[] = [];
-  private readonly columns: Map<string, DoubleColumn>;
+  private readonly columns: Map<string, ColumnSummary>;
+  private targetMoments: TargetMoments | null = null;
+  private sketched = false;
+  /** Rows past which the kept values would exceed the budget. */
+  private readonly exactRowLimit: number;
 
-  constructor(readonly shape: BatchSummaryShape) {
-    this.columns = new Map(this.summaryNames.map((name) => [name, new DoubleColumn()]));
+  constructor(
+    readonly shape: BatchSummaryShape,
+    /** Memory the kept values may take (Infinity: always exact, --exact-percentiles). */
+    readonly exactBudgetBytes: number = EXACT_PERCENTILES_BUDGET_BYTES,
+  ) {
+    this.columns = new Map(this.summaryNames.map((name) => [name, new ColumnSummary()]));
+    this.exactRowLimit = Math.floor(exactBudgetBytes / (8 * this.columns.size));
   }
 
   /** The per-row values summarised: the measures, then the target values. */
   get summaryNames(): string[] {
     return [...this.shape.measureNames, ...(this.shape.targets ? TARGET_VALUES : [])];
+  }
+
+  /** Whether the values are kept (exact percentiles). */
+  get exact(): boolean {
+    return !this.sketched;
+  }
+
+  private column(name: string): ColumnSummary {
+    const column = this.columns.get(name);
+    if (!column) throw internalError(`no column ${name} in this batch summary`);
+    return column;
   }
 
   add(outcome: RowOutcome): void {
@@ -138,15 +288,35 @@ export class BatchSummary {
     if (row.top1_agree) this.top1Agreements++;
     const { columns } = this;
     if (row.targets) {
+      const { nll_p, nll_q, delta_p } = row.targets;
       if (row.targets.correct_p) this.correctP++;
       if (row.targets.correct_q) this.correctQ++;
-      columns.get('nll_p')?.push(row.targets.nll_p);
-      columns.get('nll_q')?.push(row.targets.nll_q);
-      columns.get('delta_p')?.push(row.targets.delta_p);
+      columns.get('nll_p')?.add(nll_p, row.index);
+      columns.get('nll_q')?.add(nll_q, row.index);
+      columns.get('delta_p')?.add(delta_p, row.index);
+      this.targetMoments?.add(nll_p, nll_q, delta_p);
     }
-    for (const name of this.shape.measureNames) columns.get(name)?.push(row.measures[name] as number);
+    for (const name of this.shape.measureNames) columns.get(name)?.add(row.measures[name] as number, row.index);
     this.rememberWorst(row);
     this.count++;
+    if (this.count > this.exactRowLimit && this.exact) this.approximate();
+  }
+
+  /** From kept values to moments and sketches: memory stops growing with the rows. */
+  approximate(): void {
+    if (this.sketched) return;
+    this.sketched = true;
+    if (this.shape.targets) {
+      const moments = new TargetMoments();
+      const [nllP, nllQ, deltaP] = TARGET_VALUES.map((name) => (this.column(name).values as DoubleColumn).values()) as [
+        Float64Array,
+        Float64Array,
+        Float64Array,
+      ];
+      for (let i = 0; i < nllP.length; i++) moments.add(nllP[i] as number, nllQ[i] as number, deltaP[i] as number);
+      this.targetMoments = moments;
+    }
+    for (const column of this.columns.values()) column.approximate();
   }
 
   /** Keeps the `worst` rows with the largest ranking value, largest first (earlier rows win ties). */
@@ -162,13 +332,16 @@ export class BatchSummary {
     if (worst.length > limit) worst.pop();
   }
 
-  /** Takes in the summary of the rows that follow this one's (disjoint, later row indices). */
+  /**
+   * Takes in the summary of other rows: for exact summaries, the rows that follow this
+   * one's (their values are appended). `other` may be changed (sketched) by the merge.
+   */
   merge(other: BatchSummary): void {
     if (JSON.stringify(other.shape) !== JSON.stringify(this.shape)) throw internalError('merging summaries of different shapes');
     if (other.count === 0) return;
-    this.count += other.count;
-    if (this.firstPOnlyRow < 0) this.firstPOnlyRow = other.firstPOnlyRow;
-    if (this.firstQOnlyRow < 0) this.firstQOnlyRow = other.firstQOnlyRow;
+    const earliest = (a: number, b: number) => (a < 0 ? b : b < 0 ? a : Math.min(a, b));
+    this.firstPOnlyRow = earliest(this.firstPOnlyRow, other.firstPOnlyRow);
+    this.firstQOnlyRow = earliest(this.firstQOnlyRow, other.firstQOnlyRow);
     this.rowsPOnly += other.rowsPOnly;
     this.rowsQOnly += other.rowsQOnly;
     this.top1Agreements += other.top1Agreements;
@@ -178,52 +351,122 @@ export class BatchSummary {
     this.qWidth = other.qWidth;
     this.pRescaled ||= other.pRescaled;
     this.qRescaled ||= other.qRescaled;
-    for (const [name, column] of this.columns) {
-      for (const value of (other.columns.get(name) as DoubleColumn).values()) column.push(value);
+    const bothExact = this.exact && other.exact && this.count + other.count <= this.exactRowLimit;
+    if (!bothExact) {
+      this.approximate();
+      other.approximate();
+      (this.targetMoments as TargetMoments | null)?.merge(other.targetMoments as TargetMoments);
     }
+    for (const [name, column] of this.columns) column.merge(other.column(name));
+    this.count += other.count;
     const merged = [...this.worst, ...other.worst].sort((a, b) => (worseThan(a, b, this.shape.rankBy) ? -1 : worseThan(b, a, this.shape.rankBy) ? 1 : 0));
     this.worst.splice(0, this.worst.length, ...merged.slice(0, this.shape.worst));
-  }
-
-  /** One summarised column's values, in row order (a fresh array). */
-  values(name: string): Float64Array {
-    const column = this.columns.get(name);
-    if (!column) throw internalError(`no column ${name} in this batch summary`);
-    return column.values();
   }
 
   /** The statistics; `extraPercents`: --percentiles beyond the standard set. */
   finish(extraPercents: readonly number[] = []): BatchStatistics {
     const summary = new Map<string, SummaryStats>();
     let rankValues: Float64Array = new Float64Array(0);
-    // Each column is gathered into one array once; the ranking measure's is kept for the histograms.
+    let rankWeights: Float64Array | null = null;
     for (const name of this.summaryNames) {
-      const values = (this.columns.get(name) as DoubleColumn).values();
-      summary.set(name, summaryOf(values, extraPercents));
-      if (name === this.shape.rankBy) rankValues = values;
+      const column = this.column(name);
+      const { min, max, minRow, maxRow } = column.extremes;
+      if (column.values) {
+        // One copy of each column at a time, selected in place (the histograms need no order).
+        const values = column.values.values();
+        const { count: _count, argmin: _argmin, argmax: _argmax, ...stats } = summarize(values, extraPercents, { inPlace: true });
+        summary.set(name, { ...stats, argmin: minRow, argmax: maxRow });
+        if (name === this.shape.rankBy) rankValues = values;
+      } else {
+        const moments = column.moments as Moments;
+        const sketch = column.sketch as DDSketch;
+        const extra = extraPercents.filter((percent) => !PERCENTILES.some(([standard]) => standard === percentileName(percent)));
+        const quantile = (level: number) => sketch.quantile(level, min, max);
+        summary.set(name, {
+          mean: moments.mean(),
+          stderr: moments.standardError(),
+          ...(Object.fromEntries(PERCENTILES.map(([percentile, level]) => [percentile, quantile(level)])) as Record<(typeof PERCENTILES)[number][0], number>),
+          min,
+          max,
+          argmin: minRow,
+          argmax: maxRow,
+          extra: Object.fromEntries(extra.map((percent) => [percentileName(percent), quantile(percent / 100)])),
+        });
+        if (name === this.shape.rankBy) ({ values: rankValues, counts: rankWeights } = sketch.buckets());
+      }
     }
-    return { summaryNames: this.summaryNames, summary, rankValues };
+    return { summaryNames: this.summaryNames, summary, rankValues, rankWeights, sketchAccuracy: this.exact ? null : SKETCH_RELATIVE_ACCURACY };
+  }
+
+  /** The perplexities of P and Q on the targets and how they compare; `lnBase`: the NLLs' unit in nats. */
+  perplexities(lnBase: number): PerplexityComparison {
+    if (this.exact) {
+      const inNats = (name: string) => (this.column(name).values as DoubleColumn).values().map((value) => value * lnBase);
+      return comparePerplexities(inNats('nll_p'), inNats('nll_q'));
+    }
+    const p = this.column('nll_p').moments as Moments;
+    const q = this.column('nll_q').moments as Moments;
+    const { differences, pair } = this.targetMoments as TargetMoments;
+    const scaled = (value: number | null) => (value === null ? null : value * lnBase);
+    const moments: NllMoments = {
+      count: this.count,
+      meanP: p.mean() * lnBase,
+      meanQ: q.mean() * lnBase,
+      stderrP: scaled(p.standardError()),
+      stderrQ: scaled(q.standardError()),
+      spread: null,
+    };
+    const squaredP = p.squaredDeviations();
+    const squaredQ = q.squaredDeviations();
+    if (Number.isFinite(moments.meanP) && Number.isFinite(moments.meanQ) && this.count > 1 && squaredP !== null && squaredQ !== null) {
+      moments.spread = {
+        differencesStderr: scaled(differences.standardError()),
+        crossDeviations: pair.comoment * lnBase * lnBase,
+        squaredDeviationsP: squaredP * lnBase * lnBase,
+        squaredDeviationsQ: squaredQ * lnBase * lnBase,
+      };
+    }
+    return perplexityComparison(moments);
+  }
+
+  /** √mean(Δp²) and its uncertainty. */
+  rmsDeltaP(): { value: number; stderr: number | null } {
+    if (this.exact) return rootMeanSquare((this.column('delta_p').values as DoubleColumn).values());
+    const { squares } = this.targetMoments as TargetMoments;
+    return rootMeanSquareOf(squares.mean(), squares.standardError());
   }
 
   toJSON(): BatchSummaryJson {
-    const columns: Record<string, (number | string)[]> = {};
-    for (const [name, column] of this.columns) {
-      columns[name] = Array.from(column.values(), numberToJson);
-    }
     const counters = Object.fromEntries(COUNTERS.map((key) => [key, this[key]])) as Pick<BatchSummaryJson, Counter>;
-    return { version: 1, shape: { ...this.shape, measureNames: [...this.shape.measureNames] }, ...counters, columns, worst: this.worst.map(rowToJson) };
+    const columns = Object.fromEntries([...this.columns].map(([name, column]) => [name, column.toJSON()]));
+    const target = this.targetMoments;
+    return {
+      shape: { ...this.shape, measureNames: [...this.shape.measureNames] },
+      exact: this.exact,
+      ...counters,
+      columns,
+      ...(target ? { targetMoments: { differences: target.differences.toJSON(), pair: target.pair.toJSON(), squares: target.squares.toJSON() } } : {}),
+      worst: this.worst,
+    };
   }
 
-  static fromJSON(json: BatchSummaryJson): BatchSummary {
-    if (json.version !== 1) throw internalError(`batch summary version ${String(json.version)}`);
-    const summary = new BatchSummary(json.shape);
+  static fromJSON(json: BatchSummaryJson, exactBudgetBytes = EXACT_PERCENTILES_BUDGET_BYTES): BatchSummary {
+    const summary = new BatchSummary(json.shape, exactBudgetBytes);
     Object.assign(summary, Object.fromEntries(COUNTERS.map((key) => [key, json[key]])));
-    for (const [name, values] of Object.entries(json.columns)) {
-      const column = summary.columns.get(name);
-      if (!column) throw internalError(`batch summary column ${name} not in its shape`);
-      for (const value of values) column.push(typeof value === 'number' ? value : Number(value));
+    summary.sketched = !json.exact;
+    for (const name of summary.summaryNames) {
+      const column = json.columns[name];
+      if (!column) throw internalError(`batch summary without column ${name}`);
+      summary.columns.set(name, ColumnSummary.fromJSON(column));
     }
-    for (const row of json.worst) summary.worst.push(rowFromJson(row));
+    if (json.targetMoments) {
+      const moments = new TargetMoments();
+      moments.differences = Moments.fromJSON(json.targetMoments.differences);
+      moments.pair = CoMoment.fromJSON(json.targetMoments.pair);
+      moments.squares = Moments.fromJSON(json.targetMoments.squares);
+      summary.targetMoments = moments;
+    }
+    summary.worst.push(...json.worst);
     return summary;
   }
 }

@@ -7,12 +7,22 @@
 import { plural } from '../display.js';
 import { InputError } from '../errors.js';
 import type { RawBatch } from '../io/types.js';
-import { comparePerplexities, DoubleColumn, rootMeanSquare, STAT_NAMES } from '../measures/stats.js';
-import { BATCH_SCALARS, type BatchResult, type BatchScalar, type InputSummary, type RowResult, type RowsMode, type SummaryStats } from '../result.js';
+import type { MeasureName } from '../measures/catalog.js';
+import { STAT_NAMES } from '../measures/stats.js';
+import {
+  BATCH_SCALARS,
+  type BatchResult,
+  type BatchScalar,
+  type InputSummary,
+  type RowResult,
+  type RowsMode,
+  type ShardSpan,
+  type SummaryStats,
+} from '../result.js';
 import { BatchSummary } from './batch-summary.js';
 import { evaluateChecks, RowCountChecks } from './checks.js';
 import { type BatchInputs, computeRows } from './pair-rows.js';
-import type { InputRequest, Request } from './request.js';
+import type { CheckSpec, InputRequest, Request } from './request.js';
 import { RowComputer, type RowOutcome, rowPlanOf } from './row-computer.js';
 import { batchSupportWarnings } from './warnings.js';
 
@@ -36,13 +46,69 @@ export interface BatchOptions {
    * come), so the result's `rows` stays null instead of holding them all in memory.
    */
   keepRows?: boolean;
+  /** --shard: the rows read are these of the whole input (their indices start at firstRow). */
+  shard?: ShardSpan;
+  /**
+   * --save-summary: called with the batch's mergeable summary and what the result needs
+   * besides it; a single pair is then computed as a batch of one row (which merges).
+   */
+  onSummary?: (summary: SavedBatch) => void;
 }
 
-function batchInputSummary(input: InputRequest, batch: RawBatch, role: 'p' | 'q', rows: number, width: number, rescaled: boolean): InputSummary {
+/**
+ * What a batch's result says besides its rows' summary: from the request, or from a saved
+ * summary (kl merge). Plain data, so that a summary file carries it.
+ */
+export interface BatchContext {
+  command: string;
+  unit: string;
+  base: number;
+  lnBase: number;
+  inputs: { p: BatchInputContext; q: BatchInputContext | null };
+  pairwise: boolean;
+  /** --normalize: every row rescaled. */
+  normalize: boolean;
+  /** Whether --smooth was given (the warnings then suggest nothing). */
+  smoothed: boolean;
+  percentiles: number[];
+  primary: MeasureName[];
+  measureNames: MeasureName[];
+}
+
+export interface BatchInputContext {
+  source: string;
+  format: string;
+  kind: string;
+}
+
+export function batchContextOf(
+  request: Request,
+  p: RawBatch,
+  q: RawBatch | null,
+  computed: { measureNames: readonly MeasureName[]; pairwise: boolean },
+): BatchContext {
+  const { measureNames, pairwise } = computed;
+  const input = (side: InputRequest, batch: RawBatch): BatchInputContext => ({ source: batch.source, format: batch.format, kind: side.kind });
+  return {
+    command: request.command,
+    unit: request.base.unit,
+    base: request.base.value,
+    lnBase: request.base.lnBase,
+    inputs: { p: input(request.p, p), q: q && request.q ? input(request.q, q) : null },
+    pairwise,
+    normalize: request.prepare.normalize,
+    smoothed: request.smooth !== 0,
+    percentiles: [...request.percentiles],
+    primary: request.primary.filter((name) => measureNames.includes(name)),
+    measureNames: [...measureNames],
+  };
+}
+
+function batchInputSummary(input: BatchInputContext, role: 'p' | 'q', rows: number, width: number, rescaled: boolean): InputSummary {
   return {
     role,
-    source: batch.source,
-    format: batch.format,
+    source: input.source,
+    format: input.format,
     kind: input.kind,
     categories: width,
     rows,
@@ -73,7 +139,7 @@ export async function computeBatch(
   const hasTargets = request.targets !== null && targets !== null;
   const computer = new RowComputer(rowPlanOf(request), p, q, hasTargets ? targets.source : null);
   const { pairwise, measureNames, rankBy } = computer;
-  const totals = new BatchSummary({ measureNames, targets: hasTargets, rankBy, worst: options.worst });
+  const totals = new BatchSummary({ measureNames, targets: hasTargets, rankBy, worst: options.worst }, request.exactPercentiles ? Infinity : undefined);
   const keptRows: RowResult[] | null = options.rows === 'all' && options.keepRows !== false ? [] : null;
   let kept: KeptRow | null = null;
   let keptValue: number | undefined;
@@ -84,12 +150,8 @@ export async function computeBatch(
   const emit = options.onRow;
   let held: RowResult | null = null;
 
-  // With rows left out (--mask, --ignore-index, --next-token), the n-th value summarised is
-  // not row n: the rows measured are remembered, to name argmin and argmax by their row.
-  const measuredRows = targets ? new DoubleColumn() : null;
   const absorb = (outcome: RowOutcome): void => {
     const { row } = outcome;
-    measuredRows?.push(row.index);
     const index = totals.count;
     const aligned = outcome.aligned;
     const value = row.measures[rankBy] as number;
@@ -112,7 +174,7 @@ export async function computeBatch(
       }
     }
   };
-  for await (const outcome of computeRows(computer, inputs)) absorb(outcome);
+  for await (const outcome of computeRows(computer, inputs, options.shard?.firstRow ?? 0)) absorb(outcome);
   if (remote) for await (const outcome of remote) absorb(outcome);
 
   const count = totals.count;
@@ -127,32 +189,61 @@ export async function computeBatch(
     throw new InputError('no-such-row', `--row ${options.keep}: the batch has ${plural(count, 'row')} (0…${count - 1})`);
   }
 
-  const { summaryNames, summary, rankValues } = totals.finish(request.percentiles);
-  if (measuredRows && ignoredRows > 0) {
-    const rows = measuredRows.values();
-    for (const stats of summary.values()) {
-      stats.argmin = rows[stats.argmin] as number;
-      stats.argmax = rows[stats.argmax] as number;
-    }
-  }
+  const context = batchContextOf(request, p, q, { measureNames, pairwise });
+  const result = batchResultOf(context, totals, {
+    checks: request.checks,
+    commandLine: request.commandLine,
+    rows: options.rows,
+    keptRows,
+    ignoredRows,
+    shard: options.shard ?? null,
+  });
+  result.kept = kept;
+  options.onSummary?.({ context, totals, shard: result.shard, ignoredRows });
+  return result;
+}
+
+/** What a summary file holds (summary-file.ts). */
+export interface SavedBatch {
+  context: BatchContext;
+  totals: BatchSummary;
+  shard: ShardSpan | null;
+  ignoredRows: number;
+}
+
+/** What one run (or one merge) adds to a summary to make a result. */
+export interface BatchRun {
+  checks: CheckSpec[];
+  commandLine: string;
+  rows: RowsMode;
+  /** Every row, with --rows all (null when streamed or not asked for). */
+  keptRows: RowResult[] | null;
+  ignoredRows: number;
+  shard: ShardSpan | null;
+}
+
+/** The result of a batch from its summary: the statistics, the scalars, the warnings and the checks. */
+export function batchResultOf(context: BatchContext, totals: BatchSummary, run: BatchRun): BatchResult {
+  const count = totals.count;
+  const { summaryNames, summary, rankValues, rankWeights, sketchAccuracy } = totals.finish(context.percentiles);
   const scalars = new Map<BatchScalar, number>();
   // A value that does not exist here (one row's standard error, the correlation of constant
   // series) is left out, never NaN.
   const set = (name: BatchScalar, value: number | null) => {
     if (value !== null) scalars.set(name, value);
   };
+  const { pairwise, measureNames } = context;
   if (pairwise) {
     const agreement = totals.top1Agreements / count;
     set('top1_agreement', agreement);
     // The binomial standard error, with llama.cpp's n − 1.
     set('top1_agreement_stderr', count > 1 ? Math.sqrt((agreement * (1 - agreement)) / (count - 1)) : null);
   }
-  if (hasTargets && pairwise) {
+  if (totals.shape.targets && pairwise) {
     set('accuracy_p', totals.correctP / count);
     set('accuracy_q', totals.correctQ / count);
     // Perplexity is base-independent: exp of the mean NLL in nats.
-    const inNats = (values: Float64Array) => values.map((value) => value * request.base.lnBase);
-    const compared = comparePerplexities(inNats(totals.values('nll_p')), inNats(totals.values('nll_q')));
+    const compared = totals.perplexities(context.lnBase);
     set('perplexity_p', compared.perplexityP);
     set('perplexity_p_stderr', compared.perplexityPStderr);
     set('perplexity_q', compared.perplexityQ);
@@ -164,13 +255,13 @@ export async function computeBatch(
     set('perplexity_difference', compared.difference);
     set('perplexity_difference_stderr', compared.differenceStderr);
     set('nll_correlation', compared.correlation);
-    const rms = rootMeanSquare(totals.values('delta_p'));
+    const rms = totals.rmsDeltaP();
     set('rms_delta_p', rms.value);
     set('rms_delta_p_stderr', rms.stderr);
   }
 
-  const names = { p: p.source, q: q?.source ?? null };
-  const warnings = pairwise ? batchSupportWarnings(totals, measureNames, names, request.smooth === 0) : [];
+  const names = { p: context.inputs.p.source, q: context.inputs.q?.source ?? null };
+  const warnings = pairwise ? batchSupportWarnings(totals, measureNames, names, !context.smoothed) : [];
 
   const lookup = (name: string): number | undefined => {
     if ((BATCH_SCALARS as readonly string[]).includes(name)) return scalars.get(name as BatchScalar);
@@ -187,34 +278,36 @@ export async function computeBatch(
     ...summaryNames.flatMap((name) => [...STAT_NAMES, ...Object.keys(summary.get(name)?.extra ?? {})].map((stat) => `${name}.${stat}`)),
   ];
 
-  const rescaledByRequest = request.prepare.normalize;
-  const summaries = [batchInputSummary(request.p, p, 'p', count, totals.pWidth, rescaledByRequest || totals.pRescaled)];
-  if (q && request.q) summaries.push(batchInputSummary(request.q, q, 'q', count, totals.qWidth, rescaledByRequest || totals.qRescaled));
+  const summaries = [batchInputSummary(context.inputs.p, 'p', count, totals.pWidth, context.normalize || totals.pRescaled)];
+  if (context.inputs.q) summaries.push(batchInputSummary(context.inputs.q, 'q', count, totals.qWidth, context.normalize || totals.qRescaled));
   return {
     type: 'batch',
-    command: request.command,
-    unit: request.base.unit,
-    base: request.base.value,
+    command: context.command,
+    unit: context.unit,
+    base: context.base,
     names,
     inputs: summaries,
     rowCount: count,
-    ignoredRows,
+    ignoredRows: run.ignoredRows,
     measureNames: [...measureNames],
-    primary: request.primary.filter((name) => measureNames.includes(name)),
+    primary: [...context.primary],
     summaryNames,
     summary,
     scalars,
-    rowsMode: options.rows,
-    rows: options.rows === 'all' ? keptRows : options.rows === 'worst' ? [...totals.worst] : null,
-    worstBy: rankBy,
+    sketchAccuracy,
+    rowsMode: run.rows,
+    rows: run.rows === 'all' ? run.keptRows : run.rows === 'worst' ? [...totals.worst] : null,
+    worstBy: totals.shape.rankBy,
     worst: totals.worst,
     support: pairwise ? { rows_p_only: totals.rowsPOnly, rows_q_only: totals.rowsQOnly } : null,
     warnings,
-    checks: evaluateChecks(request.checks, lookup, available),
-    kept,
-    // The column the statistics were taken from; nothing writes to it any more.
+    checks: evaluateChecks(run.checks, lookup, available),
+    kept: null,
+    // The values the statistics were taken from; nothing writes to them any more.
     rankValues,
+    rankWeights,
     contributions: null,
-    commandLine: request.commandLine,
+    commandLine: run.commandLine,
+    shard: run.shard,
   };
 }

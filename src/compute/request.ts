@@ -52,6 +52,10 @@ export interface Request {
   checks: CheckSpec[];
   /** --percentiles: percents (0 < q < 100) summarised beyond the standard set. */
   percentiles: number[];
+  /** --exact-percentiles: keep every row's values whatever the memory (no sketch). */
+  exactPercentiles: boolean;
+  /** --shard I/N: only the I-th (0-based) of N contiguous row ranges; null: every row. */
+  shard: { index: number; count: number } | null;
   /** --mask FILE: 0/1 per row (0 leaves the row out), or null. */
   mask: string | null;
   /** --next-token: the targets are the input tokens; position t scores token t + 1. */

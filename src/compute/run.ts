@@ -1,16 +1,19 @@
 /**
  * From a typed request to a result: read both inputs, then compute a pair or a batch.
  */
-import { distributionAsBatch, readInput } from '../io/read.js';
+import { InputError } from '../errors.js';
+import { formatFromExtension } from '../io/detect.js';
+import { distributionAsBatch, firstDataLine, readInput, readInputPart } from '../io/read.js';
+import { assertSplittable, type InputPart, npyRows, npyShard, type RowWindow, type ShardSpec, textPartFor, textShard } from '../io/shard.js';
 import { isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
-import { readTargets } from '../io/targets.js';
+import { readTargets, type Target } from '../io/targets.js';
 import type { RawInput } from '../io/types.js';
 import type { KlResult } from '../result.js';
 import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explanation.js';
 import { computePair } from './pair.js';
 import type { BatchInputs } from './pair-rows.js';
-import { planParallel } from './parallel/plan.js';
+import { planParallel, type ShardParts } from './parallel/plan.js';
 import { type InputRequest, type Request, readRequestOf } from './request.js';
 import { rowTags } from './row-tags.js';
 
@@ -39,7 +42,88 @@ async function tagsOf(request: Request, stdin: StdinProvider): Promise<BatchInpu
   return { iterator, source: (targets ?? mask)?.source as string, flag: targets ? '--targets' : '--mask', ignored: 0 };
 }
 
+/** The targets (or mask) tags of a shard's rows: the ones before it skipped, then at most its rows. */
+async function* windowed(tags: AsyncIterator<Target>, window: RowWindow, flag: string, source: string): AsyncGenerator<Target> {
+  try {
+    for (let row = 0; row < window.firstRow; row++) {
+      if ((await tags.next()).done) {
+        throw new InputError('row-count-mismatch', `${flag} ends after ${row} rows, before this shard's first row (${window.firstRow})`, {
+          location: { source },
+        });
+      }
+    }
+    for (let row = 0; window.rows === null || row < window.rows; row++) {
+      const next = await tags.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await tags.return?.(undefined);
+  }
+}
+
+/** Where P's rows of shard I/N are, and Q's same rows. */
+async function shardPartsOf(request: Request & { shard: ShardSpec }, stdin: StdinProvider): Promise<ShardParts> {
+  const { shard } = request;
+  const formatOf = async (input: InputRequest) => {
+    const known = input.format ?? formatFromExtension(input.path);
+    return known === 'npy' ? { format: known, line: null } : await firstDataLine(readRequestOf(input, known), stdin);
+  };
+  const pInfo = await formatOf(request.p);
+  assertSplittable(pInfo.format, request.p.displayName);
+  let pShard: { window: RowWindow; part: InputPart };
+  if (pInfo.format === 'npy') pShard = npyShard(await npyRows(request.p.path, request.p.displayName), shard);
+  else if (pInfo.line === null) throw new InputError('empty-input', 'has no rows', { location: { source: request.p.displayName } });
+  else pShard = textShard(request.p.path, request.p.displayName, pInfo.format, pInfo.line, shard);
+  const { window } = pShard;
+  const empty = pShard.part.type === 'npy' ? pShard.part.startRow === pShard.part.endRow : pShard.part.start === pShard.part.end;
+  if (empty) {
+    throw new InputError('shard-empty', `--shard ${shard.index}/${shard.count}: no row of P falls in this shard (more shards than P has rows?)`, {
+      location: { source: request.p.displayName },
+      hint: 'use fewer shards',
+    });
+  }
+  let qPart: InputPart | null = null;
+  if (request.q) {
+    const q = request.q;
+    const qInfo = await formatOf(q);
+    assertSplittable(qInfo.format, q.displayName);
+    if (qInfo.format === 'npy') {
+      const rows = await npyRows(q.path, q.displayName);
+      const end = window.rows === null ? rows : Math.min(rows, window.firstRow + window.rows);
+      qPart = { type: 'npy', startRow: Math.min(rows, window.firstRow), endRow: end };
+    } else if (qInfo.line === null) throw new InputError('empty-input', 'has no rows', { location: { source: q.displayName } });
+    else qPart = textPartFor(q.path, q.displayName, qInfo.format, qInfo.line, window);
+  }
+  return { window, p: pShard.part, q: qPart };
+}
+
+/** A --shard run: the shard's rows of every input, computed as a batch whose rows keep their indices. */
+async function runShard(request: Request & { shard: ShardSpec }, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
+  const parts = await shardPartsOf(request, stdin);
+  const span = { index: request.shard.index, count: request.shard.count, firstRow: parts.window.firstRow };
+  const options = { ...batchOptions, shard: span };
+  const parallel = await planParallel(request, parts);
+  if (parallel) {
+    try {
+      return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, options, parallel.remote);
+    } finally {
+      await parallel.remote.close();
+    }
+  }
+  const readPart = async (input: InputRequest, part: InputPart) => {
+    const format = part.type === 'npy' ? 'npy' : (input.format ?? formatFromExtension(input.path) ?? (await firstDataLine(readRequestOf(input), stdin)).format);
+    return readInputPart(readRequestOf(input, format), format, part);
+  };
+  const p = await readPart(request.p, parts.p);
+  const q = request.q && parts.q ? await readPart(request.q, parts.q) : null;
+  const tags = await tagsOf(request, stdin);
+  const targets = tags && { ...tags, iterator: windowed(tags.iterator, parts.window, tags.flag, tags.source) };
+  return computeBatch(request, { p, q, targets }, options);
+}
+
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
+  if (request.shard) return runShard({ ...request, shard: request.shard }, stdin, batchOptions);
   const parallel = await planParallel(request);
   if (parallel) {
     try {
@@ -53,7 +137,15 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
   // Top-k lists are compared row by row over their partition (row-computer.ts): a single
   // list is a batch of one row.
   const topk = request.p.kind === 'topk-logprobs';
-  if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null && request.mask === null && !topk) {
+  // --save-summary: a pair is summarised as a batch of one row, which merges.
+  if (
+    p.shape === 'distribution' &&
+    (q === null || q.shape === 'distribution') &&
+    request.targets === null &&
+    request.mask === null &&
+    !topk &&
+    !batchOptions.onSummary
+  ) {
     return computePair(request, p, q);
   }
   // One distribution against a batch: a pair is a batch of one row, so this works when the

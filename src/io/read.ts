@@ -8,9 +8,10 @@ import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, firstCol
 import type { InputFormat } from './detect.js';
 import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.js';
 import { readJson, readJsonl } from './json-input.js';
-import { readNpy } from './npy.js';
+import { npyRowRange, readNpy, readNpyHeaderFromFile } from './npy.js';
 import { openWithFormat } from './open.js';
-import { type OpenedInput, readAllBytes, type StdinProvider } from './source.js';
+import type { InputPart } from './shard.js';
+import { type OpenedInput, openFileRanges, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
 import type { RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
 
 export interface ReadRequest {
@@ -185,4 +186,67 @@ async function withLayout(input: RawInput, { layout = 'auto' }: ReadOptions): Pr
     labels: row.labels ?? input.columns,
     lines: row.line === null ? null : new Int32Array(row.values.length).fill(row.line),
   };
+}
+
+/**
+ * A --shard part of an input as a batch (shard.ts): .npy rows by offset; text as the file's
+ * header followed by the part's bytes, read by the format's reader as a file of its own,
+ * with line numbers (of rows and in messages) put back to the file's. Always a batch: a part
+ * of one row is still a row of the batch.
+ */
+export async function readInputPart(request: ReadRequest, format: InputFormat, part: InputPart): Promise<RawBatch> {
+  const source = request.displayName;
+  if (part.type === 'npy') {
+    const header = await readNpyHeaderFromFile(request.path, source);
+    return npyRowRange(request.path, source, header, part.startRow, part.endRow);
+  }
+  // Line v of what the reader sees is line v of the file within the header, v + shift after it.
+  const shift = part.firstLine - 1 - part.headerLines;
+  const fileLine = (line: number): number => (line > part.headerLines ? line + shift : line);
+  const relocate = (error: unknown): unknown =>
+    error instanceof InputError && error.location?.line !== undefined ? error.atLine(fileLine(error.location.line)) : error;
+  const opened = rejectNulBytes(
+    await openFileRanges(request.path, source, [
+      { start: 0, end: part.headerEnd },
+      { start: part.start, end: part.end },
+    ]),
+    source,
+  );
+  const { bigBatch: _bigBatch, ...alone } = request;
+  let input: RawInput;
+  try {
+    input = await READERS[format](opened, format, { ...alone, options: { ...request.options, layout: 'batch' } });
+  } catch (error) {
+    throw relocate(error);
+  }
+  const batch = input.shape === 'batch' ? input : distributionAsBatch(input);
+  async function* rows(): AsyncGenerator<RawRow> {
+    try {
+      for await (const row of batch.rows) yield row.line === null ? row : { ...row, line: fileLine(row.line) };
+    } catch (error) {
+      throw relocate(error);
+    }
+  }
+  return { ...batch, rows: rows() };
+}
+
+/**
+ * The first data line of a text input (after its header, as its reader decides), and its
+ * format; null for the line when the input has no rows. Refused when the input is one
+ * distribution: a shard is a range of a batch's rows.
+ */
+export async function firstDataLine(request: ReadRequest, stdin: StdinProvider): Promise<{ format: InputFormat; line: number | null }> {
+  const { bigBatch: _bigBatch, ...alone } = request;
+  const { input, format } = await readInput(alone, stdin);
+  if (format === 'npy') return { format, line: null };
+  if (input.shape === 'distribution') {
+    throw new InputError('shard-unsplittable', 'is one distribution: --shard splits the rows of a batch', { location: { source: request.displayName } });
+  }
+  const rows = input.rows[Symbol.asyncIterator]();
+  try {
+    const first = await rows.next();
+    return { format, line: first.done ? null : first.value.line };
+  } finally {
+    await rows.return?.(undefined);
+  }
 }

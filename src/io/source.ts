@@ -243,3 +243,19 @@ export function decodeUtf8(bytes: Uint8Array, sourceName: string): string {
 export function invalidUtf8(sourceName: string): InputError {
   return new InputError('invalid-utf8', 'is not valid UTF-8 text', { location: { source: sourceName } });
 }
+
+/**
+ * Byte ranges of a file read as one input (a --shard part: the header, then the shard's
+ * rows): the readers take it as they take a file. Its size is not given (null), so no
+ * reader reads the file another way.
+ */
+export async function openFileRanges(path: string, sourceName: string, ranges: readonly { start: number; end: number }[]): Promise<OpenedInput> {
+  const { Readable } = await import('node:stream');
+  async function* chunks(): AsyncGenerator<Buffer> {
+    for (const { start, end } of ranges) {
+      if (end <= start) continue;
+      for await (const chunk of createReadStream(path, { start, end: end - 1, highWaterMark: CHUNK_BYTES })) yield chunk as Buffer;
+    }
+  }
+  return openedStream(Readable.from(chunks(), { objectMode: false }), null, sourceName);
+}

@@ -154,10 +154,11 @@ function selectRanks(values: Float64Array, lo: number, hi: number, ranks: readon
  * The percentiles of percentileSorted without sorting: only the order statistics they
  * interpolate between are selected (selectRanks).
  */
-export function percentiles(values: Float64Array, qs: readonly number[]): number[] {
+export function percentiles(values: Float64Array, qs: readonly number[], options: { inPlace?: boolean } = {}): number[] {
   const n = values.length;
   if (n === 0) throw new Error('percentile of no values');
-  const work = Float64Array.from(values);
+  // In place, the values are reordered (a caller with a copy of its own saves another).
+  const work = options.inPlace ? values : Float64Array.from(values);
   const ranks = new Set<number>();
   for (const q of qs) {
     const lower = Math.floor((n - 1) * q);
@@ -195,7 +196,8 @@ function sumOfSquaredDeviations(values: Float64Array, mean: number): number {
   return squares.value();
 }
 
-export function summarize(values: Float64Array, extraPercents: readonly number[] = []): Stats {
+/** The statistics of `values`; `inPlace`: the values may be reordered (percentiles select in place). */
+export function summarize(values: Float64Array, extraPercents: readonly number[] = [], options: { inPlace?: boolean } = {}): Stats {
   const n = values.length;
   if (n === 0) throw new Error('statistics of no values');
   const { argmin, argmax } = extremeIndices(values);
@@ -205,15 +207,17 @@ export function summarize(values: Float64Array, extraPercents: readonly number[]
   else if (n > 1) stderr = Math.sqrt(sumOfSquaredDeviations(values, mean) / (n - 1)) / Math.sqrt(n);
   const extra = extraPercents.filter((percent) => !PERCENTILES.some(([name]) => name === percentileName(percent)));
   const levels = [...PERCENTILES.map(([, level]) => level), ...extra.map((percent) => percent / 100)];
-  const found = percentiles(values, levels);
+  const min = values[argmin] as number;
+  const max = values[argmax] as number;
+  const found = percentiles(values, levels, options);
   const named = Object.fromEntries(PERCENTILES.map(([name], i) => [name, found[i] as number])) as Record<PercentileName, number>;
   return {
     count: n,
     mean,
     stderr,
     ...named,
-    min: values[argmin] as number,
-    max: values[argmax] as number,
+    min,
+    max,
     argmin,
     argmax,
     extra: Object.fromEntries(extra.map((percent, i) => [percentileName(percent), found[PERCENTILES.length + i] as number])),
@@ -274,23 +278,49 @@ export function comparePerplexities(nllP: Float64Array, nllQ: Float64Array): Per
   const n = nllP.length;
   const meanP = compensatedSum(nllP) / n;
   const meanQ = compensatedSum(nllQ) / n;
+  const moments: NllMoments = { count: n, meanP, meanQ, stderrP: standardError(nllP, meanP), stderrQ: standardError(nllQ, meanQ), spread: null };
+  if (Number.isFinite(meanP) && Number.isFinite(meanQ) && n > 1) {
+    const differences = new Float64Array(n);
+    for (let i = 0; i < n; i++) differences[i] = (nllQ[i] as number) - (nllP[i] as number);
+    moments.spread = {
+      differencesStderr: standardError(differences),
+      crossDeviations: sumOfCrossDeviations(nllP, nllQ, meanP, meanQ),
+      squaredDeviationsP: sumOfSquaredDeviations(nllP, meanP),
+      squaredDeviationsQ: sumOfSquaredDeviations(nllQ, meanQ),
+    };
+  }
+  return perplexityComparison(moments);
+}
+
+/**
+ * What the comparison of perplexities needs of the two NLL series (in nats): their means and
+ * standard errors, and, when both means are finite and there are two rows or more, the
+ * standard error of the differences nll_q − nll_p, Σ(p − p̄)(q − q̄) and each Σ(x − x̄)².
+ * From kept values (comparePerplexities) or from running moments (batch-summary.ts).
+ */
+export interface NllMoments {
+  count: number;
+  meanP: number;
+  meanQ: number;
+  stderrP: number | null;
+  stderrQ: number | null;
+  spread: { differencesStderr: number | null; crossDeviations: number; squaredDeviationsP: number; squaredDeviationsQ: number } | null;
+}
+
+export function perplexityComparison(moments: NllMoments): PerplexityComparison {
+  const { count: n, meanP, meanQ, stderrP: seP, stderrQ: seQ, spread } = moments;
   const perplexityP = Math.exp(meanP);
   const perplexityQ = Math.exp(meanQ);
-  const seP = standardError(nllP, meanP);
-  const seQ = standardError(nllQ, meanQ);
-  const finite = Number.isFinite(meanP) && Number.isFinite(meanQ);
   const lnRatio = finiteOrNull(meanQ - meanP);
   let lnRatioStderr: number | null = null;
   let covariance: number | null = null;
   let correlation: number | null = null;
-  if (finite && n > 1) {
-    const differences = new Float64Array(n);
-    for (let i = 0; i < n; i++) differences[i] = (nllQ[i] as number) - (nllP[i] as number);
-    lnRatioStderr = standardError(differences);
-    const cross = sumOfCrossDeviations(nllP, nllQ, meanP, meanQ);
+  if (spread) {
+    lnRatioStderr = spread.differencesStderr;
+    const cross = spread.crossDeviations;
     covariance = cross / (n - 1) / n;
-    const spread = Math.sqrt(sumOfSquaredDeviations(nllP, meanP) * sumOfSquaredDeviations(nllQ, meanQ));
-    correlation = spread > 0 ? cross / spread : null;
+    const product = Math.sqrt(spread.squaredDeviationsP * spread.squaredDeviationsQ);
+    correlation = product > 0 ? cross / product : null;
   }
   const ratio = lnRatio === null ? null : Math.exp(lnRatio);
   const difference = finiteOrNull(perplexityQ - perplexityP);
@@ -318,7 +348,11 @@ export function comparePerplexities(nllP: Float64Array, nllQ: Float64Array): Per
 /** √mean(Δp²) and llama.cpp's uncertainty for it: ½/rms × the standard error of mean(Δp²). */
 export function rootMeanSquare(values: Float64Array): { value: number; stderr: number | null } {
   const squares = values.map((value) => value * value);
-  const value = Math.sqrt(compensatedSum(squares) / values.length);
-  const squaresStderr = standardError(squares);
+  return rootMeanSquareOf(compensatedSum(squares) / values.length, standardError(squares));
+}
+
+/** The same from the mean of the squares and its standard error. */
+export function rootMeanSquareOf(meanOfSquares: number, squaresStderr: number | null): { value: number; stderr: number | null } {
+  const value = Math.sqrt(meanOfSquares);
   return { value, stderr: squaresStderr === null ? null : value === 0 ? 0 : (0.5 / value) * squaresStderr };
 }

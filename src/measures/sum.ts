@@ -30,6 +30,24 @@ export class NeumaierSum {
     if (!Number.isFinite(this.sum)) return this.sum;
     return this.sum + this.compensation;
   }
+
+  /** Adds another sum's total, its lost low-order part included. */
+  merge(other: NeumaierSum): void {
+    this.add(other.sum);
+    this.compensation += other.compensation;
+  }
+
+  /** The running sum and its compensation, exactly (to carry a sum across processes). */
+  toJSON(): [number, number] {
+    return [this.sum, this.compensation];
+  }
+
+  static fromJSON([sum, compensation]: [number, number]): NeumaierSum {
+    const restored = new NeumaierSum();
+    restored.sum = sum;
+    restored.compensation = compensation;
+    return restored;
+  }
 }
 
 /** Σ values[i], compensated (see {@link NeumaierSum}). */

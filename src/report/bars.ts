@@ -23,13 +23,14 @@ export interface Histogram {
 }
 
 /** Bins finite values into `bins` equal-width bins over [min, max]. */
-export function histogram(values: Float64Array, bins: number): Histogram {
+export function histogram(values: Float64Array, bins: number, weights: Float64Array | null = null): Histogram {
   let low = Infinity;
   let high = -Infinity;
   let infinite = 0;
-  for (const value of values) {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
     if (!Number.isFinite(value)) {
-      infinite++;
+      infinite += weights ? (weights[i] as number) : 1;
       continue;
     }
     if (value < low) low = value;
@@ -38,10 +39,11 @@ export function histogram(values: Float64Array, bins: number): Histogram {
   const counts = new Array<number>(bins).fill(0);
   if (low === Infinity) return { bars: ' '.repeat(bins), low: 0, high: 0, counts, infinite };
   const span = high - low;
-  for (const value of values) {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
     if (!Number.isFinite(value)) continue;
     const bin = span === 0 ? 0 : Math.min(bins - 1, Math.floor(((value - low) / span) * bins));
-    counts[bin] = (counts[bin] as number) + 1;
+    counts[bin] = (counts[bin] as number) + (weights ? (weights[i] as number) : 1);
   }
   const most = counts.reduce((a, b) => Math.max(a, b), 0);
   const bars = counts.map((count) => (count === 0 ? ' ' : (LEVELS[Math.min(7, Math.floor((count / most) * 7.999))] as string))).join('');

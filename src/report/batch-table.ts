@@ -89,14 +89,18 @@ function rowsTable(rows: RowResult[], result: BatchResult, options: TableOptions
   return table.lines();
 }
 
+/** What the output says when percentiles come from a sketch. */
+export function approximatePercentilesNote(accuracy: number): string {
+  return `percentiles (not min/max) are approximate: a DDSketch within ${accuracy * 100}% relative error (--exact-percentiles keeps them exact)`;
+}
+
 const HISTOGRAM_BINS = 48;
 
 /** A one-line histogram of the ranking measure per row, with percentile markers under it. */
 function histogramLines(result: BatchResult, options: TableOptions): string[] {
   const { paint } = options;
-  const values = result.rankValues;
   const stats = result.summary.get(result.worstBy) as SummaryStats;
-  const shape = histogram(values, HISTOGRAM_BINS);
+  const shape = histogram(result.rankValues, HISTOGRAM_BINS, result.rankWeights);
   const markers = markerLine(
     [
       { value: stats.median, symbol: 'm' },
@@ -152,6 +156,17 @@ export function formatBatchTable(result: BatchResult, options: TableOptions): It
   }
   if (result.ignoredRows > 0) {
     lines.splice(lines.length - 1, 0, paint.dim(`${result.rowCount} rows measured; ${result.ignoredRows} left out (--ignore-index, --mask or --next-token)`));
+  }
+  if (result.shard) {
+    const { index, count, firstRow } = result.shard;
+    lines.splice(
+      lines.length - 1,
+      0,
+      paint.dim(`shard ${index}/${count}: rows ${firstRow}…${firstRow + result.rowCount + result.ignoredRows - 1} of the inputs`),
+    );
+  }
+  if (result.sketchAccuracy !== null) {
+    lines.splice(lines.length - 1, 0, paint.dim(approximatePercentilesNote(result.sketchAccuracy)));
   }
   for (const [name, value] of result.scalars) {
     if (name.endsWith('_stderr')) continue;

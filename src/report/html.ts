@@ -112,8 +112,7 @@ const HISTOGRAM_BINS = 30;
 
 /** Vertical bars: how many rows fall in each bin of the ranking measure, with percentile lines. */
 export function histogramChart(result: BatchResult): string {
-  const values = result.rankValues;
-  const shape = histogram(values, HISTOGRAM_BINS);
+  const shape = histogram(result.rankValues, HISTOGRAM_BINS, result.rankWeights);
   const stats = result.summary.get(result.worstBy) as SummaryStats;
   const height = 280;
   const left = 60;

@@ -139,7 +139,16 @@ export interface JsonBatchReport extends JsonProvenance {
   row_count: number;
   /** Rows read but left out of every statistic (--ignore-index, --mask, --next-token). */
   ignored_rows: number;
+  /** --shard I/N: which part of the inputs this run read (rows from first_row on). */
+  shard?: { index: number; count: number; first_row: number };
   expressions: Partial<Record<MeasureName, string>>;
+  /**
+   * How the percentiles were found: exact (every row's value kept), or from a DDSketch whose
+   * estimates are within relative_error of the exact order statistics (past the memory
+   * budget, or after a merge of sketched summaries). mean, stderr, min, max and argmin/argmax
+   * are never approximate.
+   */
+  percentiles: { exact: true } | { exact: false; method: 'ddsketch'; relative_error: number };
   /**
    * summary.<measure>.{mean, stderr, p0_1, p1, p5, p10, p25, median, p75, p90, p95, p99,
    * p99_9, min, max, argmin, argmax} (and any --percentiles), plus summary.top1_agreement

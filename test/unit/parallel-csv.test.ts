@@ -37,7 +37,7 @@ function pairOf(pPath: string, qPath: string, options: Record<string, unknown> =
 function segmentsOf(pPath: string, qPath: string, maxBytes: number, maxRows?: number): Segment[] {
   const pair = pairOf(pPath, qPath);
   expect(pair).not.toBeNull();
-  const source = new CsvSegments(pair!, maxBytes, maxRows);
+  const source = new CsvSegments(pair!, null, maxBytes, maxRows);
   const segments: Segment[] = [];
   for (let segment = source.next(); segment; segment = source.next()) segments.push(segment);
   expect(source.next()).toBeNull();

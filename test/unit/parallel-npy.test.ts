@@ -37,6 +37,6 @@ describe('planParallelNpy', () => {
     const p = sparseNpy('p.npy', rows, columns);
     const q = sparseNpy('q.npy', rows, columns);
     const { request } = buildRequest(compare, p, q, { format: 'json', kind: 'logits' });
-    expect(await planParallelNpy(request)).toBeNull();
+    expect(await planParallelNpy(request, null)).toBeNull();
   });
 });

@@ -29,7 +29,7 @@ import { type InputRequest, type Request, readRequestOf } from '../request.js';
 import { rowPlanOf } from '../row-computer.js';
 import type { RowRange } from './batch-worker.js';
 import { PARALLEL_MIN_BYTES, rowsMayRunOnWorkers } from './eligibility.js';
-import type { ParallelPlan } from './plan.js';
+import type { ParallelPlan, ShardParts } from './plan.js';
 import { type Segment, SegmentedRows, type SegmentSource } from './remote-rows.js';
 
 /** Below this much data two workers' start-up costs more than they save. */
@@ -116,25 +116,40 @@ export class CsvSegments implements SegmentSource {
   /** One read buffer for every scan: a fresh one each time is external memory that only a collection frees. */
   private readonly buffer = Buffer.allocUnsafeSlow(SCAN_BYTES);
 
+  /** Where the rows end: a --shard part's end row and byte offsets, or the ends of the files. */
+  private readonly end: { row: number; p: number; q: number };
+
   constructor(
     private readonly pair: CsvPair,
+    /** A --shard part: its first row's start in each file, its end row (null: the last shard) and end offsets. */
+    shard: { p: RowStart; q: RowStart; endRow: number | null; pEnd: number; qEnd: number } | null = null,
     private readonly maxBytes = SEGMENT_BYTES,
     private readonly maxRows = SEGMENT_ROWS,
   ) {
-    this.p = { row: 0, offset: pair.p.layout.dataStart, line: pair.p.layout.context.firstLine };
-    this.q = { row: 0, offset: pair.q.layout.dataStart, line: pair.q.layout.context.firstLine };
+    this.p = shard?.p ?? { row: 0, offset: pair.p.layout.dataStart, line: pair.p.layout.context.firstLine };
+    this.q = shard?.q ?? { row: 0, offset: pair.q.layout.dataStart, line: pair.q.layout.context.firstLine };
+    this.end = { row: shard?.endRow ?? Infinity, p: shard?.pEnd ?? Infinity, q: shard?.qEnd ?? Infinity };
   }
 
   next(): Segment | null {
     if (this.finished) return null;
-    const { p: from, q: fromQ } = this;
-    const bytes = Math.min(this.maxBytes, Math.max(this.maxBytes / 8, (this.pair.p.size - from.offset) / 8));
-    const pEnd = findRow(this.pair.p.path, from, (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows, this.buffer);
-    const qEnd = pEnd && findRow(this.pair.q.path, fromQ, (row) => row === pEnd.row, this.buffer);
-    if (!pEnd || !qEnd) {
-      // The end of a file, or a byte the split must not cross: the rest in one segment.
+    const { p: from, q: fromQ, end } = this;
+    if (from.row >= end.row) {
       this.finished = true;
-      return { firstIndex: from.row, p: this.range('p', from, Infinity), q: this.range('q', fromQ, Infinity) };
+      return null;
+    }
+    const bytes = Math.min(this.maxBytes, Math.max(this.maxBytes / 8, (Math.min(this.pair.p.size, end.p) - from.offset) / 8));
+    const pEnd = findRow(
+      this.pair.p.path,
+      from,
+      (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows || row === end.row,
+      this.buffer,
+    );
+    const qEnd = pEnd && findRow(this.pair.q.path, fromQ, (row) => row === pEnd.row, this.buffer);
+    if (!pEnd || !qEnd || pEnd.offset > end.p) {
+      // The end of a file (or of the shard), or a byte the split must not cross: the rest in one segment.
+      this.finished = true;
+      return { firstIndex: from.row, p: this.range('p', from, end.p), q: this.range('q', fromQ, end.q) };
     }
     this.p = pEnd;
     this.q = qEnd;
@@ -187,11 +202,22 @@ export function planCsvSegments(request: Request, minBytes = PARALLEL_MIN_BYTES)
   }
 }
 
-export async function planParallelCsv(request: Request): Promise<ParallelPlan | null> {
+export async function planParallelCsv(request: Request, shard: ShardParts | null): Promise<ParallelPlan | null> {
   const pair = planCsvSegments(request);
   if (!pair) return null;
+  if (shard && (shard.p.type !== 'text' || shard.q?.type !== 'text')) return null;
   const { availableParallelism } = await import('node:os');
   if (availableParallelism() < 2) return null;
-  const remote = await SegmentedRows.start(rowPlanOf(request), new CsvSegments(pair), { workers: 2, depth: 2, window: WINDOW });
+  const bounds =
+    shard?.p.type === 'text' && shard.q?.type === 'text'
+      ? {
+          p: { row: shard.window.firstRow, offset: shard.p.start, line: shard.p.firstLine },
+          q: { row: shard.window.firstRow, offset: shard.q.start, line: shard.q.firstLine },
+          endRow: shard.window.rows === null ? null : shard.window.firstRow + shard.window.rows,
+          pEnd: shard.p.end,
+          qEnd: shard.q.end,
+        }
+      : null;
+  const remote = await SegmentedRows.start(rowPlanOf(request), new CsvSegments(pair, bounds), { workers: 2, depth: 2, window: WINDOW });
   return { p: emptyBatch(pair.p.layout.context), q: emptyBatch(pair.q.layout.context), remote };
 }

@@ -15,7 +15,7 @@ import { primeKernel } from '../../measures/kernel.js';
 import type { Request } from '../request.js';
 import { rowPlanOf } from '../row-computer.js';
 import { PARALLEL_MIN_BYTES, rowsMayRunOnWorkers } from './eligibility.js';
-import type { ParallelPlan } from './plan.js';
+import type { ParallelPlan, ShardParts } from './plan.js';
 import { MAX_QUEUED_ROWS, RemoteRows } from './remote-rows.js';
 
 async function completeMatrix(path: string, source: string): Promise<{ header: NpyHeader; rows: number; width: number; bytes: number } | null> {
@@ -32,7 +32,7 @@ async function completeMatrix(path: string, source: string): Promise<{ header: N
   }
 }
 
-export async function planParallelNpy(request: Request): Promise<ParallelPlan | null> {
+export async function planParallelNpy(request: Request, shard: ShardParts | null): Promise<ParallelPlan | null> {
   if (!rowsMayRunOnWorkers(request)) return null;
   const q = request.q;
   for (const input of [request.p, q]) {
@@ -43,12 +43,17 @@ export async function planParallelNpy(request: Request): Promise<ParallelPlan | 
   if (pMatrix.bytes + qMatrix.bytes < PARALLEL_MIN_BYTES) return null;
   const { availableParallelism } = await import('node:os');
   if (availableParallelism() < 2) return null;
-  const half = Math.ceil(pMatrix.rows / 2);
-  if (pMatrix.rows - half > MAX_QUEUED_ROWS) return null;
+  // The rows: all of them, or a --shard part's (the same rows of both: same shapes).
+  if (shard && (shard.p.type !== 'npy' || shard.q?.type !== 'npy')) return null;
+  const first = shard?.p.type === 'npy' ? shard.p.startRow : 0;
+  const end = shard?.p.type === 'npy' ? shard.p.endRow : pMatrix.rows;
+  if (end - first < 2) return null;
+  const half = first + Math.ceil((end - first) / 2);
+  if (end - half > MAX_QUEUED_ROWS) return null;
   const remote = await RemoteRows.start({
     plan: rowPlanOf(request),
-    p: { format: 'npy', path: request.p.path, source: request.p.displayName, start: half, end: pMatrix.rows },
-    q: { format: 'npy', path: q.path, source: q.displayName, start: half, end: pMatrix.rows },
+    p: { format: 'npy', path: request.p.path, source: request.p.displayName, start: half, end },
+    q: { format: 'npy', path: q.path, source: q.displayName, start: half, end },
     firstIndex: half,
     // The main thread reads the worker's rows only after its own half, so the worker must
     // never wait: all of its outcomes may queue (MAX_QUEUED_ROWS bounds them).
@@ -57,8 +62,8 @@ export async function planParallelNpy(request: Request): Promise<ParallelPlan | 
   // The main thread computes the first half itself: the kernel must be primed here too.
   primeKernel();
   return {
-    p: npyRowRange(request.p.path, request.p.displayName, pMatrix.header, 0, half),
-    q: npyRowRange(q.path, q.displayName, qMatrix.header, 0, half),
+    p: npyRowRange(request.p.path, request.p.displayName, pMatrix.header, first, half),
+    q: npyRowRange(q.path, q.displayName, qMatrix.header, first, half),
     remote,
   };
 }

@@ -3,6 +3,7 @@
  * threads. Everything else in this folder (segments, halves, the workers, their protocol and
  * outcome codec) sits behind it and parse-on-worker.ts (a big file parsed on a worker of its own).
  */
+import type { InputPart, RowWindow } from '../../io/shard.js';
 import type { RawBatch } from '../../io/types.js';
 import type { Request } from '../request.js';
 import { planParallelCsv } from './csv-segments.js';
@@ -17,7 +18,14 @@ export interface ParallelPlan {
   remote: WorkerRows;
 }
 
-/** Two .npy matrices in halves, or two numeric CSV/TSV files in segments; null: one thread. */
-export async function planParallel(request: Request): Promise<ParallelPlan | null> {
-  return (await planParallelNpy(request)) ?? (await planParallelCsv(request));
+/** A --shard run's rows: the window, and where P's and Q's parts of it are. */
+export interface ShardParts {
+  window: RowWindow;
+  p: InputPart;
+  q: InputPart | null;
+}
+
+/** Two .npy matrices in halves, or two numeric CSV/TSV files in segments (of a shard's rows, with --shard); null: one thread. */
+export async function planParallel(request: Request, shard: ShardParts | null = null): Promise<ParallelPlan | null> {
+  return (await planParallelNpy(request, shard)) ?? (await planParallelCsv(request, shard));
 }
