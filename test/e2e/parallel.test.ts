@@ -50,6 +50,21 @@ describe('parallel paths = general path', () => {
     }
   });
 
+  it('--shard on the .npy halves: the shards cover every row once', () => {
+    const p = join(dir, 'p-shard.npy');
+    const q = join(dir, 'q-shard.npy');
+    writeNpy(p, 1100, 8000, 5);
+    writeNpy(q, 1100, 8000, 6);
+    const args = ['forward', p, q, '--kind', 'logits', '--format', 'csv'];
+    const whole = runKl(args);
+    const lines = [0, 1, 2].flatMap((index) => {
+      const shard = runKl([...args, '--shard', `${index}/3`]);
+      expect(shard.status, shard.stderr).toBe(0);
+      return shard.stdout.trimEnd().split('\n').slice(1);
+    });
+    expect(lines).toEqual(whole.stdout.trimEnd().split('\n').slice(1));
+  });
+
   // Two files of ~34 MB: together past the 64 MiB from which the parallel CSV paths start.
   const WIDTH = 800;
   const header = Array.from({ length: WIDTH }, (_, j) => `c${j}`).join(',');
@@ -90,6 +105,36 @@ describe('parallel paths = general path', () => {
       expect(parallel.stdout.length).toBeGreaterThan(100_000);
       expect(parallel.stdout).toBe(general.stdout);
     }
+  });
+
+  it('--shard on the segmented path: the shards cover every row once, and their merge is the one run', () => {
+    const p = csvFile('p-shard.csv', [...pLines.slice(0, 100), '', ...pLines.slice(100, 3000), '', ...pLines.slice(3000)]);
+    const q = csvFile('q-shard.csv', qLines);
+    const args = ['compare', p, q, '--kind', 'counts'];
+    const whole = runKl([...args, '--format', 'csv']);
+    const [header, ...rows] = whole.stdout.trimEnd().split('\n');
+    const lines: string[] = [];
+    const summaries: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const summary = join(dir, `shard-${index}.json`);
+      const shard = runKl([...args, '--format', 'csv', '--shard', `${index}/3`, '--save-summary', summary, '--exact-percentiles']);
+      expect(shard.status, shard.stderr).toBe(0);
+      const [shardHeader, ...body] = shard.stdout.trimEnd().split('\n');
+      expect(shardHeader).toBe(header);
+      lines.push(...body);
+      summaries.push(summary);
+    }
+    expect(lines).toEqual(rows);
+    const merged = runKl(['merge', ...summaries, '--format', 'json', '--rows', 'none']);
+    const single = runKl([...args, '--format', 'json', '--rows', 'none']);
+    const withoutCommand = (text: string) => text.replace(/"command_line": .*\n/, '');
+    expect(withoutCommand(merged.stdout)).toBe(withoutCommand(single.stdout));
+    // A bad cell in the middle shard: its line in the whole file.
+    const bad = csvFile('q-shard-bad.csv', withBadCell(qLines, 2000));
+    const failed = runKl(['compare', p, bad, '--kind', 'counts', '--format', 'json', '--shard', '1/3']);
+    expect(failed.status).toBe(2);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toBe(`kl: error: ${bad}:2002: column 2 ("c1"): value "x" is not a number\n`);
   });
 
   it('a bad cell in a late segment: the same rows streamed, the same error with its line, exit 2', () => {
