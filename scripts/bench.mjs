@@ -8,7 +8,10 @@
  *   npy      `kl compare ref.npy new.npy --kind logits`, 4096 × 32000 float32 per file,
  *            against np.load + scipy.special.log_softmax + per-row KL + summary
  *   startup  `kl compare` on two 2-line files against `node -e 0`
- *   memory   peak RSS of a CSV batch at 1× and 10× the rows (CSV output)
+ *   memory   peak RSS of `kl compare` on 200,000 and 2,000,000 rows × 50 (json --rows none, and csv):
+ *            10× the rows within 1.2× the memory (issue 16)
+ *   shards   4 × `--shard I/4 --save-summary` one after another plus `kl merge`, against one
+ *            run over the 2,000,000 rows: ≤ 1.1× (issue 16)
  *   drift    `kl drift ref.csv cur.csv`, 1,000,000 rows × 20 numeric columns per side, against
  *            np.loadtxt + per column reference deciles, np.histogram, PSI,
  *            scipy.stats.wasserstein_distance and ks_2samp (issue 13: time ≤ 1.0×, RSS ≤ 0.5×)
@@ -21,7 +24,7 @@
  * Timing never runs inside `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,9 +63,13 @@ function formatG9(value) {
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
 }
 
-/** Writes `first` (if any) and then lines 0 … count−1 of `lineOf`, in 1 MB writes. */
+/**
+ * Writes `first` (if any) and then lines 0 … count−1 of `lineOf`, in 1 MB writes, to a
+ * temporary name renamed at the end: an interrupted bench leaves no half file to reuse.
+ */
 function writeLines(path, first, count, lineOf) {
-  const fd = openSync(path, 'w');
+  const partial = `${path}.partial`;
+  const fd = openSync(partial, 'w');
   let pending = first;
   for (let r = 0; r < count; r++) {
     pending += `${lineOf(r)}\n`;
@@ -73,6 +80,7 @@ function writeLines(path, first, count, lineOf) {
   }
   writeSync(fd, pending);
   closeSync(fd);
+  renameSync(partial, path);
 }
 
 function writeCsvBatch(path, rows, columns, seed) {
@@ -275,24 +283,74 @@ async function startupSection(dir) {
   ]);
 }
 
+/** The rows of the memory and shards sections' batches (issue 16: 200,000 and 2,000,000 × 50). */
+const MEMORY_ROWS = Number(process.env.KL_BENCH_MEMORY_ROWS ?? 200_000);
+const MEMORY_COLUMNS = 50;
+
+function memoryPair(dir, rows) {
+  const p = join(dir, `mem-p-${rows}x${MEMORY_COLUMNS}.csv`);
+  const q = join(dir, `mem-q-${rows}x${MEMORY_COLUMNS}.csv`);
+  writeCsvBatch(p, rows, MEMORY_COLUMNS, 11);
+  writeCsvBatch(q, rows, MEMORY_COLUMNS, 12);
+  return { p, q, bytes: statSync(p).size + statSync(q).size };
+}
+
 async function memorySection(dir) {
-  const columns = 100;
-  const base = 2000;
   const cases = [];
   for (const [label, rows] of [
-    ['1×', base],
-    ['10×', base * 10],
+    ['1×', MEMORY_ROWS],
+    ['10×', MEMORY_ROWS * 10],
   ]) {
-    const p = join(dir, `mem-p-${rows}.csv`);
-    const q = join(dir, `mem-q-${rows}.csv`);
-    writeCsvBatch(p, rows, columns, 11);
-    writeCsvBatch(q, rows, columns, 12);
-    cases.push(
-      klCase(`${label}: kl compare (${rows} rows × ${columns}, --format csv)`, ['compare', p, q, '--format', 'csv'], statSync(p).size + statSync(q).size),
-    );
+    const { p, q, bytes } = memoryPair(dir, rows);
+    const shape = `${rows} rows × ${MEMORY_COLUMNS}`;
+    cases.push(klCase(`${label}: kl compare --format json --rows none (${shape})`, ['compare', p, q, '--format', 'json', '--rows', 'none'], bytes));
+    cases.push(klCase(`${label}: kl compare --format csv (${shape})`, ['compare', p, q, '--format', 'csv'], bytes));
   }
   const results = runAlternating(cases, 3);
-  printTable('4. Memory: peak RSS must not grow with the rows', results, [`peak RSS 10× / 1×: ${verdict(results[1].rssMiB / results[0].rssMiB, 1.5)}`]);
+  printTable('4. Memory: peak RSS must not grow with the rows', results, [
+    `json --rows none, peak RSS 10× / 1×: ${verdict(results[2].rssMiB / results[0].rssMiB, 1.2)}`,
+    `csv, peak RSS 10× / 1×: ${verdict(results[3].rssMiB / results[1].rssMiB, 1.2)}`,
+  ]);
+}
+
+/** N shards one after another, then their merge: the time sharding adds to one run. */
+async function shardsSection(dir) {
+  const rows = MEMORY_ROWS * 10;
+  const { p, q, bytes } = memoryPair(dir, rows);
+  const shards = 4;
+  const summaries = Array.from({ length: shards }, (_, index) => join(dir, `shard-${index}-of-${shards}.json`));
+  const output = ['--format', 'json', '--rows', 'none'];
+  const sharded = {
+    name: `${shards} × kl compare --shard I/${shards} --save-summary, then kl merge (${rows} rows × ${MEMORY_COLUMNS})`,
+    bytes,
+    run: () => {
+      let seconds = 0;
+      let rssMiB = 0;
+      for (let index = 0; index < shards; index++) {
+        const run = measure(process.execPath, [
+          '--require',
+          PROBE,
+          KL,
+          'compare',
+          p,
+          q,
+          ...output,
+          '--shard',
+          `${index}/${shards}`,
+          '--save-summary',
+          summaries[index],
+        ]);
+        seconds += run.seconds;
+        rssMiB = Math.max(rssMiB, run.rssMiB);
+      }
+      const merge = measure(process.execPath, ['--require', PROBE, KL, 'merge', ...summaries, ...output]);
+      return { seconds: seconds + merge.seconds, rssMiB: Math.max(rssMiB, merge.rssMiB) };
+    },
+  };
+  const results = runAlternating([klCase(`one run: kl compare (${rows} rows × ${MEMORY_COLUMNS})`, ['compare', p, q, ...output], bytes), sharded], 3);
+  printTable('6. Shards: N runs one after another plus the merge, against one run', results, [
+    `${shards} shards + merge / one run: ${verdict(results[1].seconds / results[0].seconds, 1.1)}`,
+  ]);
 }
 
 async function driftSection(dir, peers) {
@@ -319,6 +377,7 @@ const SECTIONS = new Map([
   ['startup', startupSection],
   ['memory', memorySection],
   ['drift', driftSection],
+  ['shards', shardsSection],
 ]);
 
 async function main() {

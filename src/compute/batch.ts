@@ -48,10 +48,7 @@ export interface BatchOptions {
   keepRows?: boolean;
   /** --shard: the rows read are these of the whole input (their indices start at firstRow). */
   shard?: ShardSpan;
-  /**
-   * --save-summary: called with the batch's mergeable summary and what the result needs
-   * besides it; a single pair is then computed as a batch of one row (which merges).
-   */
+  /** --save-summary: called with the batch's mergeable summary and what the result needs besides it. */
   onSummary?: (summary: SavedBatch) => void;
 }
 

@@ -1,7 +1,7 @@
 /**
  * From a typed request to a result: read both inputs, then compute a pair or a batch.
  */
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { formatFromExtension } from '../io/detect.js';
 import { distributionAsBatch, firstDataLine, readInput, readInputPart } from '../io/read.js';
 import { assertSplittable, type InputPart, npyRows, npyShard, type RowWindow, type ShardSpec, textPartFor, textShard } from '../io/shard.js';
@@ -138,14 +138,12 @@ export async function runRequest(request: Request, stdin: StdinProvider, batchOp
   // list is a batch of one row.
   const topk = request.p.kind === 'topk-logprobs';
   // --save-summary: a pair is summarised as a batch of one row, which merges.
-  if (
-    p.shape === 'distribution' &&
-    (q === null || q.shape === 'distribution') &&
-    request.targets === null &&
-    request.mask === null &&
-    !topk &&
-    !batchOptions.onSummary
-  ) {
+  if (p.shape === 'distribution' && (q === null || q.shape === 'distribution') && request.targets === null && request.mask === null && !topk) {
+    if (batchOptions.onSummary) {
+      throw new UsageError('shard-unsupported', '--save-summary: P and Q are single distributions, not batches of rows: there is nothing to merge', {
+        hint: 'summaries and kl merge are for batches (rows of distributions), usually with --shard I/N',
+      });
+    }
     return computePair(request, p, q);
   }
   // One distribution against a batch: a pair is a batch of one row, so this works when the

@@ -242,5 +242,6 @@ describe('refused with exit 2 and nothing on stdout', () => {
     const two = write('two-rows', distributions(2, 3, 3), 'tsv-plain');
     refused(['compare', two, two, '--shard', '2/3'], /no row of P falls in this shard/);
     refused(['explain', p, q, '--shard', '0/2'], /not kl explain/);
+    refused(['compare', 'fixtures/p.csv', 'fixtures/q.csv', '--save-summary', join(dir, 'pair.json')], /single distributions, not batches/);
   });
 });
