@@ -1,7 +1,7 @@
 /**
  * Many rows: row i of P pairs with row i of Q. Rows stream through one at a time; what
- * stays in memory is one float64 per row per summarised value (for the percentiles), the
- * worst rows, and the rows the output asked to keep.
+ * stays in memory is the BatchSummary (one float64 per row per summarised value up to its
+ * budget, then sketches of bounded size), the worst rows, and the rows the output asked to keep.
  */
 
 import { plural } from '../display.js';

@@ -76,6 +76,12 @@ export class DoubleColumn {
     this.length++;
   }
 
+  /** The values, in order, as the column's own chunks (no copy: read them, do not keep them). */
+  *chunks(): Generator<Float64Array> {
+    yield* this.full;
+    if (this.used > 0) yield this.current.subarray(0, this.used);
+  }
+
   /** The values in one fresh array. */
   values(): Float64Array {
     const out = new Float64Array(this.length);

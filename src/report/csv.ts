@@ -59,7 +59,8 @@ export function csvRowHeader(shape: RowStreamShape, row: RowResult): string {
 
 /** One line per row, built by appending: a big batch prints millions of these. */
 export function csvRow(shape: RowStreamShape, row: RowResult): string {
-  let line = String(row.index);
+  // Not String(): see machineNumber (the number-to-string cache).
+  let line = machineNumber(row.index);
   for (const name of shape.measureNames) {
     const value = row.measures[name];
     if (value !== undefined) line += `,${machineNumber(value)}`;

@@ -235,7 +235,7 @@ describe('refused with exit 2 and nothing on stdout', () => {
     refused(['compare', '-', q, '--shard', '0/2'], /stdin cannot be split/);
     const json = join(dir, 'rows.json');
     writeFileSync(json, JSON.stringify(distributions(4, 3, 1)));
-    refused(['compare', json, json, '--shard', '0/2'], /JSON document must be read whole[^]*JSONL/);
+    refused(['compare', json, json, '--shard', '0/2'], /JSON document must be read whole[\s\S]*JSONL/);
     const quoted = join(dir, 'quoted.csv');
     writeFileSync(quoted, 'a,b,c\n0.2,0.3,0.5\n0.2,"0.3\n",0.5\n0.2,0.3,0.5\n');
     refused(['compare', quoted, quoted, '--shard', '0/2', '--layout', 'batch'], /quoted cell runs on past the end of the line/);

@@ -47,14 +47,55 @@ export interface SegmentJob {
   firstIndex: number;
 }
 
+/** An array of outcomes given back by the main thread, to fill again (segments). */
+export interface RecycledBlock {
+  type: 'recycle';
+  data: Float64Array;
+}
+
 export type BatchWorkerMessage =
-  /** A block of outcomes, encoded by outcome-codec.ts. */
-  | { type: 'outcomes'; segment: number; data: Float64Array }
+  /** A block of outcomes, encoded by outcome-codec.ts: the first `length` numbers of `data` (all, when absent). */
+  | { type: 'outcomes'; segment: number; data: Float64Array; length?: number }
   | { type: 'segment-done'; segment: number }
   | { type: 'done' }
   | (WorkerErrorMessage & { segment: number });
 
 const BLOCK = 256;
+
+/**
+ * The arrays a worker fills with segments' outcomes: each is transferred to the main thread
+ * and given back once merged, so that a long batch allocates none after the first few. (A
+ * copy per block, collected only by a full collection, piled up ~100 MB of array buffers on
+ * the main thread between two: peak RSS then grew with the rows.) A worker that has all of
+ * them out waits for one to come back.
+ */
+class BlockPool {
+  private readonly free: Float64Array[] = [];
+  private waiting: ((array: Float64Array) => void) | null = null;
+  private created = 0;
+
+  constructor(private readonly limit: number) {}
+
+  async get(make: () => Float64Array): Promise<Float64Array> {
+    const array = this.free.pop();
+    if (array) return array;
+    if (this.created < this.limit) {
+      this.created++;
+      return make();
+    }
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  put(array: Float64Array): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (waiting) waiting(array);
+    else this.free.push(array);
+  }
+}
+
+/** Enough arrays for a worker's segments in hand (two of at most 4096 rows) and one spare. */
+const POOL_BLOCKS = 2 * (4096 / BLOCK) + 2;
 
 async function rowsOf(range: RowRange): Promise<RawBatch> {
   if (range.format === 'npy') return npyRowRange(range.path, range.source, await readNpyHeaderFromFile(range.path, range.source), range.start, range.end, true);
@@ -71,10 +112,19 @@ async function computeRange(
   plan: RowPlan,
   job: { p: RowRange; q: RowRange; firstIndex: number; segment: number },
   credits: Credits | null,
+  pool: BlockPool | null = null,
 ): Promise<boolean> {
-  const block = new OutcomeBlock(rowMeasureNames(plan, true), BLOCK);
+  const names = rowMeasureNames(plan, true);
+  const fresh = () => new Float64Array(OutcomeBlock.arrayLength(names, BLOCK));
+  const block = new OutcomeBlock(names, BLOCK, pool ? await pool.get(fresh) : undefined);
   const flush = async (): Promise<void> => {
     if (block.count === 0) return;
+    if (pool) {
+      // Transferred, and given back when merged (BlockPool).
+      const { data, length } = block.swap(await pool.get(fresh));
+      port.postMessage({ type: 'outcomes', segment: job.segment, data, length } satisfies BatchWorkerMessage, [data.buffer as ArrayBuffer]);
+      return;
+    }
     await credits?.take();
     // Copied, not transferred: a transferred buffer per block made the run ~15% slower
     // (each one is external memory the garbage collector tracks on both sides).
@@ -93,6 +143,9 @@ async function computeRange(
     await flush();
     port.postMessage({ ...errorMessage(error), segment: job.segment } satisfies BatchWorkerMessage);
     return false;
+  } finally {
+    // The array the block holds now (empty, or never sent) stays in this worker's pool.
+    if (pool) pool.put(block.swap(new Float64Array(0)).data);
   }
 }
 
@@ -146,9 +199,16 @@ async function main(): Promise<void> {
   }
   // Segments are computed one after another, in the order they come.
   let previous = Promise.resolve();
-  port.on('message', (job: SegmentJob) => {
+  const pool = new BlockPool(POOL_BLOCKS);
+  port.on('message', (message: SegmentJob | RecycledBlock) => {
+    if (message.type === 'recycle') {
+      pool.put(message.data);
+      return;
+    }
     previous = previous.then(async () => {
-      if (await computeRange(port, data.plan, job, null)) port.postMessage({ type: 'segment-done', segment: job.segment } satisfies BatchWorkerMessage);
+      if (await computeRange(port, data.plan, message, null, pool)) {
+        port.postMessage({ type: 'segment-done', segment: message.segment } satisfies BatchWorkerMessage);
+      }
     });
   });
 }

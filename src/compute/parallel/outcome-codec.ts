@@ -30,15 +30,22 @@ const Q_RESCALED = 32;
  */
 export class OutcomeBlock {
   private readonly stride: number;
-  private readonly data: Float64Array;
+  private data: Float64Array;
   private at = 0;
 
   constructor(
     private readonly names: readonly MeasureName[],
     readonly capacity: number,
+    /** The array to fill first (from a pool: see swap); a fresh one when not given. */
+    data?: Float64Array,
   ) {
     this.stride = RECORD_HEAD + names.length;
-    this.data = new Float64Array(capacity * this.stride);
+    this.data = data ?? new Float64Array(capacity * this.stride);
+  }
+
+  /** The size of array a block of these outcomes needs. */
+  static arrayLength(names: readonly MeasureName[], capacity: number): number {
+    return capacity * (RECORD_HEAD + names.length);
   }
 
   get count(): number {
@@ -68,6 +75,18 @@ export class OutcomeBlock {
     const taken = this.at === this.data.length ? this.data : this.data.slice(0, this.at);
     this.at = 0;
     return taken;
+  }
+
+  /**
+   * The array written since the last swap and how many numbers of it are outcomes; the block
+   * goes on in `next` (an array of the same size): arrays go to the main thread and back
+   * instead of being copied (recycled, they are no garbage).
+   */
+  swap(next: Float64Array): { data: Float64Array; length: number } {
+    const filled = { data: this.data, length: this.at };
+    this.data = next;
+    this.at = 0;
+    return filled;
   }
 }
 

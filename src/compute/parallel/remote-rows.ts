@@ -5,7 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { MeasureName } from '../../measures/catalog.js';
 import { type RowOutcome, type RowPlan, rowMeasureNames } from '../row-computer.js';
-import type { BatchWorkerData, BatchWorkerMessage, RowRange, SegmentJob } from './batch-worker.js';
+import type { BatchWorkerData, BatchWorkerMessage, RecycledBlock, RowRange, SegmentJob } from './batch-worker.js';
 import { decodeOutcomes } from './outcome-codec.js';
 import { errorFromMessage } from './protocol.js';
 
@@ -102,7 +102,8 @@ export interface SegmentSource {
 }
 
 interface SegmentState {
-  blocks: Float64Array[];
+  /** Blocks of outcomes, each from the worker to give its array back to. */
+  blocks: { data: Float64Array; length: number; worker: Worker }[];
   done: boolean;
   error: Extract<BatchWorkerMessage, { type: 'error' }> | null;
 }
@@ -183,7 +184,7 @@ export class SegmentedRows implements WorkerRows {
     if (message.type === 'done') return;
     const state = this.segments.get(message.segment);
     if (!state) return;
-    if (message.type === 'outcomes') state.blocks.push(message.data);
+    if (message.type === 'outcomes') state.blocks.push({ data: message.data, length: message.length ?? message.data.length, worker });
     else {
       state.done = true;
       if (message.type === 'error') {
@@ -211,7 +212,9 @@ export class SegmentedRows implements WorkerRows {
       }
       const block = state.blocks.shift();
       if (block) {
-        yield* decodeOutcomes(block, this.names);
+        yield* decodeOutcomes(block.data.subarray(0, block.length), this.names);
+        // Merged: the array goes back to its worker, to be filled again.
+        block.worker.postMessage({ type: 'recycle', data: block.data } satisfies RecycledBlock, [block.data.buffer as ArrayBuffer]);
         continue;
       }
       if (!state.done) {
