@@ -67,6 +67,8 @@ export interface BatchContext {
   normalize: boolean;
   /** Whether --smooth was given (the warnings then suggest nothing). */
   smoothed: boolean;
+  /** Every option that changes the numbers or the rows measured, as given (merges must agree on them). */
+  options: Record<string, string | number | boolean | null>;
   percentiles: number[];
   primary: MeasureName[];
   measureNames: MeasureName[];
@@ -95,6 +97,15 @@ export function batchContextOf(
     pairwise,
     normalize: request.prepare.normalize,
     smoothed: request.smooth !== 0,
+    options: {
+      tolerance: request.prepare.tolerance,
+      temperature: request.prepare.temperature,
+      smooth: request.smooth,
+      targets: request.targets,
+      mask: request.mask,
+      nextToken: request.nextToken,
+      ignoreIndex: request.ignoreIndex,
+    },
     percentiles: [...request.percentiles],
     primary: request.primary.filter((name) => measureNames.includes(name)),
     measureNames: [...measureNames],

@@ -4,7 +4,7 @@
 import { InputError, UsageError } from '../errors.js';
 import { formatFromExtension } from '../io/detect.js';
 import { distributionAsBatch, firstDataLine, readInput, readInputPart } from '../io/read.js';
-import { assertSplittable, type InputPart, npyRows, npyShard, type RowWindow, type ShardSpec, textPartFor, textShard } from '../io/shard.js';
+import { assertSplittable, dataStartOf, type InputPart, npyRows, npyShard, type RowWindow, type ShardSpec, textPartFor, textShard } from '../io/shard.js';
 import { isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
 import { readTargets, type Target } from '../io/targets.js';
 import type { RawInput } from '../io/types.js';
@@ -13,7 +13,7 @@ import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explanation.js';
 import { computePair } from './pair.js';
 import type { BatchInputs } from './pair-rows.js';
-import { planParallel, type ShardParts } from './parallel/plan.js';
+import { planParallel, planShardedCsv, type ShardParts } from './parallel/plan.js';
 import { type InputRequest, type Request, readRequestOf } from './request.js';
 import { rowTags } from './row-tags.js';
 
@@ -74,7 +74,7 @@ async function shardPartsOf(request: Request & { shard: ShardSpec }, stdin: Stdi
   let pShard: { window: RowWindow; part: InputPart };
   if (pInfo.format === 'npy') pShard = npyShard(await npyRows(request.p.path, request.p.displayName), shard);
   else if (pInfo.line === null) throw new InputError('empty-input', 'has no rows', { location: { source: request.p.displayName } });
-  else pShard = textShard(request.p.path, request.p.displayName, pInfo.format, pInfo.line, shard);
+  else pShard = textShard(request.p.path, request.p.displayName, pInfo.format, dataStartOf(request.p.path, request.p.displayName, pInfo.line), shard);
   const { window } = pShard;
   const empty = pShard.part.type === 'npy' ? pShard.part.startRow === pShard.part.endRow : pShard.part.start === pShard.part.end;
   if (empty) {
@@ -93,15 +93,27 @@ async function shardPartsOf(request: Request & { shard: ShardSpec }, stdin: Stdi
       const end = window.rows === null ? rows : Math.min(rows, window.firstRow + window.rows);
       qPart = { type: 'npy', startRow: Math.min(rows, window.firstRow), endRow: end };
     } else if (qInfo.line === null) throw new InputError('empty-input', 'has no rows', { location: { source: q.displayName } });
-    else qPart = textPartFor(q.path, q.displayName, qInfo.format, qInfo.line, window);
+    else qPart = textPartFor(q.path, q.displayName, qInfo.format, dataStartOf(q.path, q.displayName, qInfo.line), window);
   }
   return { window, p: pShard.part, q: qPart };
 }
 
 /** A --shard run: the shard's rows of every input, computed as a batch whose rows keep their indices. */
 async function runShard(request: Request & { shard: ShardSpec }, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
+  // Two big numeric CSV/TSV files: the workers start while the shard's rows are found.
+  const span = { index: request.shard.index, count: request.shard.count, firstRow: 0 };
+  const csv = await planShardedCsv(request, (firstRow) => {
+    span.firstRow = firstRow;
+  });
+  if (csv) {
+    try {
+      return await computeBatch(request, { p: csv.p, q: csv.q, targets: null }, { ...batchOptions, shard: span }, csv.remote);
+    } finally {
+      await csv.remote.close();
+    }
+  }
   const parts = await shardPartsOf(request, stdin);
-  const span = { index: request.shard.index, count: request.shard.count, firstRow: parts.window.firstRow };
+  span.firstRow = parts.window.firstRow;
   const options = { ...batchOptions, shard: span };
   const parallel = await planParallel(request, parts);
   if (parallel) {

@@ -123,8 +123,11 @@ const SAME_RUN: { what: string; of: (file: SummaryFile) => unknown }[] = [
   { what: 'shard count', of: (file) => `${file.shards.count}` },
 ];
 
+/** The options that change the numbers or the rows, as one line: `normalize=false tolerance=1e-6 …`. */
 function optionsOf(context: BatchContext): string {
-  return [context.normalize ? '--normalize' : '', context.smoothed ? '--smooth' : ''].filter(Boolean).join(' ') || 'none';
+  return Object.entries({ normalize: context.normalize, ...context.options })
+    .map(([name, value]) => `${name}=${String(value)}`)
+    .join(' ');
 }
 
 export interface MergedSummaries {

@@ -51,7 +51,7 @@ function isBlankByte(byte: number, jsonl: boolean): boolean {
 }
 
 /** A row start found by a scan: its row index, byte offset and line number. */
-interface Position {
+export interface Position {
   row: number;
   offset: number;
   line: number;
@@ -64,7 +64,7 @@ interface Position {
  * but not rows, as the readers skip them. CSV/TSV lines with an odd number of quotes are
  * refused: the row continues on the next line.
  */
-function scanRows(path: string, source: string, format: InputFormat, from: Position, stop: (row: number, offset: number) => boolean): Position {
+export function scanRows(path: string, source: string, format: InputFormat, from: Position, stop: (row: number, offset: number) => boolean): Position {
   const jsonl = format === 'jsonl';
   const checkQuotes = format === 'csv' || format === 'tsv';
   let fd: number;
@@ -86,6 +86,9 @@ function scanRows(path: string, source: string, format: InputFormat, from: Posit
       const read = readSync(fd, buffer, 0, buffer.length, position);
       if (read === 0) break;
       let at = 0;
+      // The next quote of this chunk, found once (not searched for again at every line).
+      let nextQuote = checkQuotes ? buffer.indexOf(QUOTE, 0) : -1;
+      if (nextQuote >= read) nextQuote = -1;
       while (at < read) {
         // At a line start: is this where the scan stops?
         if (position + at === lineStart && stop(row, lineStart)) return { row, offset: lineStart, line };
@@ -99,8 +102,10 @@ function scanRows(path: string, source: string, format: InputFormat, from: Posit
             }
           }
         }
-        if (checkQuotes) {
-          for (let i = buffer.indexOf(QUOTE, at); i >= 0 && i < end; i = buffer.indexOf(QUOTE, i + 1)) oddQuotes = !oddQuotes;
+        while (nextQuote >= 0 && nextQuote < end) {
+          oddQuotes = !oddQuotes;
+          nextQuote = buffer.indexOf(QUOTE, nextQuote + 1);
+          if (nextQuote >= read) nextQuote = -1;
         }
         if (end === read) {
           at = read;
@@ -129,7 +134,7 @@ function scanRows(path: string, source: string, format: InputFormat, from: Posit
 }
 
 /** The byte offset and line of the first data row: after the header lines, which the reader decided (`firstDataLine`). */
-function dataStartOf(path: string, source: string, firstDataLine: number): Position {
+export function dataStartOf(path: string, source: string, firstDataLine: number): Position {
   let offset = 0;
   let line = 1;
   if (firstDataLine > 1) {
@@ -158,39 +163,62 @@ function dataStartOf(path: string, source: string, firstDataLine: number): Posit
   return { row: 0, offset, line };
 }
 
-/** The part of a text file that holds the rows of `window`. `firstDataLine`: the file's first data line (after the header). */
-export function textPartFor(path: string, source: string, format: InputFormat, firstDataLine: number, window: RowWindow): InputPart {
-  const data = dataStartOf(path, source, firstDataLine);
+/** The part of a text file that holds the rows of `window`; `data`: where its first data row starts (dataStartOf). */
+export function textPartFor(path: string, source: string, format: InputFormat, data: Position, window: RowWindow): InputPart {
   const start = scanRows(path, source, format, data, (row) => row >= window.firstRow);
   const { rows } = window;
   const end = rows === null ? statSync(path).size : scanRows(path, source, format, start, (row) => row >= window.firstRow + rows).offset;
   return { type: 'text', headerEnd: data.offset, headerLines: data.line - 1, start: start.offset, end, firstLine: start.line };
 }
 
-/**
- * The rows of shard I/N of a text file, by even byte cuts of its data, each moved on to the
- * next line start: the window and the part of the file that holds it.
- */
-export function textShard(path: string, source: string, format: InputFormat, firstDataLine: number, shard: ShardSpec): { window: RowWindow; part: InputPart } {
-  const data = dataStartOf(path, source, firstDataLine);
+/** Where shard I/N of a text file's data starts (its first row) and the byte offset where it ends (the next shard's start). */
+export function textShardBounds(path: string, source: string, format: InputFormat, data: Position, shard: ShardSpec): { start: Position; end: number } {
   const size = statSync(path).size;
   const cut = (index: number) => data.offset + Math.floor((index * (size - data.offset)) / shard.count);
   // A row starts at or after the cut: counting the rows whose start lies before it.
   const startCut = cut(shard.index);
   const start = scanRows(path, source, format, data, (_row, offset) => offset >= startCut);
+  if (shard.index === shard.count - 1) return { start, end: size };
+  // The next line start at or after the next cut (its rows are not counted here).
+  const endCut = Math.max(start.offset, cut(shard.index + 1));
+  return { start, end: lineStartAtOrAfter(path, source, endCut) };
+}
+
+/** The first line start at or after `offset` (offset itself when a line starts there). */
+function lineStartAtOrAfter(path: string, source: string, offset: number): number {
+  if (offset === 0) return 0;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw fileError(source, error);
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 16);
+    let position = offset - 1;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, position);
+      if (read === 0) return statSync(path).size;
+      const newline = buffer.subarray(0, read).indexOf(NEWLINE);
+      if (newline >= 0) return position + newline + 1;
+      position += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The rows of shard I/N of a text file, by even byte cuts of its data, each moved on to the
+ * next line start: the window (its rows counted) and the part of the file that holds it.
+ */
+export function textShard(path: string, source: string, format: InputFormat, data: Position, shard: ShardSpec): { window: RowWindow; part: InputPart } {
+  const { start, end } = textShardBounds(path, source, format, data, shard);
   const last = shard.index === shard.count - 1;
-  const endCut = cut(shard.index + 1);
-  const end = last ? null : scanRows(path, source, format, start, (_row, offset) => offset >= endCut);
+  const rows = last ? null : scanRows(path, source, format, start, (_row, offset) => offset >= end).row - start.row;
   return {
-    window: { firstRow: start.row, rows: end === null ? null : end.row - start.row },
-    part: {
-      type: 'text',
-      headerEnd: data.offset,
-      headerLines: data.line - 1,
-      start: start.offset,
-      end: end === null ? size : end.offset,
-      firstLine: start.line,
-    },
+    window: { firstRow: start.row, rows },
+    part: { type: 'text', headerEnd: data.offset, headerLines: data.line - 1, start: start.offset, end, firstLine: start.line },
   };
 }
 

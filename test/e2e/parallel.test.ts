@@ -129,6 +129,16 @@ describe('parallel paths = general path', () => {
     const single = runKl([...args, '--format', 'json', '--rows', 'none']);
     const withoutCommand = (text: string) => text.replace(/"command_line": .*\n/, '');
     expect(withoutCommand(merged.stdout)).toBe(withoutCommand(single.stdout));
+    // A quote in the middle shard: its segments stop there, the rest of the shard (and Q's same rows) in one.
+    const quoted = csvFile('p-shard-quoted.csv', withQuote(pLines, 1500));
+    const quotedWhole = runKl(['compare', quoted, q, '--kind', 'counts', '--format', 'csv']).stdout.trimEnd().split('\n');
+    const quotedShards = [0, 1, 2].flatMap((index) =>
+      runKl(['compare', quoted, q, '--kind', 'counts', '--format', 'csv', '--shard', `${index}/3`])
+        .stdout.trimEnd()
+        .split('\n')
+        .slice(1),
+    );
+    expect(quotedShards).toEqual(quotedWhole.slice(1));
     // A bad cell in the middle shard: its line in the whole file.
     const bad = csvFile('q-shard-bad.csv', withBadCell(qLines, 2000));
     const failed = runKl(['compare', p, bad, '--kind', 'counts', '--format', 'json', '--shard', '1/3']);

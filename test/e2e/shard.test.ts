@@ -215,6 +215,10 @@ describe('refused with exit 2 and nothing on stdout', () => {
     refused(['merge', bits as string, parts[1] as string, parts[2] as string], /unit bits \(base 2\) ≠ nats \(base 2.718281828459045\)/);
     const [counts] = shardSummaries(['compare', p, q, '--kind', 'counts'], 3);
     refused(['merge', counts as string, parts[1] as string, parts[2] as string], /kind of P counts ≠ probs/);
+    const logits = ['forward', 'fixtures/llm/ref_logits.npy', 'fixtures/llm/new_logits.npy', '--kind', 'logits'];
+    const [warm] = shardSummaries([...logits, '--temperature', '2'], 2);
+    const [, plain] = shardSummaries(logits, 2);
+    refused(['merge', warm as string, plain as string], /options normalize=false .*temperature=2 .* ≠ .*temperature=1 /);
     const [fourths] = shardSummaries(['compare', p, q], 4);
     refused(['merge', fourths as string, parts[1] as string, parts[2] as string], /shard count 4 ≠ 3/);
     refused(['merge', parts[0] as string, parts[0] as string, parts[1] as string, parts[2] as string], /both cover shard 0\/3/);

@@ -20,9 +20,11 @@
  * error message.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { InputError } from '../../errors.js';
 import { formatFromExtension } from '../../io/detect.js';
 import { batchOf, type FastBatchContext } from '../../io/fast-csv.js';
 import { type FastLayout, fastLayout } from '../../io/read.js';
+import { type ShardSpec, scanRows, textShardBounds } from '../../io/shard.js';
 import { isStdin } from '../../io/source.js';
 import type { RawBatch } from '../../io/types.js';
 import { type InputRequest, type Request, readRequestOf } from '../request.js';
@@ -117,12 +119,15 @@ export class CsvSegments implements SegmentSource {
   private readonly buffer = Buffer.allocUnsafeSlow(SCAN_BYTES);
 
   /** Where the rows end: a --shard part's end row and byte offsets, or the ends of the files. */
-  private readonly end: { row: number; p: number; q: number };
+  private readonly end: { row: number; p: number; q: number | ((endRow: number) => number) };
 
   constructor(
     private readonly pair: CsvPair,
-    /** A --shard part: its first row's start in each file, its end row (null: the last shard) and end offsets. */
-    shard: { p: RowStart; q: RowStart; endRow: number | null; pEnd: number; qEnd: number } | null = null,
+    /**
+     * A --shard part: its first row's start in each file, its end row (null: where P's part
+     * ends) and end offsets (Q's: given, or found from P's end row when needed).
+     */
+    shard: { p: RowStart; q: RowStart; endRow: number | null; pEnd: number; qEnd: number | ((endRow: number) => number) } | null = null,
     private readonly maxBytes = SEGMENT_BYTES,
     private readonly maxRows = SEGMENT_ROWS,
   ) {
@@ -134,7 +139,7 @@ export class CsvSegments implements SegmentSource {
   next(): Segment | null {
     if (this.finished) return null;
     const { p: from, q: fromQ, end } = this;
-    if (from.row >= end.row) {
+    if (from.row >= end.row || from.offset >= end.p) {
       this.finished = true;
       return null;
     }
@@ -142,18 +147,35 @@ export class CsvSegments implements SegmentSource {
     const pEnd = findRow(
       this.pair.p.path,
       from,
-      (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows || row === end.row,
+      (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows || row === end.row || offset >= end.p,
       this.buffer,
     );
     const qEnd = pEnd && findRow(this.pair.q.path, fromQ, (row) => row === pEnd.row, this.buffer);
     if (!pEnd || !qEnd || pEnd.offset > end.p) {
       // The end of a file (or of the shard), or a byte the split must not cross: the rest in one segment.
       this.finished = true;
-      return { firstIndex: from.row, p: this.range('p', from, end.p), q: this.range('q', fromQ, end.q) };
+      return { firstIndex: from.row, p: this.range('p', from, end.p), q: this.range('q', fromQ, this.qEndOffset(from)) };
     }
     this.p = pEnd;
     this.q = qEnd;
     return { firstIndex: from.row, p: this.range('p', from, pEnd.offset), q: this.range('q', fromQ, qEnd.offset) };
+  }
+
+  /** Q's end offset: given, or (a --shard) found from the row P's part ends at. */
+  private qEndOffset(from: RowStart): number {
+    const { q, p } = this.end;
+    if (typeof q === 'number') return q;
+    if (p === Infinity) return Infinity;
+    // P's rows from `from` to its part's end, counted as shard.ts counts them.
+    const context = this.pair.p.layout.context;
+    const pEndRow = scanRows(
+      this.pair.p.path,
+      context.source,
+      context.format,
+      { row: from.row, offset: from.offset, line: from.line },
+      (_row, offset) => offset >= p,
+    ).row;
+    return q(pEndRow);
   }
 
   private range(side: 'p' | 'q', from: RowStart, end: number): RowRange {
@@ -200,6 +222,53 @@ export function planCsvSegments(request: Request, minBytes = PARALLEL_MIN_BYTES)
     // Whatever is wrong with the input, the ordinary path says it properly.
     return null;
   }
+}
+
+/**
+ * A --shard of two big numeric CSV/TSV files: the segments of the shard's rows, found at the
+ * first call (P's rows before the shard counted, Q's same row found: the newline scans of
+ * shard.ts) while the workers start. The shard ends where the next one starts in P; Q's end
+ * is found only if a segment must run to it (a byte the split must not cross).
+ */
+class ShardSegments implements SegmentSource {
+  private segments: CsvSegments | null = null;
+
+  constructor(
+    private readonly pair: CsvPair,
+    private readonly shard: ShardSpec,
+    private readonly onFirstRow: (firstRow: number) => void,
+  ) {}
+
+  next(): Segment | null {
+    if (!this.segments) {
+      const { p, q } = this.pair;
+      const data = (side: CsvPair['p']) => ({ row: 0, offset: side.layout.dataStart, line: side.layout.context.firstLine });
+      const { start, end } = textShardBounds(p.path, p.layout.context.source, p.layout.context.format, data(p), this.shard);
+      if (start.offset >= end) {
+        throw new InputError('shard-empty', `--shard ${this.shard.index}/${this.shard.count}: no row of P falls in this shard (more shards than P has rows?)`, {
+          location: { source: p.layout.context.source },
+          hint: 'use fewer shards',
+        });
+      }
+      const format = q.layout.context.format;
+      const qStart = scanRows(q.path, q.layout.context.source, format, data(q), (row) => row >= start.row);
+      const last = this.shard.index === this.shard.count - 1;
+      const qEnd = (endRow: number): number => (last ? Infinity : scanRows(q.path, q.layout.context.source, format, qStart, (row) => row >= endRow).offset);
+      this.onFirstRow(start.row);
+      this.segments = new CsvSegments(this.pair, { p: start, q: qStart, endRow: null, pEnd: last ? Infinity : end, qEnd });
+    }
+    return this.segments.next();
+  }
+}
+
+/** planParallelCsv for a --shard: null when the ordinary shard path must take it. */
+export async function planShardedCsv(request: Request & { shard: ShardSpec }, onFirstRow: (firstRow: number) => void): Promise<ParallelPlan | null> {
+  const pair = planCsvSegments(request);
+  if (!pair) return null;
+  const { availableParallelism } = await import('node:os');
+  if (availableParallelism() < 2) return null;
+  const remote = await SegmentedRows.start(rowPlanOf(request), new ShardSegments(pair, request.shard, onFirstRow), { workers: 2, depth: 2, window: WINDOW });
+  return { p: emptyBatch(pair.p.layout.context), q: emptyBatch(pair.q.layout.context), remote };
 }
 
 export async function planParallelCsv(request: Request, shard: ShardParts | null): Promise<ParallelPlan | null> {

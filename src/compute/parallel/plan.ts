@@ -6,7 +6,7 @@
 import type { InputPart, RowWindow } from '../../io/shard.js';
 import type { RawBatch } from '../../io/types.js';
 import type { Request } from '../request.js';
-import { planParallelCsv } from './csv-segments.js';
+import { planParallelCsv, planShardedCsv } from './csv-segments.js';
 import { planParallelNpy } from './npy-halves.js';
 import type { WorkerRows } from './remote-rows.js';
 
@@ -17,6 +17,8 @@ export interface ParallelPlan {
   /** The rest, computed by workers, in order after those. */
   remote: WorkerRows;
 }
+
+export { planShardedCsv };
 
 /** A --shard run's rows: the window, and where P's and Q's parts of it are. */
 export interface ShardParts {
