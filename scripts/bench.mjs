@@ -11,7 +11,8 @@
  *   memory   peak RSS of `kl compare` on 200,000 and 2,000,000 rows × 50 (json --rows none, and csv):
  *            10× the rows within 1.2× the memory (issue 16)
  *   shards   4 × `--shard I/4 --save-summary` one after another plus `kl merge`, against one
- *            run over the 2,000,000 rows: ≤ 1.1× (issue 16)
+ *            run, on a 16384 × 32000 logits pair and an 8,000,000 × 50 CSV pair (the npy and
+ *            memory sections' data repeated 4×; KL_BENCH_SHARD_TIMES): ≤ 1.1× (issue 16)
  *   drift    `kl drift ref.csv cur.csv`, 1,000,000 rows × 20 numeric columns per side, against
  *            np.loadtxt + per column reference deciles, np.histogram, PSI,
  *            scipy.stats.wasserstein_distance and ks_2samp (issue 13: time ≤ 1.0×, RSS ≤ 0.5×)
@@ -24,7 +25,7 @@
  * Timing never runs inside `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -313,15 +314,12 @@ async function memorySection(dir) {
   ]);
 }
 
-/** N shards one after another, then their merge: the time sharding adds to one run. */
-async function shardsSection(dir) {
-  const rows = MEMORY_ROWS * 10;
-  const { p, q, bytes } = memoryPair(dir, rows);
-  const shards = 4;
+/** N shards one after another, then their merge, as one case of runAlternating. */
+function shardedCase(name, args, bytes, dir, shards) {
   const summaries = Array.from({ length: shards }, (_, index) => join(dir, `shard-${index}-of-${shards}.json`));
   const output = ['--format', 'json', '--rows', 'none'];
-  const sharded = {
-    name: `${shards} × kl compare --shard I/${shards} --save-summary, then kl merge (${rows} rows × ${MEMORY_COLUMNS})`,
+  return {
+    name,
     bytes,
     run: () => {
       let seconds = 0;
@@ -331,9 +329,7 @@ async function shardsSection(dir) {
           '--require',
           PROBE,
           KL,
-          'compare',
-          p,
-          q,
+          ...args,
           ...output,
           '--shard',
           `${index}/${shards}`,
@@ -347,9 +343,81 @@ async function shardsSection(dir) {
       return { seconds: seconds + merge.seconds, rssMiB: Math.max(rssMiB, merge.rssMiB) };
     },
   };
-  const results = runAlternating([klCase(`one run: kl compare (${rows} rows × ${MEMORY_COLUMNS})`, ['compare', p, q, ...output], bytes), sharded], 3);
+}
+
+/**
+ * `times` copies of a file's data one after another (a .npy file: its rows, the header's
+ * first dimension scaled), copied in chunks: a bench process grown by a whole file would
+ * pass its size on to every measured child's peak RSS (Linux keeps ru_maxrss across exec).
+ */
+function repeatFile(source, target, times, npyRows = 0) {
+  if (keepData && existsSync(target)) return;
+  const input = openSync(source, 'r');
+  const chunk = Buffer.allocUnsafe(16 << 20);
+  let start = 0;
+  let header = Buffer.alloc(0);
+  if (npyRows > 0) {
+    readSync(input, chunk, 0, 65536, 0);
+    start = 10 + chunk.readUInt16LE(8);
+    const text = chunk.toString('latin1', 10, start).replace(`(${npyRows},`, `(${npyRows * times},`);
+    header = Buffer.concat([Buffer.from(chunk.subarray(0, 10)), Buffer.from(`${text.trimEnd().padEnd(start - 11, ' ')}\n`, 'latin1')]);
+  }
+  const size = statSync(source).size;
+  const partial = `${target}.partial`;
+  const output = openSync(partial, 'w');
+  writeSync(output, header);
+  for (let i = 0; i < times; i++) {
+    for (let position = start; position < size; ) {
+      const read = readSync(input, chunk, 0, chunk.length, position);
+      writeSync(output, chunk, 0, read);
+      position += read;
+    }
+  }
+  closeSync(output);
+  closeSync(input);
+  renameSync(partial, target);
+}
+
+/**
+ * The time sharding adds to one run: 4 shards one after another plus the merge, on a
+ * logits pair (what sharding is for) and on a CSV pair, each 4× the rows of the npy and
+ * memory sections' (the data repeated): sharding is for inputs too big for one run, and
+ * each shard pays a process's fixed start (BENCHMARKS.md).
+ */
+async function shardsSection(dir) {
+  const shards = 4;
+  const times = Number(process.env.KL_BENCH_SHARD_TIMES ?? 4);
+  const output = ['--format', 'json', '--rows', 'none'];
+  const npyRows = Number(process.env.KL_BENCH_NPY_ROWS ?? 4096);
+  const rows = npyRows * times;
+  writeNpyLogits(join(dir, 'ref.npy'), npyRows, 32000, 3);
+  writeNpyLogits(join(dir, 'new.npy'), npyRows, 32000, 4);
+  const ref = join(dir, `ref-${rows}.npy`);
+  const candidate = join(dir, `new-${rows}.npy`);
+  repeatFile(join(dir, 'ref.npy'), ref, times, npyRows);
+  repeatFile(join(dir, 'new.npy'), candidate, times, npyRows);
+  const npyArgs = ['compare', ref, candidate, '--kind', 'logits'];
+  const npyBytes = statSync(ref).size + statSync(candidate).size;
+  const base = memoryPair(dir, MEMORY_ROWS * 10);
+  const csvRows = MEMORY_ROWS * 10 * times;
+  const p = join(dir, `shard-p-${csvRows}x${MEMORY_COLUMNS}.csv`);
+  const q = join(dir, `shard-q-${csvRows}x${MEMORY_COLUMNS}.csv`);
+  repeatFile(base.p, p, times);
+  repeatFile(base.q, q, times);
+  const bytes = statSync(p).size + statSync(q).size;
+  const csvArgs = ['compare', p, q];
+  const results = runAlternating(
+    [
+      klCase(`one run: kl compare ref.npy new.npy --kind logits (${rows} × 32000 float32)`, [...npyArgs, ...output], npyBytes),
+      shardedCase(`${shards} × --shard I/${shards} --save-summary, then kl merge (the same .npy pair)`, npyArgs, npyBytes, dir, shards),
+      klCase(`one run: kl compare p.csv q.csv (${csvRows} rows × ${MEMORY_COLUMNS})`, [...csvArgs, ...output], bytes),
+      shardedCase(`${shards} × --shard I/${shards} --save-summary, then kl merge (the same CSV pair)`, csvArgs, bytes, dir, shards),
+    ],
+    3,
+  );
   printTable('6. Shards: N runs one after another plus the merge, against one run', results, [
-    `${shards} shards + merge / one run: ${verdict(results[1].seconds / results[0].seconds, 1.1)}`,
+    `.npy logits, ${shards} shards + merge / one run: ${verdict(results[1].seconds / results[0].seconds, 1.1)}`,
+    `CSV, ${shards} shards + merge / one run: ${verdict(results[3].seconds / results[2].seconds, 1.1)}`,
   ]);
 }
 

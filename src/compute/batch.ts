@@ -147,7 +147,11 @@ export async function computeBatch(
   const hasTargets = request.targets !== null && targets !== null;
   const computer = new RowComputer(rowPlanOf(request), p, q, hasTargets ? targets.source : null);
   const { pairwise, measureNames, rankBy } = computer;
-  const totals = new BatchSummary({ measureNames, targets: hasTargets, rankBy, worst: options.worst }, request.exactPercentiles ? Infinity : undefined);
+  // --exact-percentiles keeps every value; a run whose summary is saved sketched
+  // (--save-summary without it) sketches from the first row: values kept only to be
+  // replayed into sketches at the budget cost a shard ~10% of its time (BENCHMARKS.md).
+  const budget = request.exactPercentiles ? Infinity : options.onSummary ? 0 : undefined;
+  const totals = new BatchSummary({ measureNames, targets: hasTargets, rankBy, worst: options.worst }, budget);
   const keptRows: RowResult[] | null = options.rows === 'all' && options.keepRows !== false ? [] : null;
   let kept: KeptRow | null = null;
   let keptValue: number | undefined;

@@ -214,7 +214,7 @@ export class SegmentedRows implements WorkerRows {
       if (block) {
         yield* decodeOutcomes(block.data.subarray(0, block.length), this.names);
         // Merged: the array goes back to its worker, to be filled again.
-        block.worker.postMessage({ type: 'recycle', data: block.data } satisfies RecycledBlock, [block.data.buffer as ArrayBuffer]);
+        block.worker.postMessage({ type: 'recycle', data: block.data } satisfies RecycledBlock);
         continue;
       }
       if (!state.done) {
