@@ -231,6 +231,10 @@ describe('refused with exit 2 and nothing on stdout', () => {
     refused(['merge', other], /is not a kl batch summary/);
     refused(['merge', ...parts, '--format', 'csv'], /kl merge prints table, json, markdown/);
     refused(['merge', ...parts, '--rows', 'all'], /worst or none/);
+    // Files are sacred: neither a summary nor a merge writes over an input.
+    refused(['compare', p, q, '--shard', '0/3', '--save-summary', p], /--save-summary .* is the input .*kl never writes over an input/);
+    refused(['merge', ...parts, '--save-summary', parts[1] as string], /--save-summary .* is the input .*kl never writes over an input/);
+    refused(['merge', ...parts, '-o', parts[0] as string], /--output .* is the input .*kl never writes over an input/);
   });
 
   it('inputs a shard cannot be cut from', () => {
