@@ -370,6 +370,15 @@ export class BatchSummary {
     this.worst.splice(0, this.worst.length, ...merged.slice(0, this.shape.worst));
   }
 
+  /** Throws unless every column holds as many values as the summary has rows (a summary read from a file). */
+  assertWhole(): void {
+    for (const [name, column] of this.columns) {
+      const held = column.values ? column.values.length : (column.moments?.count ?? -1);
+      const sketched = column.sketch ? column.sketch.count : held;
+      if (held !== this.count || sketched !== this.count) throw new Error(`column ${name} holds ${held} values for ${this.count} rows`);
+    }
+  }
+
   /** The statistics; `extraPercents`: --percentiles beyond the standard set. */
   finish(extraPercents: readonly number[] = []): BatchStatistics {
     const summary = new Map<string, SummaryStats>();

@@ -13,6 +13,7 @@
  */
 import { plural } from '../display.js';
 import { InputError } from '../errors.js';
+import { MEASURE_NAMES } from '../measures/catalog.js';
 import type { ShardSpan } from '../result.js';
 import type { BatchContext, SavedBatch } from './batch.js';
 import { BatchSummary, type BatchSummaryJson } from './batch-summary.js';
@@ -103,8 +104,98 @@ export function parseSummaryFile(text: string, source: string): SummaryFile {
       { location: { source }, hint: 'run every shard and the merge with the same kl version' },
     );
   }
-  if (!file.context || !file.shards || !file.state || !Array.isArray(file.shards.indices)) throw notASummary(source, 'fields are missing');
+  const problem = shapeProblem(file as SummaryFile);
+  if (problem) throw notASummary(source, problem);
   return file as SummaryFile;
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const KNOWN_MEASURES: ReadonlySet<unknown> = new Set(MEASURE_NAMES);
+
+function inputProblem(input: unknown): boolean {
+  return !isObject(input) || !isString(input['source']) || !isString(input['format']) || !isString(input['kind']);
+}
+
+/** What is wrong with a parsed summary's structure (every field merge and the output read), or null. */
+function shapeProblem(file: SummaryFile): string | null {
+  const { context, shards, state } = file as Partial<SummaryFile>;
+  if (!isObject(context) || !isObject(shards) || !isObject(state)) return 'fields are missing';
+  if (!isString(context.command) || !isString(context.unit) || !isFiniteNumber(context.base) || !isFiniteNumber(context.lnBase))
+    return 'its context is damaged';
+  if (!isObject(context.inputs) || inputProblem(context.inputs.p) || (context.inputs.q !== null && inputProblem(context.inputs.q)))
+    return 'its inputs are damaged';
+  if (typeof context.pairwise !== 'boolean' || typeof context.normalize !== 'boolean' || typeof context.smoothed !== 'boolean' || !isObject(context.options)) {
+    return 'its options are damaged';
+  }
+  if (!Array.isArray(context.percentiles) || !context.percentiles.every((percent) => isFiniteNumber(percent) && percent > 0 && percent < 100)) {
+    return 'its percentiles are damaged';
+  }
+  const measures = (names: unknown): boolean => Array.isArray(names) && names.every((name) => KNOWN_MEASURES.has(name));
+  if (!measures(context.measureNames) || !measures(context.primary)) return 'its measures are damaged';
+  if (!isCount(shards.count) || shards.count < 1 || !Array.isArray(shards.indices) || shards.indices.length === 0) return 'its shards are damaged';
+  if (!shards.indices.every((index) => isCount(index) && index < shards.count)) return 'its shards are damaged';
+  if (!isCount(file.first_row) || !isCount(file.ignored_rows)) return 'its row counts are damaged';
+  const { shape } = state;
+  if (!isObject(shape) || !measures(shape.measureNames) || typeof shape.targets !== 'boolean' || !isCount(shape.worst)) return 'its state is damaged';
+  if (!shape.measureNames.includes(shape.rankBy) || JSON.stringify(shape.measureNames) !== JSON.stringify(context.measureNames)) return 'its state is damaged';
+  if (typeof state.exact !== 'boolean' || !isObject(state.columns) || !Array.isArray(state.worst)) return 'its state is damaged';
+  const counters = [state.count, state.rowsPOnly, state.rowsQOnly, state.top1Agreements, state.correctP, state.correctQ, state.pWidth, state.qWidth];
+  if (!counters.every(isCount) || state.count < 1) return 'its counts are damaged';
+  if (!Number.isSafeInteger(state.firstPOnlyRow) || !Number.isSafeInteger(state.firstQOnlyRow)) return 'its counts are damaged';
+  if (typeof state.pRescaled !== 'boolean' || typeof state.qRescaled !== 'boolean') return 'its counts are damaged';
+  const rowProblem = (row: unknown): boolean =>
+    !isObject(row) ||
+    !isCount(row['index']) ||
+    !(row['line'] === null || isCount(row['line'])) ||
+    !isObject(row['measures']) ||
+    !Object.entries(row['measures']).every(([name, value]) => KNOWN_MEASURES.has(name) && typeof value === 'number' && !Number.isNaN(value)) ||
+    !(row['targets'] === undefined || isObject(row['targets'])) ||
+    !(row['top1_agree'] === undefined || typeof row['top1_agree'] === 'boolean');
+  if (state.worst.some(rowProblem)) return 'its worst rows are damaged';
+  for (const [name, column] of Object.entries(state.columns)) {
+    if (
+      !isObject(column) ||
+      Number.isNaN(column.min) ||
+      Number.isNaN(column.max) ||
+      typeof column.min !== 'number' ||
+      typeof column.max !== 'number' ||
+      !isCount(column.minRow) ||
+      !isCount(column.maxRow)
+    ) {
+      return `its column ${name} is damaged`;
+    }
+    const sketch = column.sketch as unknown;
+    const bucketsOk = (buckets: unknown) =>
+      Array.isArray(buckets) && buckets.every((pair) => Array.isArray(pair) && Number.isSafeInteger(pair[0]) && isCount(pair[1]));
+    const exactOk = isString(column.values);
+    const moments = column.moments as unknown;
+    const momentsOk =
+      isObject(moments) &&
+      isCount(moments['count']) &&
+      isCount(moments['finite']) &&
+      Array.isArray(moments['sum']) &&
+      moments['sum'].length === 2 &&
+      moments['sum'].every((part) => typeof part === 'number' && !Number.isNaN(part)) &&
+      isFiniteNumber(moments['mean']) &&
+      isFiniteNumber(moments['m2']) &&
+      (moments['m2'] as number) >= 0;
+    const sketchedOk =
+      momentsOk &&
+      isObject(sketch) &&
+      isFiniteNumber(sketch['relative_accuracy']) &&
+      (sketch['relative_accuracy'] as number) > 0 &&
+      (sketch['relative_accuracy'] as number) < 1 &&
+      isCount(sketch['zeros']) &&
+      isCount(sketch['positive_infinities']) &&
+      isCount(sketch['negative_infinities']) &&
+      bucketsOk(sketch['positive']) &&
+      bucketsOk(sketch['negative']);
+    if (!(state.exact ? exactOk : sketchedOk)) return `its column ${name} is damaged`;
+  }
+  return null;
 }
 
 /** What must be equal for two summaries to be parts of one run, with how to say it. */
@@ -185,9 +276,10 @@ export function mergeSummaryFiles(parts: { source: string; file: SummaryFile }[]
       );
     }
   }
-  const totals = BatchSummary.fromJSON(first.file.state, exact ? Infinity : undefined);
-  const merged = new BatchSummary(totals.shape, exact ? Infinity : undefined);
-  for (const part of ordered) merged.merge(part === first ? totals : BatchSummary.fromJSON(part.file.state, exact ? Infinity : undefined));
+  const budget = exact ? Infinity : undefined;
+  const states = new Map(ordered.map((part) => [part, stateOf(part, budget)]));
+  const merged = new BatchSummary((states.get(first) as BatchSummary).shape, budget);
+  for (const part of ordered) merged.merge(states.get(part) as BatchSummary);
   const count = first.file.shards.count;
   const indices = [...covered.keys()].sort((a, b) => a - b);
   return {
@@ -199,6 +291,38 @@ export function mergeSummaryFiles(parts: { source: string; file: SummaryFile }[]
     exact,
     missing: Array.from({ length: count }, (_, index) => index).filter((index) => !covered.has(index)),
   };
+}
+
+/**
+ * A part's summary state, refused as not a summary when it does not hold together (a file
+ * edited or cut short): a broken file is the input's fault, never an internal error.
+ */
+function stateOf(part: { source: string; file: SummaryFile }, budget: number | undefined): BatchSummary {
+  const { state } = part.file;
+  const numbers: unknown[] = [state.count, state.rowsPOnly, state.rowsQOnly, state.top1Agreements, state.correctP, state.correctQ];
+  if (!numbers.every((value) => typeof value === 'number' && Number.isInteger(value) && value >= 0))
+    throw notASummary(part.source, 'its counts are not counts');
+  if (!state.shape || !Array.isArray(state.shape.measureNames) || !Array.isArray(state.worst) || typeof state.columns !== 'object' || state.columns === null) {
+    throw notASummary(part.source, 'its state is incomplete');
+  }
+  let summary: BatchSummary;
+  try {
+    summary = BatchSummary.fromJSON(state, budget);
+    summary.assertWhole();
+    // What the output reads of the state, read once here.
+    const { summary: stats } = summary.finish(part.file.context.percentiles);
+    for (const values of stats.values()) {
+      if (Object.values(values).some((value) => typeof value === 'number' && Number.isNaN(value))) throw new Error('NaN');
+    }
+    if (summary.shape.targets) {
+      if (!state.exact && !state.targetMoments) throw new Error('no target moments');
+      summary.perplexities(part.file.context.lnBase);
+      summary.rmsDeltaP();
+    }
+  } catch {
+    throw notASummary(part.source, 'its state does not hold together (its values, moments or sketches do not match its counts)');
+  }
+  return BatchSummary.fromJSON(state, budget);
 }
 
 /** A merged summary as a file's text (a partial merge, to be merged again). */

@@ -237,6 +237,39 @@ describe('refused with exit 2 and nothing on stdout', () => {
     refused(['merge', ...parts, '-o', parts[0] as string], /--output .* is the input .*kl never writes over an input/);
   });
 
+  it('a damaged summary file: exit 2 naming it (or a result, when the damage changes nothing), never an internal error', () => {
+    const original = JSON.parse(readFileSync(parts[1] as string, 'utf8')) as Record<string, unknown>;
+    /** Every path to a value in the document. */
+    const paths: string[][] = [];
+    const walk = (value: unknown, path: string[]) => {
+      paths.push(path);
+      if (value !== null && typeof value === 'object') for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
+    };
+    walk(original, []);
+    const damaged = join(dir, 'damaged.json');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: paths.length - 1 }),
+        fc.oneof(fc.constant(undefined), fc.constant(null), fc.string(), fc.integer(), fc.double(), fc.constant({}), fc.constant([])),
+        (index, replacement) => {
+          const copy = structuredClone(original) as Record<string, unknown>;
+          const path = paths[index] as string[];
+          let parent = copy as Record<string, unknown>;
+          for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
+          const last = path[path.length - 1] as string;
+          if (replacement === undefined) delete parent[last];
+          else parent[last] = replacement;
+          writeFileSync(damaged, JSON.stringify(copy));
+          const run = runKl(['merge', parts[0] as string, damaged, parts[2] as string, '--format', 'json']);
+          expect(run.stderr).not.toContain('internal error');
+          expect([0, 1, 2]).toContain(run.status);
+          if (run.status === 2) expect(run.stdout).toBe('');
+        },
+      ),
+      { numRuns: 60, seed: 16 },
+    );
+  });
+
   it('inputs a shard cannot be cut from', () => {
     refused(['compare', p, q, '--shard', '3/3'], /the shards of 3 are 0\/3 … 2\/3/);
     refused(['compare', p, q, '--shard', 'half'], /expected I\/N/);
