@@ -9,9 +9,9 @@ import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js'
 import { parseDecimal } from '../io/numbers.js';
 import { STDIN_PATH } from '../io/source.js';
 import { BINNINGS, type Binning, MAX_BINS } from '../measures/binning.js';
-import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import { DRIFT_MEASURES, type DriftMeasureName, type ZeroPolicy } from '../result.js';
-import { collect, parseBase, parseCount, parseFiniteNumber } from './options.js';
+import { addOutputOptions, collect, parseBase, parseCount, parseFiniteNumber, parseOutputFormat } from './options.js';
 import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
 interface DriftOptions extends OutputOptions {
@@ -61,7 +61,7 @@ export function driftCommand(program: Command, io: CliIo, setExitCode: (code: nu
 }
 
 function addDriftOptions(command: Command): Command {
-  return command
+  command
     .addOption(new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`).default('table'))
     .option('--json', 'shorthand for --format json')
     .option('--input-format <format>', `read both inputs as ${INPUT_FORMATS.join('|')} (default: from the extension, or sniffed)`)
@@ -85,16 +85,11 @@ function addDriftOptions(command: Command): Command {
       collect,
     )
     .option('--min <name=value>', 'check: fail (exit 1) when the measure is below value (e.g. ks_pvalue=0.01); repeatable', collect)
-    .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
-    .option('--report <file.html>', 'also write a self-contained HTML report: per column, both histograms overlaid')
-    .option('--junit <file.xml>', 'also write the checks as JUnit XML, one test case per check')
-    .option('-q, --quiet', 'print nothing: only the exit status says how it went')
-    .option('--color', 'colour the table even when stdout is not a terminal')
-    .option('--no-color', 'never colour the output (also: NO_COLOR=1)')
-    .addHelpText(
-      'after',
-      `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
-    );
+    .option('--report <file.html>', 'also write a self-contained HTML report: per column, both histograms overlaid');
+  return addOutputOptions(command).addHelpText(
+    'after',
+    `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
+  );
 }
 
 function list(text: string | undefined): string[] {
@@ -124,13 +119,6 @@ export function parseDriftCheck(text: string, op: 'max' | 'min'): DriftCheckSpec
   });
 }
 
-function parseFormat(options: DriftOptions): OutputFormat {
-  const format = options.format ?? 'table';
-  if (!isOutputFormat(format)) throw new UsageError('bad-format', `--format ${JSON.stringify(format)}: unknown format; choose ${OUTPUT_FORMATS.join(', ')}`);
-  if (options.json && format !== 'table' && format !== 'json') throw new UsageError('conflicting-format', `--json conflicts with --format ${format}`);
-  return options.json ? 'json' : format;
-}
-
 function parseEdges(text: string): number[] {
   const edges = text.split(',').map((part) => parseFiniteNumber(part, '--edges'));
   if (edges.length < 2) throw new UsageError('bad-edges', `--edges ${text}: give at least two edges (one bin)`);
@@ -149,7 +137,7 @@ export function buildDriftRequest(
   commandLine: string,
   env: NodeJS.ProcessEnv = {},
 ): { request: DriftRequest; format: OutputFormat } {
-  const format = parseFormat(options);
+  const format = parseOutputFormat(options);
   if (refPath === STDIN_PATH && curPath === STDIN_PATH) throw new UsageError('two-stdin', 'only one of REF and CUR can be read from stdin (-)');
   let inputFormat: InputFormat | undefined;
   if (options.inputFormat !== undefined) {

@@ -7,16 +7,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { batchResultOf } from '../compute/batch.js';
-import { parseCheck } from '../compute/checks.js';
 import type { CheckSpec } from '../compute/request.js';
 import { mergedSummaryText, mergeSummaryFiles, missingShardsError, parseSummaryFile } from '../compute/summary-file.js';
 import { UsageError } from '../errors.js';
 import { fileError } from '../io/source.js';
-import { FORMATTERS, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
+import { FORMATTERS, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
 import type { RowsMode } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
-import { collect, validateCheckNames } from './options.js';
+import { addOutputOptions, collect, parseChecks, parseOutputFormat, validateCheckNames } from './options.js';
 import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
 interface MergeOptions extends OutputOptions {
@@ -47,41 +46,32 @@ export function mergeCommand(program: Command, io: CliIo, setExitCode: (code: nu
       setExitCode(await runMerge(paths, options, io, argv));
     });
   if (!complete) return command;
-  return command
+  command
     .addOption(new Option('-f, --format <format>', `output format: ${MERGE_FORMATS.join('|')}`).default('table'))
     .option('--json', 'shorthand for --format json')
     .option('--rows <mode>', 'rows to print: worst|none (a merge has the worst rows of each shard, not every row)', 'worst')
     .option('--max <name=value>', 'check: fail (exit 1) when the statistic exceeds value; repeatable', collect)
     .option('--min <name=value>', 'check: fail (exit 1) when the statistic is below value; repeatable', collect)
-    .option('--save-summary <file>', 'also write the merged summary (to merge again; a partial merge writes only this)')
-    .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
-    .option('--junit <file.xml>', 'also write the checks as JUnit XML')
-    .option('-q, --quiet', 'print nothing: only the exit status says how it went')
-    .option('--color', 'colour the table even when stdout is not a terminal')
-    .option('--no-color', 'never colour the output (also: NO_COLOR=1)')
-    .addHelpText(
-      'after',
-      `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
-    );
+    .option('--save-summary <file>', 'also write the merged summary (to merge again; a partial merge writes only this)');
+  return addOutputOptions(command).addHelpText(
+    'after',
+    `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
+  );
 }
 
 function parseMergeOptions(options: MergeOptions): { format: OutputFormat; rows: RowsMode; checks: CheckSpec[] } {
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (!isOutputFormat(format) || !(MERGE_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError('bad-format', `--format ${JSON.stringify(format)}: kl merge prints ${MERGE_FORMATS.join(', ')}`, {
-      hint: "a batch's csv and value outputs are its rows, which a merge does not have",
-    });
-  }
-  if (options.json && options.format !== undefined && options.format !== 'table' && options.format !== 'json') {
-    throw new UsageError('conflicting-format', `--json conflicts with --format ${options.format}`);
-  }
+  const format = parseOutputFormat(options, {
+    formats: MERGE_FORMATS,
+    command: 'merge',
+    hint: "a batch's csv and value outputs are its rows, which a merge does not have",
+  });
   const rows = options.rows ?? 'worst';
   if (rows !== 'worst' && rows !== 'none') {
     throw new UsageError('bad-rows', `--rows ${JSON.stringify(rows)}: kl merge prints worst or none`, {
       hint: 'a merge keeps the worst rows of each shard, not every row',
     });
   }
-  const checks = [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
+  const checks = parseChecks(options);
   return { format, rows, checks };
 }
 

@@ -3,15 +3,14 @@
  * output. Options are validated before anything is read.
  */
 import { Command, Option } from 'commander';
-import { parseCheck } from '../compute/checks.js';
 import type { MiRequest } from '../compute/mi.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, isInputFormat } from '../io/detect.js';
 import { STDIN_PATH } from '../io/source.js';
 import { JOINT_MEASURE_NAMES } from '../measures/joint-names.js';
 import { DEFAULT_SUM_TOLERANCE } from '../measures/prepare.js';
-import { isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
-import { collect, parseBase } from './options.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
+import { addOutputOptions, collect, parseBase, parseChecks, parseOutputFormat } from './options.js';
 import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
 
 interface MiOptions extends OutputOptions {
@@ -43,7 +42,7 @@ export function miCommand(program: Command, io: CliIo, setExitCode: (code: numbe
       setExitCode(await runMiCommand(path, options, io, argv));
     });
   if (!complete) return command;
-  return command
+  command
     .addOption(new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`).default('table'))
     .option('--json', 'shorthand for --format json')
     .option('--input-format <format>', `read the input as ${INPUT_FORMATS.filter((format) => format !== 'npy').join('|')}`)
@@ -55,16 +54,11 @@ export function miCommand(program: Command, io: CliIo, setExitCode: (code: numbe
     .option('--top <n>', 'how many cells to list (0: all)', '10')
     .option('-b, --base <base>', 'logarithm base: e, 2, 10 or any number > 1', 'e')
     .option('--max <name=value>', 'check: fail (exit 1) when the measure exceeds value; repeatable', collect)
-    .option('--min <name=value>', 'check: fail (exit 1) when the measure is below value; repeatable', collect)
-    .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
-    .option('--junit <file.xml>', 'also write the checks as JUnit XML')
-    .option('-q, --quiet', 'print nothing: only the exit status says how it went')
-    .option('--color', 'colour the table even when stdout is not a terminal')
-    .option('--no-color', 'never colour the output (also: NO_COLOR=1)')
-    .addHelpText(
-      'after',
-      `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
-    );
+    .option('--min <name=value>', 'check: fail (exit 1) when the measure is below value; repeatable', collect);
+  return addOutputOptions(command).addHelpText(
+    'after',
+    `\nExamples:\n${EXAMPLES.map((example) => `  $ ${example}`).join('\n')}\n\nExit codes: 0 ok, 1 a --max/--min check failed, 2 usage or input error.`,
+  );
 }
 
 function count(text: string, flag: string, least: number): number {
@@ -74,9 +68,7 @@ function count(text: string, flag: string, least: number): number {
 }
 
 export function buildMiRequest(path: string, options: MiOptions, commandLine: string): { request: MiRequest; format: OutputFormat } {
-  const format = options.format ?? 'table';
-  if (!isOutputFormat(format)) throw new UsageError('bad-format', `--format ${JSON.stringify(format)}: unknown format; choose ${OUTPUT_FORMATS.join(', ')}`);
-  if (options.json && format !== 'table' && format !== 'json') throw new UsageError('conflicting-format', `--json conflicts with --format ${format}`);
+  const format = parseOutputFormat(options);
   if ((options.x === undefined) !== (options.y === undefined)) {
     throw new UsageError(
       'missing-q-col',
@@ -90,7 +82,7 @@ export function buildMiRequest(path: string, options: MiOptions, commandLine: st
   if (kind !== 'probs' && kind !== 'counts') throw new UsageError('bad-kind', `--kind ${JSON.stringify(kind)}: a table holds probs or counts`);
   const tolerance = Number(options.tolerance ?? DEFAULT_SUM_TOLERANCE);
   if (!(tolerance >= 0)) throw new UsageError('bad-tolerance', `--tolerance ${options.tolerance}: must be ≥ 0`);
-  const checks = [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
+  const checks = parseChecks(options);
   for (const check of checks) {
     if (!(JOINT_MEASURE_NAMES as readonly string[]).includes(check.name)) {
       throw new UsageError('unknown-check', `--${check.op} ${check.name}: unknown check name`, { hint: `choose ${JOINT_MEASURE_NAMES.join(', ')}` });
@@ -100,7 +92,7 @@ export function buildMiRequest(path: string, options: MiOptions, commandLine: st
     }
   }
   return {
-    format: options.json ? 'json' : format,
+    format,
     request: {
       path,
       displayName: path === STDIN_PATH ? 'stdin' : path,

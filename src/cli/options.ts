@@ -64,7 +64,7 @@ export interface RawOptions {
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function addSharedOptions(command: Command): Command {
-  return command
+  command
     .addOption(new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`).default('table'))
     .option('--json', 'shorthand for --format json')
     .option('-k, --kind <kind>', `what the values are: ${KINDS.join('|')}`, 'probs')
@@ -96,7 +96,13 @@ export function addSharedOptions(command: Command): Command {
     .option('--percentiles <list>', 'batch: more percentiles to summarise, e.g. 97.5,99.99 (always: 0.1 1 5 10 25 50 75 90 95 99 99.9)')
     .option('--shard <i/n>', 'batch: read only the i-th (0-based) of n contiguous row ranges (then --save-summary, kl merge)')
     .option('--save-summary <file>', 'batch: also write the mergeable summary of the rows read, for kl merge')
-    .option('--exact-percentiles', "batch: keep every row's values for exact percentiles, past the memory budget and in --save-summary")
+    .option('--exact-percentiles', "batch: keep every row's values for exact percentiles, past the memory budget and in --save-summary");
+  return addOutputOptions(command);
+}
+
+/** Where the output goes and how it looks: the options every command with checks shares. */
+export function addOutputOptions(command: Command): Command {
+  return command
     .option('-o, --output <file>', 'write the output to this file (atomically; never over an input), - for stdout')
     .option('--junit <file.xml>', 'also write the checks as JUnit XML, one test case per check (GitLab, Jenkins, Azure, Buildkite)')
     .option('-q, --quiet', 'print nothing: only the exit status says how it went (errors still go to stderr)')
@@ -131,15 +137,33 @@ function parseKind(text: string, flag: string): Kind {
   throw new UsageError('bad-kind', `${flag} ${JSON.stringify(text)}: unknown kind; choose ${KINDS.join(', ')}`);
 }
 
-function parseOutputFormat(options: RawOptions): OutputFormat {
+/** --max and --min, in that order. */
+export function parseChecks(options: { max?: string[]; min?: string[] }): CheckSpec[] {
+  return [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
+}
+
+/**
+ * --format and --json, for every command. `offered`: a command that prints fewer formats,
+ * with what to say when another is asked for.
+ */
+export function parseOutputFormat(
+  options: { format?: string; json?: boolean },
+  offered?: { formats: readonly OutputFormat[]; command: string; hint: string },
+): OutputFormat {
   const format = options.format ?? 'table';
   if (!isOutputFormat(format)) {
-    throw new UsageError('bad-format', `--format ${JSON.stringify(format)}: unknown format; choose ${OUTPUT_FORMATS.join(', ')}`);
+    throw new UsageError('bad-format', `--format ${JSON.stringify(format)}: unknown format; choose ${(offered?.formats ?? OUTPUT_FORMATS).join(', ')}`);
   }
   if (options.json && format !== 'table' && format !== 'json') {
     throw new UsageError('conflicting-format', `--json conflicts with --format ${format}`);
   }
-  return options.json ? 'json' : format;
+  const chosen = options.json ? 'json' : format;
+  if (offered && !offered.formats.includes(chosen)) {
+    throw new UsageError('bad-format', `--format ${JSON.stringify(chosen)}: kl ${offered.command} prints ${offered.formats.join(', ')}`, {
+      hint: offered.hint,
+    });
+  }
+  return chosen;
 }
 
 function parseInputFormat(text: string | undefined, flag: string): InputFormat | undefined {
@@ -348,7 +372,7 @@ export function buildRequest(
       throw new UsageError('temperature-without-logits', '--temperature applies only to --kind logits');
     }
   }
-  const checks: CheckSpec[] = [...(options.max ?? []).map((text) => parseCheck(text, 'max')), ...(options.min ?? []).map((text) => parseCheck(text, 'min'))];
+  const checks: CheckSpec[] = parseChecks(options);
   const percentiles = parsePercentiles(options.percentiles);
   if ((pKind === 'topk-logprobs') !== (qKind === 'topk-logprobs') && qSource !== undefined) {
     throw new UsageError('bad-kind', '--kind topk-logprobs compares two top-k lists: give it to both sides (--kind, not --p-kind or --q-kind alone)');
