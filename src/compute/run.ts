@@ -4,7 +4,18 @@
 import { InputError, UsageError } from '../errors.js';
 import { formatFromExtension } from '../io/detect.js';
 import { distributionAsBatch, firstDataLine, readInput, readInputPart } from '../io/read.js';
-import { assertSplittable, dataStartOf, type InputPart, npyRows, npyShard, type RowWindow, type ShardSpec, textPartFor, textShard } from '../io/shard.js';
+import {
+  assertSplittable,
+  dataStartOf,
+  emptyShardError,
+  type InputPart,
+  npyRows,
+  npyShard,
+  type RowWindow,
+  type ShardSpec,
+  textPartFor,
+  textShard,
+} from '../io/shard.js';
 import { isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
 import { readTargets, type Target } from '../io/targets.js';
 import type { RawInput } from '../io/types.js';
@@ -77,12 +88,7 @@ async function shardPartsOf(request: Request & { shard: ShardSpec }, stdin: Stdi
   else pShard = textShard(request.p.path, request.p.displayName, pInfo.format, dataStartOf(request.p.path, request.p.displayName, pInfo.line), shard);
   const { window } = pShard;
   const empty = pShard.part.type === 'npy' ? pShard.part.startRow === pShard.part.endRow : pShard.part.start === pShard.part.end;
-  if (empty) {
-    throw new InputError('shard-empty', `--shard ${shard.index}/${shard.count}: no row of P falls in this shard (more shards than P has rows?)`, {
-      location: { source: request.p.displayName },
-      hint: 'use fewer shards',
-    });
-  }
+  if (empty) throw emptyShardError(shard, request.p.displayName);
   let qPart: InputPart | null = null;
   if (request.q) {
     const q = request.q;
@@ -123,12 +129,9 @@ async function runShard(request: Request & { shard: ShardSpec }, stdin: StdinPro
       await parallel.remote.close();
     }
   }
-  const readPart = async (input: InputRequest, part: InputPart) => {
-    const format = part.type === 'npy' ? 'npy' : (input.format ?? formatFromExtension(input.path) ?? (await firstDataLine(readRequestOf(input), stdin)).format);
-    return readInputPart(readRequestOf(input, format), format, part);
-  };
-  const p = await readPart(request.p, parts.p);
-  const q = request.q && parts.q ? await readPart(request.q, parts.q) : null;
+  // The parts know their formats (shardPartsOf settled them): nothing is sniffed again.
+  const p = await readInputPart(readRequestOf(request.p), parts.p);
+  const q = request.q && parts.q ? await readInputPart(readRequestOf(request.q), parts.q) : null;
   const tags = await tagsOf(request, stdin);
   const targets = tags && { ...tags, iterator: windowed(tags.iterator, parts.window, tags.flag, tags.source) };
   return computeBatch(request, { p, q, targets }, options);

@@ -194,7 +194,7 @@ async function withLayout(input: RawInput, { layout = 'auto' }: ReadOptions): Pr
  * with line numbers (of rows and in messages) put back to the file's. Always a batch: a part
  * of one row is still a row of the batch.
  */
-export async function readInputPart(request: ReadRequest, format: InputFormat, part: InputPart): Promise<RawBatch> {
+export async function readInputPart(request: ReadRequest, part: InputPart): Promise<RawBatch> {
   const source = request.displayName;
   if (part.type === 'npy') {
     const header = await readNpyHeaderFromFile(request.path, source);
@@ -215,7 +215,7 @@ export async function readInputPart(request: ReadRequest, format: InputFormat, p
   const { bigBatch: _bigBatch, ...alone } = request;
   let input: RawInput;
   try {
-    input = await READERS[format](opened, format, { ...alone, options: { ...request.options, layout: 'batch' } });
+    input = await READERS[part.format](opened, part.format, { ...alone, format: part.format, options: { ...request.options, layout: 'batch' } });
   } catch (error) {
     throw relocate(error);
   }

@@ -17,11 +17,11 @@
  * scan with an error (such a file cannot be split at newlines). JSON arrays and Fortran-
  * order .npy files have no row offsets: refused, with the format that has.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import type { InputFormat } from './detect.js';
 import { npyMatrixShape, readNpyHeaderFromFile } from './npy.js';
-import { fileError } from './source.js';
+import { openFile } from './source.js';
 
 export interface ShardSpec {
   index: number;
@@ -30,8 +30,8 @@ export interface ShardSpec {
 
 /** Where one input's part of a shard is. */
 export type InputPart =
-  /** Text: bytes [start, end) read after the header bytes [0, headerEnd); `firstLine`: the file's line at `start`. */
-  | { type: 'text'; headerEnd: number; headerLines: number; start: number; end: number; firstLine: number }
+  /** Text of `format`: bytes [start, end) read after the header bytes [0, headerEnd); `firstLine`: the file's line at `start`. */
+  | { type: 'text'; format: InputFormat; headerEnd: number; headerLines: number; start: number; end: number; firstLine: number }
   /** .npy: rows [startRow, endRow) of the (rows × width) matrix. */
   | { type: 'npy'; startRow: number; endRow: number };
 
@@ -67,13 +67,7 @@ export interface Position {
 export function scanRows(path: string, source: string, format: InputFormat, from: Position, stop: (row: number, offset: number) => boolean): Position {
   const jsonl = format === 'jsonl';
   const checkQuotes = format === 'csv' || format === 'tsv';
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileError(source, error);
-  }
-  try {
+  return withFile(path, source, (fd) => {
     const buffer = Buffer.allocUnsafe(SCAN_BYTES);
     let row = from.row;
     let line = from.line;
@@ -128,6 +122,14 @@ export function scanRows(path: string, source: string, format: InputFormat, from
     // The end of the file: a last line without a newline is a row too.
     if (content) row++;
     return { row, offset: position, line: line + (position > lineStart ? 1 : 0) };
+  });
+}
+
+/** Runs `read` on the file open for reading, and closes it however `read` ends. */
+function withFile<T>(path: string, source: string, read: (fd: number) => T): T {
+  const { fd } = openFile(path, source);
+  try {
+    return read(fd);
   } finally {
     closeSync(fd);
   }
@@ -138,13 +140,7 @@ export function dataStartOf(path: string, source: string, firstDataLine: number)
   let offset = 0;
   let line = 1;
   if (firstDataLine > 1) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch (error) {
-      throw fileError(source, error);
-    }
-    try {
+    withFile(path, source, (fd) => {
       const buffer = Buffer.allocUnsafe(SCAN_BYTES);
       let position = 0;
       while (line < firstDataLine) {
@@ -156,9 +152,7 @@ export function dataStartOf(path: string, source: string, firstDataLine: number)
         }
         position += read;
       }
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
   return { row: 0, offset, line };
 }
@@ -168,7 +162,7 @@ export function textPartFor(path: string, source: string, format: InputFormat, d
   const start = scanRows(path, source, format, data, (row) => row >= window.firstRow);
   const { rows } = window;
   const end = rows === null ? statSync(path).size : scanRows(path, source, format, start, (row) => row >= window.firstRow + rows).offset;
-  return { type: 'text', headerEnd: data.offset, headerLines: data.line - 1, start: start.offset, end, firstLine: start.line };
+  return { type: 'text', format, headerEnd: data.offset, headerLines: data.line - 1, start: start.offset, end, firstLine: start.line };
 }
 
 /** Where shard I/N of a text file's data starts (its first row) and the byte offset where it ends (the next shard's start). */
@@ -187,25 +181,17 @@ export function textShardBounds(path: string, source: string, format: InputForma
 /** The first line start at or after `offset` (offset itself when a line starts there). */
 function lineStartAtOrAfter(path: string, source: string, offset: number): number {
   if (offset === 0) return 0;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw fileError(source, error);
-  }
-  try {
+  return withFile(path, source, (fd) => {
     const buffer = Buffer.allocUnsafe(1 << 16);
     let position = offset - 1;
     for (;;) {
       const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read === 0) return statSync(path).size;
+      if (read === 0) return position;
       const newline = buffer.subarray(0, read).indexOf(NEWLINE);
       if (newline >= 0) return position + newline + 1;
       position += read;
     }
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**
@@ -218,8 +204,16 @@ export function textShard(path: string, source: string, format: InputFormat, dat
   const rows = last ? null : scanRows(path, source, format, start, (_row, offset) => offset >= end).row - start.row;
   return {
     window: { firstRow: start.row, rows },
-    part: { type: 'text', headerEnd: data.offset, headerLines: data.line - 1, start: start.offset, end, firstLine: start.line },
+    part: { type: 'text', format, headerEnd: data.offset, headerLines: data.line - 1, start: start.offset, end, firstLine: start.line },
   };
+}
+
+/** The error for a shard in which no row of P starts (more shards than P has rows). */
+export function emptyShardError(shard: ShardSpec, source: string): InputError {
+  return new InputError('shard-empty', `--shard ${shard.index}/${shard.count}: no row of P falls in this shard (more shards than P has rows?)`, {
+    location: { source },
+    hint: 'use fewer shards',
+  });
 }
 
 /** A C-order .npy matrix's rows (the product of every dimension but the last), checked complete. */

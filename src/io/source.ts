@@ -47,13 +47,16 @@ function directoryError(): Error {
   return Object.assign(new Error('is a directory'), { code: 'EISDIR' });
 }
 
-/** Opens a file for reading; a missing file or a directory is reported as such, up front. */
-function openFile(path: string): { fd: number; info: Stats } {
+/**
+ * Opens a file for reading; a missing file or a directory is reported as such, up front,
+ * under `sourceName` (the path unless said).
+ */
+export function openFile(path: string, sourceName = path): { fd: number; info: Stats } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw fileError(path, error);
+    throw fileError(sourceName, error);
   }
   try {
     const info = fstatSync(fd);
@@ -61,7 +64,7 @@ function openFile(path: string): { fd: number; info: Stats } {
     return { fd, info };
   } catch (error) {
     closeSync(fd);
-    throw fileError(path, error);
+    throw fileError(sourceName, error);
   }
 }
 

@@ -20,18 +20,17 @@
  * error message.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { InputError } from '../../errors.js';
 import { formatFromExtension } from '../../io/detect.js';
 import { batchOf, type FastBatchContext } from '../../io/fast-csv.js';
 import { type FastLayout, fastLayout } from '../../io/read.js';
-import { type ShardSpec, scanRows, textShardBounds } from '../../io/shard.js';
+import { emptyShardError, type ShardSpec, scanRows, textShardBounds } from '../../io/shard.js';
 import { isStdin } from '../../io/source.js';
 import type { RawBatch } from '../../io/types.js';
 import { type InputRequest, type Request, readRequestOf } from '../request.js';
 import { rowPlanOf } from '../row-computer.js';
 import type { RowRange } from './batch-worker.js';
 import { PARALLEL_MIN_BYTES, rowsMayRunOnWorkers } from './eligibility.js';
-import type { ParallelPlan, ShardParts } from './plan.js';
+import type { ParallelPlan } from './plan.js';
 import { type Segment, SegmentedRows, type SegmentSource } from './remote-rows.js';
 
 /** Below this much data two workers' start-up costs more than they save. */
@@ -118,28 +117,28 @@ export class CsvSegments implements SegmentSource {
   /** One read buffer for every scan: a fresh one each time is external memory that only a collection frees. */
   private readonly buffer = Buffer.allocUnsafeSlow(SCAN_BYTES);
 
-  /** Where the rows end: a --shard part's end row and byte offsets, or the ends of the files. */
-  private readonly end: { row: number; p: number; q: number | ((endRow: number) => number) };
+  /** Where the rows end: a --shard part's end in P, and how to find Q's (null: the ends of the files). */
+  private readonly end: { p: number; q: ((endRow: number) => number) | null };
 
   constructor(
     private readonly pair: CsvPair,
     /**
-     * A --shard part: its first row's start in each file, its end row (null: where P's part
-     * ends) and end offsets (Q's: given, or found from P's end row when needed).
+     * A --shard part: its first row's start in each file, the offset where P's part ends,
+     * and how to find Q's end from the row P's part ends at (only when a segment needs it).
      */
-    shard: { p: RowStart; q: RowStart; endRow: number | null; pEnd: number; qEnd: number | ((endRow: number) => number) } | null = null,
+    shard: { p: RowStart; q: RowStart; pEnd: number; qEnd: (endRow: number) => number } | null = null,
     private readonly maxBytes = SEGMENT_BYTES,
     private readonly maxRows = SEGMENT_ROWS,
   ) {
     this.p = shard?.p ?? { row: 0, offset: pair.p.layout.dataStart, line: pair.p.layout.context.firstLine };
     this.q = shard?.q ?? { row: 0, offset: pair.q.layout.dataStart, line: pair.q.layout.context.firstLine };
-    this.end = { row: shard?.endRow ?? Infinity, p: shard?.pEnd ?? Infinity, q: shard?.qEnd ?? Infinity };
+    this.end = { p: shard?.pEnd ?? Infinity, q: shard?.qEnd ?? null };
   }
 
   next(): Segment | null {
     if (this.finished) return null;
     const { p: from, q: fromQ, end } = this;
-    if (from.row >= end.row || from.offset >= end.p) {
+    if (from.offset >= end.p) {
       this.finished = true;
       return null;
     }
@@ -147,7 +146,7 @@ export class CsvSegments implements SegmentSource {
     const pEnd = findRow(
       this.pair.p.path,
       from,
-      (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows || row === end.row || offset >= end.p,
+      (row, offset) => offset - from.offset >= bytes || row - from.row >= this.maxRows || offset >= end.p,
       this.buffer,
     );
     const qEnd = pEnd && findRow(this.pair.q.path, fromQ, (row) => row === pEnd.row, this.buffer);
@@ -161,11 +160,10 @@ export class CsvSegments implements SegmentSource {
     return { firstIndex: from.row, p: this.range('p', from, pEnd.offset), q: this.range('q', fromQ, qEnd.offset) };
   }
 
-  /** Q's end offset: given, or (a --shard) found from the row P's part ends at. */
+  /** Q's end offset: its end, or (a --shard) found from the row P's part ends at. */
   private qEndOffset(from: RowStart): number {
     const { q, p } = this.end;
-    if (typeof q === 'number') return q;
-    if (p === Infinity) return Infinity;
+    if (q === null || p === Infinity) return Infinity;
     // P's rows from `from` to its part's end, counted as shard.ts counts them.
     const context = this.pair.p.layout.context;
     const pEndRow = scanRows(
@@ -244,18 +242,13 @@ class ShardSegments implements SegmentSource {
       const { p, q } = this.pair;
       const data = (side: CsvPair['p']) => ({ row: 0, offset: side.layout.dataStart, line: side.layout.context.firstLine });
       const { start, end } = textShardBounds(p.path, p.layout.context.source, p.layout.context.format, data(p), this.shard);
-      if (start.offset >= end) {
-        throw new InputError('shard-empty', `--shard ${this.shard.index}/${this.shard.count}: no row of P falls in this shard (more shards than P has rows?)`, {
-          location: { source: p.layout.context.source },
-          hint: 'use fewer shards',
-        });
-      }
+      if (start.offset >= end) throw emptyShardError(this.shard, p.layout.context.source);
       const format = q.layout.context.format;
       const qStart = scanRows(q.path, q.layout.context.source, format, data(q), (row) => row >= start.row);
       const last = this.shard.index === this.shard.count - 1;
       const qEnd = (endRow: number): number => (last ? Infinity : scanRows(q.path, q.layout.context.source, format, qStart, (row) => row >= endRow).offset);
       this.onFirstRow(start.row);
-      this.segments = new CsvSegments(this.pair, { p: start, q: qStart, endRow: null, pEnd: last ? Infinity : end, qEnd });
+      this.segments = new CsvSegments(this.pair, { p: start, q: qStart, pEnd: last ? Infinity : end, qEnd });
     }
     return this.segments.next();
   }
@@ -271,22 +264,11 @@ export async function planShardedCsv(request: Request & { shard: ShardSpec }, on
   return { p: emptyBatch(pair.p.layout.context), q: emptyBatch(pair.q.layout.context), remote };
 }
 
-export async function planParallelCsv(request: Request, shard: ShardParts | null): Promise<ParallelPlan | null> {
+export async function planParallelCsv(request: Request): Promise<ParallelPlan | null> {
   const pair = planCsvSegments(request);
   if (!pair) return null;
-  if (shard && (shard.p.type !== 'text' || shard.q?.type !== 'text')) return null;
   const { availableParallelism } = await import('node:os');
   if (availableParallelism() < 2) return null;
-  const bounds =
-    shard?.p.type === 'text' && shard.q?.type === 'text'
-      ? {
-          p: { row: shard.window.firstRow, offset: shard.p.start, line: shard.p.firstLine },
-          q: { row: shard.window.firstRow, offset: shard.q.start, line: shard.q.firstLine },
-          endRow: shard.window.rows === null ? null : shard.window.firstRow + shard.window.rows,
-          pEnd: shard.p.end,
-          qEnd: shard.q.end,
-        }
-      : null;
-  const remote = await SegmentedRows.start(rowPlanOf(request), new CsvSegments(pair, bounds), { workers: 2, depth: 2, window: WINDOW });
+  const remote = await SegmentedRows.start(rowPlanOf(request), new CsvSegments(pair), { workers: 2, depth: 2, window: WINDOW });
   return { p: emptyBatch(pair.p.layout.context), q: emptyBatch(pair.q.layout.context), remote };
 }

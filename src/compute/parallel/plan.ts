@@ -27,7 +27,11 @@ export interface ShardParts {
   q: InputPart | null;
 }
 
-/** Two .npy matrices in halves, or two numeric CSV/TSV files in segments (of a shard's rows, with --shard); null: one thread. */
+/**
+ * Two .npy matrices in halves (of a shard's rows, with --shard), or two numeric CSV/TSV
+ * files in segments; null: one thread. A CSV shard's segments start from planShardedCsv,
+ * which finds its rows while the workers start.
+ */
 export async function planParallel(request: Request, shard: ShardParts | null = null): Promise<ParallelPlan | null> {
-  return (await planParallelNpy(request, shard)) ?? (await planParallelCsv(request, shard));
+  return (await planParallelNpy(request, shard)) ?? (shard ? null : await planParallelCsv(request));
 }
