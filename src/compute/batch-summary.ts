@@ -21,9 +21,8 @@ import {
   comparePerplexities,
   DoubleColumn,
   type NllMoments,
-  PERCENTILES,
+  namedPercentiles,
   type PerplexityComparison,
-  percentileName,
   perplexityComparison,
   rootMeanSquare,
   rootMeanSquareOf,
@@ -174,7 +173,7 @@ class ColumnSummary {
       a.maxRow = b.maxRow;
     }
     if (this.values && other.values) {
-      for (const value of other.values.values()) this.values.push(value);
+      for (const chunk of other.values.chunks()) for (const value of chunk) this.values.push(value);
       return;
     }
     this.approximate();
@@ -396,17 +395,14 @@ export class BatchSummary {
       } else {
         const moments = column.moments as Moments;
         const sketch = column.sketch as DDSketch;
-        const extra = extraPercents.filter((percent) => !PERCENTILES.some(([standard]) => standard === percentileName(percent)));
-        const quantile = (level: number) => sketch.quantile(level, min, max);
         summary.set(name, {
           mean: moments.mean(),
           stderr: moments.standardError(),
-          ...(Object.fromEntries(PERCENTILES.map(([percentile, level]) => [percentile, quantile(level)])) as Record<(typeof PERCENTILES)[number][0], number>),
+          ...namedPercentiles(extraPercents, (levels) => levels.map((level) => sketch.quantile(level, min, max))),
           min,
           max,
           argmin: minRow,
           argmax: maxRow,
-          extra: Object.fromEntries(extra.map((percent) => [percentileName(percent), quantile(percent / 100)])),
         });
         if (name === this.shape.rankBy) ({ values: rankValues, counts: rankWeights } = sketch.buckets());
       }

@@ -24,7 +24,7 @@ import { type BatchOptions, computeBatch } from './batch.js';
 import { explainBatchRow, explainPair } from './explanation.js';
 import { computePair } from './pair.js';
 import type { BatchInputs } from './pair-rows.js';
-import { planParallel, planShardedCsv, type ShardParts } from './parallel/plan.js';
+import { type ParallelPlan, planParallel, planShardedCsv, type ShardParts } from './parallel/plan.js';
 import { type InputRequest, type Request, readRequestOf } from './request.js';
 import { rowTags } from './row-tags.js';
 
@@ -80,12 +80,17 @@ async function shardPartsOf(request: Request & { shard: ShardSpec }, stdin: Stdi
     const known = input.format ?? formatFromExtension(input.path);
     return known === 'npy' ? { format: known, line: null } : await firstDataLine(readRequestOf(input, known), stdin);
   };
+  /** Where a text input's first data row starts; an input without rows is refused. */
+  const dataStart = (input: InputRequest, line: number | null) => {
+    if (line === null) throw new InputError('empty-input', 'has no rows', { location: { source: input.displayName } });
+    return dataStartOf(input.path, input.displayName, line);
+  };
   const pInfo = await formatOf(request.p);
   assertSplittable(pInfo.format, request.p.displayName);
-  let pShard: { window: RowWindow; part: InputPart };
-  if (pInfo.format === 'npy') pShard = npyShard(await npyRows(request.p.path, request.p.displayName), shard);
-  else if (pInfo.line === null) throw new InputError('empty-input', 'has no rows', { location: { source: request.p.displayName } });
-  else pShard = textShard(request.p.path, request.p.displayName, pInfo.format, dataStartOf(request.p.path, request.p.displayName, pInfo.line), shard);
+  const pShard: { window: RowWindow; part: InputPart } =
+    pInfo.format === 'npy'
+      ? npyShard(await npyRows(request.p.path, request.p.displayName), shard)
+      : textShard(request.p.path, request.p.displayName, pInfo.format, dataStart(request.p, pInfo.line), shard);
   const { window } = pShard;
   const empty = pShard.part.type === 'npy' ? pShard.part.startRow === pShard.part.endRow : pShard.part.start === pShard.part.end;
   if (empty) throw emptyShardError(shard, request.p.displayName);
@@ -98,10 +103,18 @@ async function shardPartsOf(request: Request & { shard: ShardSpec }, stdin: Stdi
       const rows = await npyRows(q.path, q.displayName);
       const end = window.rows === null ? rows : Math.min(rows, window.firstRow + window.rows);
       qPart = { type: 'npy', startRow: Math.min(rows, window.firstRow), endRow: end };
-    } else if (qInfo.line === null) throw new InputError('empty-input', 'has no rows', { location: { source: q.displayName } });
-    else qPart = textPartFor(q.path, q.displayName, qInfo.format, dataStartOf(q.path, q.displayName, qInfo.line), window);
+    } else qPart = textPartFor(q.path, q.displayName, qInfo.format, dataStart(q, qInfo.line), window);
   }
   return { window, p: pShard.part, q: qPart };
+}
+
+/** A batch computed on worker threads (a ParallelPlan), the workers stopped however it ends. */
+async function computeOnWorkers(request: Request, plan: ParallelPlan, options: BatchOptions): Promise<KlResult> {
+  try {
+    return await computeBatch(request, { p: plan.p, q: plan.q, targets: null }, options, plan.remote);
+  } finally {
+    await plan.remote.close();
+  }
 }
 
 /** A --shard run: the shard's rows of every input, computed as a batch whose rows keep their indices. */
@@ -111,24 +124,12 @@ async function runShard(request: Request & { shard: ShardSpec }, stdin: StdinPro
   const csv = await planShardedCsv(request, (firstRow) => {
     span.firstRow = firstRow;
   });
-  if (csv) {
-    try {
-      return await computeBatch(request, { p: csv.p, q: csv.q, targets: null }, { ...batchOptions, shard: span }, csv.remote);
-    } finally {
-      await csv.remote.close();
-    }
-  }
+  if (csv) return computeOnWorkers(request, csv, { ...batchOptions, shard: span });
   const parts = await shardPartsOf(request, stdin);
   span.firstRow = parts.window.firstRow;
   const options = { ...batchOptions, shard: span };
   const parallel = await planParallel(request, parts);
-  if (parallel) {
-    try {
-      return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, options, parallel.remote);
-    } finally {
-      await parallel.remote.close();
-    }
-  }
+  if (parallel) return computeOnWorkers(request, parallel, options);
   // The parts know their formats (shardPartsOf settled them): nothing is sniffed again.
   const p = await readInputPart(readRequestOf(request.p), parts.p);
   const q = request.q && parts.q ? await readInputPart(readRequestOf(request.q), parts.q) : null;
@@ -140,13 +141,7 @@ async function runShard(request: Request & { shard: ShardSpec }, stdin: StdinPro
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   if (request.shard) return runShard({ ...request, shard: request.shard }, stdin, batchOptions);
   const parallel = await planParallel(request);
-  if (parallel) {
-    try {
-      return await computeBatch(request, { p: parallel.p, q: parallel.q, targets: null }, batchOptions, parallel.remote);
-    } finally {
-      await parallel.remote.close();
-    }
-  }
+  if (parallel) return computeOnWorkers(request, parallel, batchOptions);
   const provider = await stdinFor(request, stdin);
   const [p, q] = await Promise.all([read(request.p, provider), request.q ? read(request.q, provider) : Promise.resolve(null)]);
   // Top-k lists are compared row by row over their partition (row-computer.ts): a single

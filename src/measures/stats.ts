@@ -202,6 +202,20 @@ function sumOfSquaredDeviations(values: Float64Array, mean: number): number {
   return squares.value();
 }
 
+/**
+ * The percentiles of a summary, named: the standard set, then the --percentiles beyond it
+ * (`extraPercents`), each from `atLevels` (the values at levels q ∈ [0, 1], in that order).
+ */
+export function namedPercentiles(
+  extraPercents: readonly number[],
+  atLevels: (levels: number[]) => number[],
+): Record<PercentileName, number> & { extra: Record<string, number> } {
+  const extra = extraPercents.filter((percent) => !PERCENTILES.some(([name]) => name === percentileName(percent)));
+  const found = atLevels([...PERCENTILES.map(([, level]) => level), ...extra.map((percent) => percent / 100)]);
+  const named = Object.fromEntries(PERCENTILES.map(([name], i) => [name, found[i] as number])) as Record<PercentileName, number>;
+  return { ...named, extra: Object.fromEntries(extra.map((percent, i) => [percentileName(percent), found[PERCENTILES.length + i] as number])) };
+}
+
 /** The statistics of `values`; `inPlace`: the values may be reordered (percentiles select in place). */
 export function summarize(values: Float64Array, extraPercents: readonly number[] = [], options: { inPlace?: boolean } = {}): Stats {
   const n = values.length;
@@ -211,23 +225,10 @@ export function summarize(values: Float64Array, extraPercents: readonly number[]
   let stderr: number | null = null;
   if (mean === Infinity) stderr = Infinity;
   else if (n > 1) stderr = Math.sqrt(sumOfSquaredDeviations(values, mean) / (n - 1)) / Math.sqrt(n);
-  const extra = extraPercents.filter((percent) => !PERCENTILES.some(([name]) => name === percentileName(percent)));
-  const levels = [...PERCENTILES.map(([, level]) => level), ...extra.map((percent) => percent / 100)];
   const min = values[argmin] as number;
   const max = values[argmax] as number;
-  const found = percentiles(values, levels, options);
-  const named = Object.fromEntries(PERCENTILES.map(([name], i) => [name, found[i] as number])) as Record<PercentileName, number>;
-  return {
-    count: n,
-    mean,
-    stderr,
-    ...named,
-    min,
-    max,
-    argmin,
-    argmax,
-    extra: Object.fromEntries(extra.map((percent, i) => [percentileName(percent), found[PERCENTILES.length + i] as number])),
-  };
+  const named = namedPercentiles(extraPercents, (levels) => percentiles(values, levels, options));
+  return { count: n, mean, stderr, ...named, min, max, argmin, argmax };
 }
 
 /** Index of the largest value (the first on ties): a distribution's top-1 category. */
