@@ -135,7 +135,9 @@ export class DDSketch {
   }
 
   private valueOf(key: number): number {
-    return (2 * this.gamma ** key) / (this.gamma + 1);
+    // 2γᵏ/(γ + 1) as γᵏ⁻¹ · 2γ/(γ + 1): γᵏ itself overflows in the top bucket. The value may
+    // still pass the largest double there; that double lies between it and the values, so within α.
+    return Math.min(this.gamma ** (key - 1) * ((2 * this.gamma) / (this.gamma + 1)), Number.MAX_VALUE);
   }
 
   /** Adds another sketch's values (of the same accuracy). */
