@@ -3,7 +3,7 @@
 // - dist/kl.cjs: the whole CLI in one CommonJS file (one module to load instead of ~40);
 // - dist/main.cjs: a small loader that runs it through V8's code cache, dist/kl.cache,
 //   produced here by one representative run (scripts/loader.cjs says why);
-// - dist/execute.cjs: kl drift, kl mi, kl js of many and kl matrix (with the statistics library
+// - dist/execute.cjs: kl drift, kl mi, kl js of many, kl matrix and kl fit (with the statistics library
 //   they need), loaded only when one of them runs: no other command's start-up pays for it;
 // - dist/parse-worker.js, dist/batch-worker.js: the worker threads (ESM);
 // - dist/index.js and dist/types/: the library (ESM) and its declarations (tsc);
@@ -53,7 +53,7 @@ const substitutes = {
     }));
   },
 };
-/** In the CLI bundle, cli/execute (kl drift, kl mi, kl js of many, kl matrix) is the separate dist/execute.cjs, required when one of them runs. */
+/** In the CLI bundle, cli/execute (kl drift, kl mi, kl js of many, kl matrix, kl fit) is the separate dist/execute.cjs, required when one of them runs. */
 const executeApart = {
   name: 'execute-apart',
   setup(build) {

@@ -375,3 +375,60 @@ export interface MultiResult {
   warnings: { code: string; message: string }[];
   commandLine: string;
 }
+
+/** What `kl fit` read: a grid of P's values, or samples turned into a grid by a kernel density estimate. */
+export interface FitInput {
+  form: 'grid' | 'samples';
+  /** What the grid's values were (probabilities, a density, counts), or 'kde' for samples. */
+  values: 'probability' | 'density' | 'count' | 'kde';
+  points: number;
+  /** The values' total before normalising: Σ p, ∫ density over the cells, N, or the KDE's mass on the grid. */
+  total: number;
+  /** Samples used (samples only), and those left out as missing. */
+  samples: number | null;
+  missing: number;
+  /** The column the values came from. */
+  column: string | null;
+  /** The kernel density estimate's bandwidth and its rule (samples only). */
+  bandwidth: { rule: string; value: number } | null;
+}
+
+/** One fit: the family member minimising D(P‖Q) (forward) or D(Q‖P) (reverse), measured both ways. */
+export interface FitEntry {
+  direction: 'forward' | 'reverse';
+  parameters: { name: string; value: number }[];
+  /** D(P‖Q_fit) and D(Q_fit‖P), in the run's unit. */
+  klForward: number;
+  klReverse: number;
+  /** Q_fit on the grid: masses summing to 1. */
+  q: Float64Array;
+  iterations: number;
+  evaluations: number;
+  /** max |∂/∂θ| at the end, in the optimiser's standardised parameters. */
+  gradientNorm: number;
+  converged: boolean;
+  /** Starting points tried, and how many reached this optimum. */
+  starts: number;
+  agreeing: number;
+}
+
+/** `kl fit P --family F`: the forward and/or reverse fit of a model family to P. */
+export interface FitResult {
+  type: 'fit';
+  command: 'fit';
+  unit: string;
+  base: number;
+  source: string;
+  format: string;
+  /** gaussian, student-t or mixture:K. */
+  family: string;
+  input: FitInput;
+  /** P on its grid: points, masses (Σ = 1) and cell widths (density = mass / width). */
+  grid: { x: Float64Array; p: Float64Array; widths: Float64Array };
+  /** P's mean and standard deviation: the moment-matched Gaussian, the forward Gaussian fit's closed form. */
+  moments: { mean: number; sd: number };
+  fits: FitEntry[];
+  checks: CheckResult[];
+  warnings: Warning[];
+  commandLine: string;
+}

@@ -225,3 +225,31 @@ describe('fuzz: kl mi and kl matrix on random and mutated tables', () => {
     console.log(`fuzz mi/matrix: ${Math.ceil(RUNS / 8)} inputs, exit codes ${JSON.stringify(Object.fromEntries(outcomes))}`);
   }, 600_000);
 });
+
+describe('fuzz: kl fit on random and mutated grids and samples', () => {
+  it(`${Math.ceil(RUNS / 16)} inputs (seed ${SEED})`, async () => {
+    const random = generator(SEED + 31);
+    const pool = readdirSync(join(ROOT, 'fixtures', 'fit')).map((name) => readFileSync(join(ROOT, 'fixtures', 'fit', name)));
+    const outcomes = new Map<number, number>();
+    for (let run = 0; run < Math.ceil(RUNS / 16); run++) {
+      const input = random() < 0.9 ? mutate(random, pool[Math.floor(random() * pool.length)] as Uint8Array) : randomText(random);
+      const family = (['gaussian', 'student-t', 'mixture:2'] as const)[Math.floor(random() * 3)] as string;
+      const args = ['fit', '-', '--family', family, '--format', random() < 0.5 ? 'json' : 'table'];
+      const form = random();
+      if (form < 0.3) args.push('--samples');
+      else if (form < 0.5) args.push('--values', (['probability', 'density', 'count'] as const)[Math.floor(random() * 3)] as string);
+      if (random() < 0.3) args.push('--direction', random() < 0.5 ? 'forward' : 'reverse');
+      const result = await runInProcess(args, input);
+      const context = `run ${run}: kl ${args.join(' ')} <<< ${JSON.stringify(Buffer.from(input).toString('latin1').slice(0, 200))}`;
+      outcomes.set(result.status, (outcomes.get(result.status) ?? 0) + 1);
+      expect([0, 2], context).toContain(result.status);
+      expect(result.stderr, context).not.toMatch(/^\s+at |internal error/m);
+      expect(result.stdout, context).not.toMatch(/NaN/);
+      if (result.status === 0 && args.includes('json')) expect(() => JSON.parse(result.stdout), context).not.toThrow();
+      if (result.status !== 0) expect(result.stdout, context).toBe('');
+    }
+    expect(outcomes.get(0) ?? 0).toBeGreaterThan(0);
+    expect(outcomes.get(2) ?? 0).toBeGreaterThan(0);
+    console.log(`fuzz fit: ${Math.ceil(RUNS / 16)} inputs, exit codes ${JSON.stringify(Object.fromEntries(outcomes))}`);
+  }, 600_000);
+});

@@ -1,18 +1,22 @@
 /**
  * The computation and rendering of the commands with results of their own (kl drift, kl mi,
- * kl js of many, kl matrix), loaded only when one of them runs: the build makes this
+ * kl js of many, kl matrix, kl fit), loaded only when one of them runs: the build makes this
  * module, with the statistics library those commands need, a bundle of its own
  * (dist/execute.cjs), so that no other command's start-up pays for it.
  */
 import type { DriftRequest } from '../compute/drift.js';
 import { runDrift } from '../compute/drift.js';
+import { runFit } from '../compute/fit.js';
+import type { FitRequest } from '../compute/fit-request.js';
 import type { MiRequest } from '../compute/mi.js';
 import { runMi } from '../compute/mi.js';
 import type { MultiRequest } from '../compute/multi.js';
 import { runMulti } from '../compute/multi.js';
+import { internalError } from '../errors.js';
 import { DRIFT_FORMATTERS } from '../report/drift.js';
 import { renderDriftHtml } from '../report/drift-html.js';
-import type { OutputFormat, Renderers } from '../report/index.js';
+import { FIT_FORMATTERS, renderFitHtml } from '../report/fit.js';
+import type { OutputFormat, Renderer } from '../report/index.js';
 import { renderJunit } from '../report/junit.js';
 import { MI_FORMATTERS } from '../report/mi.js';
 import { MULTI_FORMATTERS } from '../report/multi.js';
@@ -22,7 +26,7 @@ import type { CliIo, RunContext, RunOutput } from './run-support.js';
 
 async function rendered<R extends { checks: CheckResult[]; warnings: Warning[]; command: string }>(
   result: R,
-  formatters: Renderers<R>,
+  formatters: Readonly<Partial<Record<OutputFormat, Renderer<R>>>>,
   format: OutputFormat,
   color: boolean | undefined,
   io: CliIo,
@@ -30,6 +34,7 @@ async function rendered<R extends { checks: CheckResult[]; warnings: Warning[]; 
 ): Promise<RunOutput> {
   if (files.junit) files.junit.write(renderJunit(result, info));
   const formatter = formatters[format];
+  if (!formatter) throw internalError(`kl ${result.command} has no ${format} format`);
   const colored = colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY());
   return { rendered: await formatter.render(result, colored, info), outcome: result, warningsOnStderr: !formatter.carriesWarnings };
 }
@@ -59,4 +64,10 @@ export async function executeMulti(
   context: RunContext,
 ): Promise<RunOutput> {
   return rendered(await runMulti(request, io.stdin), MULTI_FORMATTERS, format, color, io, context);
+}
+
+export async function executeFit(request: FitRequest, format: OutputFormat, color: boolean | undefined, io: CliIo, context: RunContext): Promise<RunOutput> {
+  const result = await runFit(request, io.stdin);
+  if (context.files.report) context.files.report.write(renderFitHtml(result, context.info));
+  return rendered(result, FIT_FORMATTERS, format, color, io, context);
 }

@@ -13,6 +13,7 @@ import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
 import { driftCommand } from './drift.js';
+import { fitCommand } from './fit.js';
 import { mergeCommand } from './merge.js';
 import { miCommand } from './mi.js';
 import { type MultiOptions, matrixCommand, runMultiCommand } from './multi.js';
@@ -141,6 +142,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
   program.addCommand(miCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('mi')));
   program.addCommand(matrixCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('matrix')));
   program.addCommand(mergeCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('merge')));
+  program.addCommand(fitCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('fit')));
   program.addCommand(
     new Command('completion')
       .copyInheritedSettings(program)
@@ -179,7 +181,9 @@ export function reportError(error: unknown, io: CliIo): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0) {
     // Like every error: one line saying what is wrong, and where to look (not the whole help).
-    io.stderr.write(`kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi', 'matrix', 'merge'].join(', ')}\n`);
+    io.stderr.write(
+      `kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi', 'matrix', 'merge', 'fit'].join(', ')}\n`,
+    );
     io.stderr.write('kl: hint: kl --help describes them; kl compare P Q prints every measure\n');
     return EXIT_USAGE;
   }

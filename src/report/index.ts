@@ -11,6 +11,9 @@ import type { TableOptions } from './surface.js';
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'value', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** The formats `kl fit` offers (its result is no table of measures: no value, no rows). */
+export const FIT_FORMATS = ['table', 'markdown', 'json', 'csv'] as const satisfies readonly OutputFormat[];
+
 export function isOutputFormat(name: string): name is OutputFormat {
   return (OUTPUT_FORMATS as readonly string[]).includes(name);
 }

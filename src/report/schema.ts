@@ -258,3 +258,57 @@ export interface JsonMultiReport extends JsonProvenance {
   checks: JsonCheck[];
   warnings: JsonWarning[];
 }
+
+/** `kl fit --format json`. */
+export interface JsonFitReport extends JsonProvenance {
+  command: 'fit';
+  unit: string;
+  base: number;
+  input: {
+    source: string;
+    format: string;
+    /** 'grid' (x and a value per point) or 'samples' (through a kernel density estimate). */
+    form: string;
+    /** probability, density, count, or kde. */
+    values: string;
+    /** The column of the values (or of the samples). */
+    column: string | null;
+    /** Grid points the fit is computed on. */
+    points: number;
+    /** Before normalising: Σ p, ∫ density over the cells, N of counts, or the KDE's mass on its grid. */
+    total: number;
+    /** Samples used and left out (samples only). */
+    samples: number | null;
+    missing: number;
+    /** The KDE's bandwidth h and its rule: scott, silverman or given (samples only). */
+    bandwidth: { rule: string; value: number } | null;
+  };
+  /** gaussian, student-t or mixture:K. */
+  family: string;
+  /** P's mean and standard deviation: the moment-matched Gaussian (the forward Gaussian's closed form). */
+  moments: { mean: number; sd: number };
+  fits: {
+    direction: 'forward' | 'reverse';
+    /** The objective: "D(P‖Q)" (forward) or "D(Q‖P)" (reverse). */
+    minimises: string;
+    /** gaussian: mean, sd; student-t: location, scale, df; mixture:K: weight_k, mean_k, sd_k (by increasing mean). */
+    parameters: Record<string, JsonNumber>;
+    /** D(P‖Q_fit) and D(Q_fit‖P) in the run's unit. */
+    kl_forward: JsonNumber;
+    kl_reverse: JsonNumber;
+    converged: boolean;
+    iterations: number;
+    /** Objective evaluations over all starts. */
+    evaluations: number;
+    /** max |∂/∂θ| at the end, in the optimiser's standardised parameters. */
+    gradient_norm: number;
+    /** Starting points tried, and how many reached this optimum. */
+    starts: number;
+    agreeing: number;
+    /** Q_fit's masses at the grid's points. */
+    q: number[];
+  }[];
+  /** P on the grid: points and masses (Σ = 1). */
+  grid: { x: number[]; p: number[] };
+  warnings: JsonWarning[];
+}

@@ -39,7 +39,7 @@ function commandsOf(heading: string): string[] {
 /** Runs a README command line as a shell would, with `kl` the built CLI; files it writes go to a temporary directory. */
 function runReadmeLine(line: string): { status: number | null; stdout: string; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'kl-readme-'));
-  const script = `kl() { node '${join(ROOT, 'bin', 'kl.js')}' "$@"; }\n${line.replace(/\s+#.*$/, '').replace(/ drift\.html/g, ` '${join(dir, 'drift.html')}'`)}`;
+  const script = `kl() { node '${join(ROOT, 'bin', 'kl.js')}' "$@"; }\n${line.replace(/\s+#.*$/, '').replace(/ ([\w-]+\.html)/g, (_, name: string) => ` '${join(dir, name)}'`)}`;
   return spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 }
 
@@ -47,6 +47,7 @@ for (const [heading, least] of [
   ['Drift: raw observations', 10],
   ['Model outputs', 6],
   ['Joint distributions', 9],
+  ['Forward or reverse? Fitting a model', 7],
 ] as const) {
   describe(`README examples: ${heading}`, () => {
     const lines = commandsOf(heading);
