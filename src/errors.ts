@@ -20,6 +20,7 @@ export const EXIT_USAGE = 2;
 export type ErrorCode =
   | 'all-missing-column'
   | 'ambiguous-first-column'
+  | 'ambiguous-format'
   | 'ambiguous-header'
   | 'ambiguous-values'
   | 'bad-bandwidth'
@@ -63,10 +64,13 @@ export type ErrorCode =
   | 'csv-quote'
   | 'duplicate-label'
   | 'empty-input'
+  | 'file-not-found'
   | 'fit-infinite'
   | 'grid-not-increasing'
   | 'internal'
+  | 'invalid-gzip'
   | 'invalid-json'
+  | 'invalid-npz'
   | 'invalid-utf8'
   | 'json-shape'
   | 'label-column-chosen'
@@ -81,6 +85,7 @@ export type ErrorCode =
   | 'no-row'
   | 'no-stdin'
   | 'no-such-column'
+  | 'no-such-array'
   | 'no-such-row'
   | 'no-values'
   | 'non-finite-value'
@@ -113,6 +118,7 @@ export type ErrorCode =
   | 'too-many-bins'
   | 'two-stdin'
   | 'unknown-check'
+  | 'unknown-measure'
   | 'zero-mass'
   /** A worker thread's internal error, carried to the main thread. */
   | `csv-${string}`

@@ -1,6 +1,7 @@
 /**
  * Whether to colour: --color/--no-color win, then FORCE_COLOR, then NO_COLOR
- * (https://no-color.org), then whether stdout is a terminal.
+ * (https://no-color.org), then TERM=dumb (a terminal that shows escape codes as text), then
+ * whether stdout is a terminal.
  */
 
 export function colorEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv, isTTY: () => boolean): boolean {
@@ -8,5 +9,6 @@ export function colorEnabled(flag: boolean | undefined, env: NodeJS.ProcessEnv, 
   const force = env['FORCE_COLOR'];
   if (force !== undefined) return !(force === '0' || force.toLowerCase() === 'false');
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  if (env['TERM'] === 'dumb') return false;
   return isTTY();
 }

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { DriftCheckSpec, DriftRequest } from '../compute/drift.js';
+import { closestName } from '../display.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
 import { parseDecimal } from '../io/numbers.js';
@@ -114,7 +115,9 @@ export function parseDriftCheck(text: string, op: 'max' | 'min'): DriftCheckSpec
   const dot = name.lastIndexOf('.');
   const measure = dot < 0 ? '' : name.slice(dot + 1);
   if (dot > 0 && known(measure)) return { column: name.slice(0, dot), measure, name, op, limit };
-  throw new UsageError('unknown-check', `--${op} ${name}: unknown check name`, {
+  const meant = dot > 0 ? closestName(measure, DRIFT_MEASURES) : closestName(name, ['share_drifted', ...DRIFT_MEASURES]);
+  const suggestion = meant === undefined ? '' : ` (did you mean ${dot > 0 ? `${name.slice(0, dot)}.${meant}` : meant}?)`;
+  throw new UsageError('unknown-check', `--${op} ${name}: unknown check name${suggestion}`, {
     hint: `a measure (${DRIFT_MEASURES.join(', ')}), COLUMN.MEASURE for one column, or share_drifted`,
   });
 }

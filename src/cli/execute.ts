@@ -22,7 +22,7 @@ import { MI_FORMATTERS } from '../report/mi.js';
 import { MULTI_FORMATTERS } from '../report/multi.js';
 import type { CheckResult, Warning } from '../result.js';
 import { colorEnabled } from './color.js';
-import type { CliIo, RunContext, RunOutput } from './run-support.js';
+import { type CliIo, outputWidth, type RunContext, type RunOutput } from './run-support.js';
 
 async function rendered<R extends { checks: CheckResult[]; warnings: Warning[]; command: string }>(
   result: R,
@@ -36,7 +36,11 @@ async function rendered<R extends { checks: CheckResult[]; warnings: Warning[]; 
   const formatter = formatters[format];
   if (!formatter) throw internalError(`kl ${result.command} has no ${format} format`);
   const colored = colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY());
-  return { rendered: await formatter.render(result, colored, info), outcome: result, warningsOnStderr: !formatter.carriesWarnings };
+  return {
+    rendered: await formatter.render(result, colored, info, outputWidth(io, files.output !== null)),
+    outcome: result,
+    warningsOnStderr: !formatter.carriesWarnings,
+  };
 }
 
 export async function executeDrift(

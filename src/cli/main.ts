@@ -5,9 +5,11 @@
  * output streams.
  */
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { EXIT_OK, KlError } from '../errors.js';
 import { abortPendingOutputs, errnoText } from './output-file.js';
 import { runCli, type TextSink } from './program.js';
+import { eraseProgress } from './progress.js';
 
 const STDOUT = 1;
 const STDERR = 2;
@@ -77,6 +79,7 @@ process.on('exit', abortPendingOutputs);
 // around kl sees the signal and stops too. JSON and tables are written only after the last
 // row, in synchronous writes, so an interrupted run never leaves half a document on stdout.
 process.on('SIGINT', () => {
+  eraseProgress();
   stderr.write('kl: interrupted\n');
   abortPendingOutputs();
   process.removeAllListeners('SIGINT');
@@ -91,6 +94,8 @@ void runCli(process.argv.slice(2), {
   env: process.env,
   // Constructing process.stdout to ask is what the writes above avoid; only asked when needed.
   stdoutIsTTY: () => process.stdout.isTTY === true,
+  stderrColumns: () => (isatty(STDERR) ? process.stderr.columns || 80 : null),
+  stdoutColumns: () => (isatty(STDOUT) ? process.stdout.columns || null : null),
   finishWhenStdoutCloses: () => {
     finishWhenStdoutCloses = true;
   },

@@ -16,7 +16,7 @@ import type { RowsMode } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import { addOutputOptions, collect, parseChecks, parseOutputFormat, validateCheckNames } from './options.js';
-import { type CliIo, type OutputOptions, quoteForShell, runWithOutputs } from './run-support.js';
+import { type CliIo, type OutputOptions, outputWidth, quoteForShell, runWithOutputs } from './run-support.js';
 
 interface MergeOptions extends OutputOptions {
   rows?: string;
@@ -24,7 +24,6 @@ interface MergeOptions extends OutputOptions {
 }
 
 /** The formats a merge prints: a batch's CSV and value outputs are its rows, which a merge has not. */
-const MERGE_FORMATS = OUTPUT_FORMATS.filter((format) => format === 'table' || format === 'markdown' || format === 'json');
 
 const EXAMPLES = [
   'kl compare ref.npy new.npy --kind logits --shard 0/2 --save-summary part0.json',
@@ -47,9 +46,9 @@ export function mergeCommand(program: Command, io: CliIo, setExitCode: (code: nu
     });
   if (!complete) return command;
   command
-    .addOption(new Option('-f, --format <format>', `output format: ${MERGE_FORMATS.join('|')}`).default('table'))
+    .addOption(new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`).default('table'))
     .option('--json', 'shorthand for --format json')
-    .option('--rows <mode>', 'rows to print: worst|none (a merge has the worst rows of each shard, not every row)', 'worst')
+    .option('--rows <mode>', 'rows to print: worst|none (default: worst; csv and value: none; a merge has the worst rows of each shard, not every row)')
     .option('--max <name=value>', 'check: fail (exit 1) when the statistic exceeds value; repeatable', collect)
     .option('--min <name=value>', 'check: fail (exit 1) when the statistic is below value; repeatable', collect)
     .option('--save-summary <file>', 'also write the merged summary (to merge again; a partial merge writes only this)');
@@ -60,12 +59,9 @@ export function mergeCommand(program: Command, io: CliIo, setExitCode: (code: nu
 }
 
 function parseMergeOptions(options: MergeOptions): { format: OutputFormat; rows: RowsMode; checks: CheckSpec[] } {
-  const format = parseOutputFormat(options, {
-    formats: MERGE_FORMATS,
-    command: 'merge',
-    hint: "a batch's csv and value outputs are its rows, which a merge does not have",
-  });
-  const rows = options.rows ?? 'worst';
+  const format = parseOutputFormat(options);
+  // A merge has no rows but the worst of each shard: csv and value print the summary (none) unless asked.
+  const rows = options.rows ?? (format === 'csv' || format === 'value' ? 'none' : 'worst');
   if (rows !== 'worst' && rows !== 'none') {
     throw new UsageError('bad-rows', `--rows ${JSON.stringify(rows)}: kl merge prints worst or none`, {
       hint: 'a merge keeps the worst rows of each shard, not every row',
@@ -119,7 +115,11 @@ async function runMerge(paths: string[], options: MergeOptions, io: CliIo, argv:
     });
     if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
     const formatter = FORMATTERS[format];
-    const rendered = await formatter.render(result, { color: colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY()), info });
+    const rendered = await formatter.render(result, {
+      color: colorEnabled(options.color, io.env, () => files.output === null && io.stdoutIsTTY()),
+      width: outputWidth(io, files.output !== null),
+      info,
+    });
     return { rendered, outcome: result, warningsOnStderr: !formatter.carriesWarnings };
   });
 }

@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { MiRequest } from '../compute/mi.js';
+import { closestName } from '../display.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, isInputFormat } from '../io/detect.js';
 import { STDIN_PATH } from '../io/source.js';
@@ -85,7 +86,10 @@ export function buildMiRequest(path: string, options: MiOptions, commandLine: st
   const checks = parseChecks(options);
   for (const check of checks) {
     if (!(JOINT_MEASURE_NAMES as readonly string[]).includes(check.name)) {
-      throw new UsageError('unknown-check', `--${check.op} ${check.name}: unknown check name`, { hint: `choose ${JOINT_MEASURE_NAMES.join(', ')}` });
+      const meant = closestName(check.name, JOINT_MEASURE_NAMES);
+      throw new UsageError('unknown-check', `--${check.op} ${check.name}: unknown check name${meant ? ` (did you mean ${meant}?)` : ''}`, {
+        hint: `choose ${JOINT_MEASURE_NAMES.join(', ')}`,
+      });
     }
     if ((check.name.startsWith('g_') || check.name === 'mutual_information_mm') && kind !== 'counts' && options.x === undefined) {
       throw new UsageError('unknown-check', `--${check.op} ${check.name}: the G-test and Miller–Madow need counts (--kind counts, or --x/--y)`);

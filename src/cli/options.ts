@@ -2,15 +2,18 @@
  * The options every measure command shares, and the translation of raw option strings
  * into a typed Request. Every invalid value is a UsageError (exit 2) naming the flag.
  */
+
 import { type Command, Option } from 'commander';
 import { parseCheck } from '../compute/checks.js';
 import type { CheckSpec, InputRequest, Request } from '../compute/request.js';
+import { closestName } from '../display.js';
 import { UsageError } from '../errors.js';
 import { INPUT_FORMATS, type InputFormat, isInputFormat } from '../io/detect.js';
 import { parseDecimal } from '../io/numbers.js';
 import { STDIN_PATH } from '../io/source.js';
 import { LAYOUTS, type Layout } from '../io/types.js';
 import { BANS, BITS, type LogBase, logBase, NATS } from '../measures/base.js';
+import type { MeasureName } from '../measures/catalog.js';
 import { DEFAULT_SUM_TOLERANCE, KINDS, type Kind } from '../measures/prepare.js';
 import { percentileName, STAT_NAMES } from '../measures/stats.js';
 import { FORMATTERS, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../report/index.js';
@@ -22,6 +25,11 @@ import type { CommandSpec } from './commands/spec.js';
 export interface RawOptions {
   format?: string;
   json?: boolean;
+  measures?: string;
+  measure?: string;
+  delimiter?: string;
+  /** false with --no-progress. */
+  progress?: boolean;
   kind?: string;
   pKind?: string;
   qKind?: string;
@@ -67,10 +75,13 @@ export function addSharedOptions(command: Command): Command {
   command
     .addOption(new Option('-f, --format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`).default('table'))
     .option('--json', 'shorthand for --format json')
-    .option('-k, --kind <kind>', `what the values are: ${KINDS.join('|')}`, 'probs')
+    .option('--measures <list>', 'only these measures, in this order, in every format, e.g. kl_forward,js_distance (kl measures lists them)')
+    .option('--measure <name>', 'the one measure --format value prints (and the only one shown)')
+    .option('-k, --kind <kind>', `what the values are: ${KINDS.join('|')} (default: probs; counts for uniq -c input)`)
     .option('--p-kind <kind>', 'kind of P only (overrides --kind)')
     .option('--q-kind <kind>', 'kind of Q only (overrides --kind)')
     .option('--input-format <format>', `read every input as ${INPUT_FORMATS.join('|')} (default: from the extension, or sniffed)`)
+    .option('--delimiter <d>', "delimited text: ',' (csv), tab (tsv), ' ' (whitespace-separated: ssv) or auto (default: detected)")
     .option('--p-format <format>', 'read P as this format (overrides --input-format)')
     .option('--q-format <format>', 'read Q as this format (overrides --input-format)')
     .option('--layout <layout>', `what an input holds: ${LAYOUTS.join('|')} (default: auto, see README "Layouts")`)
@@ -96,6 +107,7 @@ export function addSharedOptions(command: Command): Command {
     .option('--percentiles <list>', 'batch: more percentiles to summarise, e.g. 97.5,99.99 (always: 0.1 1 5 10 25 50 75 90 95 99 99.9)')
     .option('--shard <i/n>', 'batch: read only the i-th (0-based) of n contiguous row ranges (then --save-summary, kl merge)')
     .option('--save-summary <file>', 'batch: also write the mergeable summary of the rows read, for kl merge')
+    .option('--no-progress', 'no progress line on stderr (it shows only on a terminal, after half a second, never in CI)')
     .option('--exact-percentiles', "batch: keep every row's values for exact percentiles, past the memory budget and in --save-summary");
   return addOutputOptions(command);
 }
@@ -166,6 +178,15 @@ export function parseOutputFormat(
   return chosen;
 }
 
+/** --delimiter as the text format it means; undefined for auto (detected). */
+function formatOfDelimiter(text: string | undefined): InputFormat | undefined {
+  if (text === undefined || text === 'auto') return undefined;
+  if (text === ',' || text === 'comma') return 'csv';
+  if (text === '\t' || text === '\\t' || text === 'tab') return 'tsv';
+  if (text === ' ' || text === 'space' || text === 'whitespace') return 'ssv';
+  throw new UsageError('bad-input-format', `--delimiter ${JSON.stringify(text)}: choose ',', tab, ' ' (whitespace) or auto`);
+}
+
 function parseInputFormat(text: string | undefined, flag: string): InputFormat | undefined {
   if (text === undefined) return undefined;
   if (!isInputFormat(text)) {
@@ -210,6 +231,40 @@ function parsePercentiles(text: string | undefined): number[] {
   });
 }
 
+/** A name of this command's measures, or a usage error that suggests the closest. */
+function measureOf(name: string, spec: CommandSpec, flag: string): MeasureName {
+  const known: readonly string[] = spec.measureNames;
+  if (known.includes(name)) return name as MeasureName;
+  const meant = closestName(name, known);
+  throw new UsageError(
+    'unknown-measure',
+    `${flag} ${name}: kl ${spec.name} has no measure ${JSON.stringify(name)}${meant ? ` (did you mean ${meant}?)` : ''}`,
+    {
+      hint: `choose from ${known.join(', ')}`,
+    },
+  );
+}
+
+/** --measures (which measures, in which order) and --measure (the one --format value prints). */
+function chooseMeasures(spec: CommandSpec, options: RawOptions): { measureNames: MeasureName[]; primary: MeasureName[] } {
+  let measureNames = [...spec.measureNames];
+  if (options.measures !== undefined) {
+    const names = options.measures.split(',').map((name) => name.trim());
+    if (names.some((name) => name === ''))
+      throw new UsageError('unknown-measure', `--measures ${JSON.stringify(options.measures)}: a comma-separated list of measure names`);
+    measureNames = [...new Set(names.map((name) => measureOf(name, spec, '--measures')))];
+  }
+  if (options.measure === undefined) {
+    const primary = spec.primary.filter((name) => measureNames.includes(name));
+    return { measureNames, primary: primary.length > 0 ? primary : [measureNames[0] as MeasureName] };
+  }
+  const chosen = measureOf(options.measure.trim(), spec, '--measure');
+  if (options.measures !== undefined && !measureNames.includes(chosen)) {
+    throw new UsageError('unknown-measure', `--measure ${chosen} is not among --measures ${options.measures}`);
+  }
+  return { measureNames: options.measures === undefined ? [chosen] : measureNames, primary: [chosen] };
+}
+
 /**
  * Every check name is validated before any input is read: a typo, or a name that this
  * command or these options cannot produce, exits 2 with nothing on stdout. (Whether a
@@ -227,8 +282,9 @@ export function validateCheckNames(
   for (const check of checks) {
     const flag = `--${check.op} ${check.name}`;
     if (!known.has(check.name)) {
-      throw new UsageError('unknown-check', `${flag}: unknown check name`, {
-        hint: `e.g. ${spec.primary[0]}, ${spec.primary[0]}.mean, ${spec.primary[0]}.p99${pairwise ? ', top1_agreement' : ''}`,
+      const meant = closestName(check.name, known);
+      throw new UsageError('unknown-check', `${flag}: unknown check name${meant ? ` (did you mean ${meant}?)` : ''}`, {
+        hint: `e.g. ${spec.primary[0]}, ${spec.primary[0]}.mean, ${spec.primary[0]}.p99${pairwise ? ', top1_agreement' : ''}; kl measures lists every name`,
       });
     }
     const base = check.name.split('.')[0] as string;
@@ -326,7 +382,10 @@ export function buildRequest(
     throw new UsageError('missing-p-col', '--q-col without Q needs --p-col too: P and Q are then two columns of the one file');
   }
   const layout = parseLayout(options.layout);
-  const inputFormat = parseInputFormat(options.inputFormat, '--input-format');
+  const inputFormat = parseInputFormat(options.inputFormat, '--input-format') ?? formatOfDelimiter(options.delimiter);
+  if (options.inputFormat !== undefined && options.delimiter !== undefined && formatOfDelimiter(options.delimiter) !== inputFormat) {
+    throw new UsageError('conflicting-format', `--delimiter ${JSON.stringify(options.delimiter)} conflicts with --input-format ${options.inputFormat}`);
+  }
   const pFormat = parseInputFormat(options.pFormat, '--p-format') ?? inputFormat;
   const qFormat = parseInputFormat(options.qFormat, '--q-format') ?? inputFormat;
 
@@ -343,6 +402,7 @@ export function buildRequest(
     path: pPath,
     displayName: displayName(pPath),
     kind: pKind,
+    kindGiven: options.kind !== undefined || options.pKind !== undefined,
     options: readOptions(options.pCol),
     columnFlag: '--p-col',
     format: pFormat,
@@ -355,6 +415,7 @@ export function buildRequest(
           path: qSource,
           displayName: displayName(qSource),
           kind: qKind,
+          kindGiven: options.kind !== undefined || options.qKind !== undefined,
           options: readOptions(options.qCol),
           columnFlag: '--q-col',
           format: qPath === undefined ? pFormat : qFormat,
@@ -397,7 +458,20 @@ export function buildRequest(
     ignoreIndex = parseFiniteNumber(options.ignoreIndex, '--ignore-index');
     if (!Number.isInteger(ignoreIndex)) throw new UsageError('bad-option', `--ignore-index ${options.ignoreIndex}: must be a whole number (e.g. -100)`);
   }
-  validateCheckNames(checks, spec, options.targets !== undefined, spec.pairwise && q !== null, percentiles);
+  const { measureNames, primary } = chooseMeasures(spec, options);
+  for (const check of checks) {
+    const base = check.name.split('.')[0] as MeasureName;
+    if (spec.measureNames.includes(base) && !measureNames.includes(base)) {
+      throw new UsageError(
+        'unknown-check',
+        `--${check.op} ${check.name}: ${base} is not among the measures asked for (--measures ${options.measures ?? options.measure})`,
+        {
+          hint: `add ${base} to --measures`,
+        },
+      );
+    }
+  }
+  validateCheckNames(checks, { ...spec, measureNames, primary }, options.targets !== undefined, spec.pairwise && q !== null, percentiles);
 
   const report = options.report;
   if (report !== undefined && !spec.reportable) {
@@ -435,8 +509,8 @@ export function buildRequest(
     request: {
       command: spec.name,
       view: spec.view,
-      measureNames: [...spec.measureNames],
-      primary: [...spec.primary],
+      measureNames,
+      primary,
       p,
       q,
       pairwise: spec.pairwise,

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { SavedBatch } from '../compute/batch.js';
-import { runRequest } from '../compute/run.js';
+import { knownRowCount, runRequest } from '../compute/run.js';
 import { displayText, escapeOneLine } from '../display.js';
 import { EXIT_OK, EXIT_USAGE, KlError } from '../errors.js';
 import { FORMATTERS } from '../report/index.js';
@@ -14,11 +14,13 @@ import { COMMANDS } from './commands/index.js';
 import type { CommandSpec } from './commands/spec.js';
 import { driftCommand } from './drift.js';
 import { fitCommand } from './fit.js';
+import { measuresCommand } from './measures.js';
 import { mergeCommand } from './merge.js';
 import { miCommand } from './mi.js';
 import { type MultiOptions, matrixCommand, runMultiCommand } from './multi.js';
 import { addExplainOptions, addReportOption, addSharedOptions, buildRequest, type RawOptions } from './options.js';
-import { type CliIo, inputPaths, MESSAGE_LIMIT, quoteForShell, readVersion, runWithOutputs, type TextSink } from './run-support.js';
+import { Progress, progressDelay, progressWanted } from './progress.js';
+import { type CliIo, inputPaths, MESSAGE_LIMIT, outputWidth, quoteForShell, readVersion, runWithOutputs, type TextSink } from './run-support.js';
 
 export type { CliIo, TextSink };
 
@@ -60,12 +62,28 @@ async function runMeasureCommand(
         }
       : undefined;
     let saved: SavedBatch | null = null;
-    const result = await runRequest(request, io.stdin, {
-      ...batch,
-      ...(onRow ? { onRow } : {}),
-      keepRows: sink?.holdsRows !== true,
-      ...(files.summary ? { onSummary: (summary: SavedBatch) => (saved = summary) } : {}),
+    const stderrColumns = io.stderrColumns?.() ?? null;
+    const wanted = progressWanted({
+      stderrColumns,
+      env: io.env,
+      quiet,
+      noProgress: options.progress === false,
+      // Rows printed as they come to the terminal that shows the progress line would interleave with it.
+      rowsStreamToTerminal: sink?.holdsRows === true && files.output === null && io.stdoutIsTTY(),
     });
+    const progress = wanted ? new Progress(io.stderr, stderrColumns as number, await knownRowCount(request), progressDelay(io.env)) : null;
+    let result: Awaited<ReturnType<typeof runRequest>>;
+    try {
+      result = await runRequest(request, io.stdin, {
+        ...batch,
+        ...(onRow ? { onRow } : {}),
+        keepRows: sink?.holdsRows !== true,
+        ...(files.summary ? { onSummary: (summary: SavedBatch) => (saved = summary) } : {}),
+        ...(progress ? { progress: progress.counter } : {}),
+      });
+    } finally {
+      progress?.stop();
+    }
     if (files.summary && saved) {
       const { summaryFileText } = await import('../compute/summary-file.js');
       files.summary.write(summaryFileText(saved, info.version, request.exactPercentiles));
@@ -75,6 +93,7 @@ async function runMeasureCommand(
     if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
     const rendered = await formatter.render(result, {
       color: colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY()),
+      width: outputWidth(io, files.output !== null),
       info,
       ...(sink ? { sink } : {}),
     });
@@ -143,6 +162,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
   program.addCommand(matrixCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('matrix')));
   program.addCommand(mergeCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('merge')));
   program.addCommand(fitCommand(program, io, setExitCode, argv, named.length === 0 || argv.includes('fit')));
+  program.addCommand(measuresCommand(program, io, setExitCode));
   program.addCommand(
     new Command('completion')
       .copyInheritedSettings(program)
@@ -182,7 +202,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0) {
     // Like every error: one line saying what is wrong, and where to look (not the whole help).
     io.stderr.write(
-      `kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi', 'matrix', 'merge', 'fit'].join(', ')}\n`,
+      `kl: error: missing command: choose one of ${[...COMMANDS.map((spec) => spec.name), 'drift', 'mi', 'matrix', 'merge', 'fit', 'measures'].join(', ')}\n`,
     );
     io.stderr.write('kl: hint: kl --help describes them; kl compare P Q prints every measure\n');
     return EXIT_USAGE;

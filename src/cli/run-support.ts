@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { displayText } from '../display.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
+import { fileOfPath } from '../io/npz.js';
 import type { StdinProvider } from '../io/source.js';
 import { describeCheck } from '../report/wording.js';
 import type { CheckResult, RunInfo, Warning } from '../result.js';
@@ -36,11 +37,26 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal; asked only when no flag or variable decides the colour. */
   stdoutIsTTY: () => boolean;
+  /** stderr's width when it is a terminal (for the progress line), else null. */
+  stderrColumns?: () => number | null;
+  /** stdout's width when it is a terminal, else null. */
+  stdoutColumns?: () => number | null;
   /**
    * Called when the run has checks: if stdout closes early (`| head`), the run must go on
    * without output so that the exit code still says whether a check failed.
    */
   finishWhenStdoutCloses?: () => void;
+}
+
+/**
+ * The columns a table may take: COLUMNS when set (as shells and tools honour it), else the
+ * terminal's width when the output goes to it, else 80.
+ */
+export function outputWidth(io: CliIo, toFile: boolean): number {
+  const columns = Number(io.env['COLUMNS']);
+  if (Number.isInteger(columns) && columns >= 20) return columns;
+  const terminal = toFile ? null : (io.stdoutColumns?.() ?? null);
+  return terminal !== null && terminal >= 20 ? terminal : 80;
 }
 
 /** Set by the bundler (scripts/build.mjs) from package.json. */
@@ -60,8 +76,8 @@ export function quoteForShell(args: readonly string[]): string {
 /** The files a run reads, which no output may be. */
 export function inputPaths(request: { p: { path: string }; q: { path: string } | null; targets: string | null; mask?: string | null }): string[] {
   return [
-    request.p.path,
-    ...(request.q ? [request.q.path] : []),
+    fileOfPath(request.p.path),
+    ...(request.q ? [fileOfPath(request.q.path)] : []),
     ...(request.targets === null ? [] : [request.targets]),
     ...(request.mask === null || request.mask === undefined ? [] : [request.mask]),
   ];

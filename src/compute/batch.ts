@@ -50,6 +50,8 @@ export interface BatchOptions {
   shard?: ShardSpan;
   /** --save-summary: called with the batch's mergeable summary and what the result needs besides it. */
   onSummary?: (summary: SavedBatch) => void;
+  /** Rows done so far, for a progress line (read by its timer). */
+  progress?: { rows: number };
 }
 
 /**
@@ -160,6 +162,7 @@ export async function computeBatch(
   // so that such a check fails before anything is printed.
   const rowCountChecks = new RowCountChecks(request.checks, BATCH_SCALARS);
   const emit = options.onRow;
+  const progress = options.progress;
   let held: RowResult | null = null;
 
   const absorb = (outcome: RowOutcome): void => {
@@ -173,6 +176,7 @@ export async function computeBatch(
       keptValue = value;
     }
     totals.add(outcome);
+    if (progress) progress.rows = totals.count;
     keptRows?.push(row);
     if (emit) {
       if (index === 0 && rowCountChecks.any) held = row;

@@ -2,6 +2,8 @@
  * CI checks: `--max NAME=VALUE` passes when the value is ≤ VALUE, `--min NAME=VALUE`
  * when it is ≥ VALUE. An infinite divergence fails any --max.
  */
+
+import { closestName } from '../display.js';
 import { UsageError } from '../errors.js';
 import { parseDecimal } from '../io/numbers.js';
 import { STAT_NAMES } from '../measures/stats.js';
@@ -28,7 +30,8 @@ export function evaluateChecks(specs: readonly CheckSpec[], lookup: (name: strin
     const value = lookup(spec.name);
     if (value === undefined) {
       const names = available();
-      throw new UsageError('unknown-check', `--${spec.op} ${spec.name}: unknown check name`, {
+      const meant = closestName(spec.name, names);
+      throw new UsageError('unknown-check', `--${spec.op} ${spec.name}: unknown check name${meant ? ` (did you mean ${meant}?)` : ''}`, {
         hint: names.length > 0 ? `available here: ${names.join(', ')}` : undefined,
       });
     }

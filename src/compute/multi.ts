@@ -12,7 +12,7 @@ import { generalizedJs } from '../measures/mixture.js';
 import type { CheckResult, MultiResult } from '../result.js';
 import { evaluateChecks } from './checks.js';
 import { prepareOrThrow } from './prepare-input.js';
-import { type InputRequest, type Request, readRequestOf } from './request.js';
+import { type InputRequest, type Request, readRequestOf, withImpliedKind } from './request.js';
 
 export interface MultiRequest {
   request: Request;
@@ -33,8 +33,9 @@ interface Distribution {
 async function readAll(multi: MultiRequest, stdin: StdinProvider): Promise<Distribution[]> {
   const out: Distribution[] = [];
   const { request } = multi;
-  for (const input of multi.inputs) {
-    const { input: raw } = await readInput(readRequestOf(input), stdin);
+  for (const given of multi.inputs) {
+    const { input: raw, format } = await readInput(readRequestOf(given), stdin);
+    const input = withImpliedKind(given, format);
     if (raw.shape === 'distribution') {
       const prepared = prepareOrThrow(raw.values, input.kind, request.prepare, { source: raw.source, labels: raw.labels, lines: raw.lines });
       out.push({ name: raw.source, probs: Float64Array.from(prepared.probs), labels: raw.labels });

@@ -15,6 +15,13 @@ import { parseOnWorker } from './parallel/parse-on-worker.js';
  */
 export interface InputRequest extends Omit<ReadRequest, 'bigBatch'> {
   kind: Kind;
+  /** Whether --kind (or --p-kind/--q-kind) said it; if not, a format may imply it (uniq -c: counts). */
+  kindGiven?: boolean;
+}
+
+/** The side as read: `uniq -c` output is counts unless --kind says otherwise. */
+export function withImpliedKind(input: InputRequest, format: InputFormat): InputRequest {
+  return format === 'uniq-c' && input.kindGiven !== true ? { ...input, kind: 'counts' } : input;
 }
 
 /** The input as the readers take it: a big plain batch parsed on a worker; `format` when already decided. */

@@ -3,6 +3,8 @@
  */
 import { InputError, UsageError } from '../errors.js';
 import { formatFromExtension } from '../io/detect.js';
+import { readNpyHeaderFromFile } from '../io/npy.js';
+import { npzPartOf } from '../io/npz.js';
 import { distributionAsBatch, firstDataLine, readInput, readInputPart } from '../io/read.js';
 import {
   assertSplittable,
@@ -16,7 +18,7 @@ import {
   textPartFor,
   textShard,
 } from '../io/shard.js';
-import { isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
+import { isGzipFile, isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
 import { readTargets, type Target } from '../io/targets.js';
 import type { RawInput } from '../io/types.js';
 import type { KlResult } from '../result.js';
@@ -25,7 +27,7 @@ import { explainBatchRow, explainPair } from './explanation.js';
 import { computePair } from './pair.js';
 import type { BatchInputs } from './pair-rows.js';
 import { type ParallelPlan, planParallel, planShardedCsv, type ShardParts } from './parallel/plan.js';
-import { type InputRequest, type Request, readRequestOf } from './request.js';
+import { type InputRequest, type Request, readRequestOf, withImpliedKind } from './request.js';
 import { rowTags } from './row-tags.js';
 
 /**
@@ -77,6 +79,18 @@ async function* windowed(tags: AsyncIterator<Target>, window: RowWindow, flag: s
 async function shardPartsOf(request: Request & { shard: ShardSpec }, stdin: StdinProvider): Promise<ShardParts> {
   const { shard } = request;
   const formatOf = async (input: InputRequest) => {
+    if (npzPartOf(input.path)) {
+      throw new InputError('shard-unsplittable', 'is an array in an .npz archive: it has no row offsets for --shard', {
+        location: { source: input.displayName },
+        hint: 'save the array as .npy first (np.save), which --shard splits',
+      });
+    }
+    if (isGzipFile(input.path)) {
+      throw new InputError('shard-unsplittable', 'is gzip-compressed: a compressed file has no row offsets for --shard', {
+        location: { source: input.displayName },
+        hint: 'decompress it first (gunzip -k), or shard before compressing',
+      });
+    }
     const known = input.format ?? formatFromExtension(input.path);
     return known === 'npy' ? { format: known, line: null } : await firstDataLine(readRequestOf(input, known), stdin);
   };
@@ -138,12 +152,30 @@ async function runShard(request: Request & { shard: ShardSpec }, stdin: StdinPro
   return computeBatch(request, { p, q, targets }, options);
 }
 
+/**
+ * How many rows a batch will have, when its input says so without being read (a plain
+ * .npy file of P, every row measured); null otherwise. For the progress line.
+ */
+export async function knownRowCount(request: Request): Promise<number | null> {
+  const path = request.p.path;
+  if (request.shard || request.targets !== null || request.mask !== null || isStdin(path) || npzPartOf(path) || isGzipFile(path)) return null;
+  if ((request.p.format ?? formatFromExtension(path)) !== 'npy') return null;
+  try {
+    const header = await readNpyHeaderFromFile(path, request.p.displayName);
+    return header.shape.length >= 2 ? header.shape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
+  } catch {
+    return null;
+  }
+}
+
 export async function runRequest(request: Request, stdin: StdinProvider, batchOptions: BatchOptions): Promise<KlResult> {
   if (request.shard) return runShard({ ...request, shard: request.shard }, stdin, batchOptions);
   const parallel = await planParallel(request);
   if (parallel) return computeOnWorkers(request, parallel, batchOptions);
   const provider = await stdinFor(request, stdin);
   const [p, q] = await Promise.all([read(request.p, provider), request.q ? read(request.q, provider) : Promise.resolve(null)]);
+  // A format may say what its values are (uniq -c: counts), when --kind does not.
+  request = { ...request, p: withImpliedKind(request.p, p.format), q: request.q && q ? withImpliedKind(request.q, q.format) : request.q };
   // Top-k lists are compared row by row over their partition (row-computer.ts): a single
   // list is a batch of one row.
   const topk = request.p.kind === 'topk-logprobs';

@@ -15,6 +15,7 @@ import { parseCell } from './numbers.js';
 import { isMissingText } from './observations.js';
 import { openWithFormat } from './open.js';
 import { decodeUtf8, readAllBytes, type StdinProvider } from './source.js';
+import { whitespaceAsTabs } from './whitespace.js';
 
 export interface RawJointTable {
   source: string;
@@ -38,8 +39,18 @@ export interface PairedColumns {
 }
 
 async function wholeText(path: string, source: string, format: InputFormat | undefined, stdin: StdinProvider): Promise<{ text: string; format: string }> {
-  const { opened, format: detected } = await openWithFormat(path, source, format, stdin);
-  if (detected === 'npy') throw new InputError('bad-input-format', 'kl mi reads CSV, TSV, JSON or JSONL, not .npy', { location: { source } });
+  const { opened: raw, format: detected } = await openWithFormat(path, source, format, stdin);
+  if (detected === 'npy' || detected === 'uniq-c') {
+    throw new InputError(
+      'bad-input-format',
+      `kl mi reads CSV, TSV, whitespace-separated text, JSON or JSONL, not ${detected === 'npy' ? '.npy' : 'uniq -c output'}`,
+      {
+        location: { source },
+      },
+    );
+  }
+  // Whitespace-separated text is read as the TSV it becomes (whitespace.ts).
+  const opened = detected === 'ssv' ? whitespaceAsTabs(raw) : raw;
   const bytes = opened.whole ? opened.head : await readAllBytes(opened.chunks(), source);
   return { text: decodeUtf8(bytes, source), format: detected };
 }
@@ -94,7 +105,7 @@ export async function readJointTable(path: string, source: string, format: Input
     });
     return { source, format: detected, rowLabels, columnLabels, values };
   }
-  const rows = await records(text, detected === 'tsv' ? '\t' : ',', source);
+  const rows = await records(text, detected === 'csv' ? ',' : '\t', source);
   const header = rows[0];
   if (!header || rows.length < 2)
     throw new InputError('no-data', 'a contingency table needs a header of column labels and at least one row', { location: { source } });
@@ -161,7 +172,7 @@ export async function readPairedColumns(
     for (const object of objects as Map<string, JsonValue>[]) add(asText(object.get(x)), asText(object.get(y)));
     return out;
   }
-  const rows = await records(text, detected === 'tsv' ? '\t' : ',', source);
+  const rows = await records(text, detected === 'csv' ? ',' : '\t', source);
   const header = rows[0]?.cells.map((cell) => cell.trim()) ?? [];
   const xi = header.indexOf(x);
   const yi = header.indexOf(y);

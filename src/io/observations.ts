@@ -25,6 +25,7 @@ import { parseNpyHeader } from './npy.js';
 import { parseCell } from './numbers.js';
 import { openWithFormat } from './open.js';
 import { decodeUtf8, type OpenedInput, readAllBytes, type StdinProvider } from './source.js';
+import { whitespaceAsTabs } from './whitespace.js';
 
 /** Distinct numbers counted per column, enough to tell "more than 20" (Evidently's rule). */
 export const DISTINCT_LIMIT = 20;
@@ -467,7 +468,13 @@ export async function readObservations(request: ObservationRequest, stdin: Stdin
   const { opened, format } = await openWithFormat(request.path, source, request.format, stdin);
   const builder = new TableBuilder(source, spill);
   if (format === 'csv' || format === 'tsv') await readDelimitedTable(opened, format === 'csv' ? ',' : '\t', builder, request.header);
-  else if (format === 'json') await readJsonTable(opened, builder);
+  else if (format === 'ssv') await readDelimitedTable(whitespaceAsTabs(opened), '\t', builder, request.header);
+  else if (format === 'uniq-c') {
+    throw new InputError('bad-input-format', 'uniq -c output is one distribution of counts, not a table of observations', {
+      location: { source },
+      hint: 'give the observations themselves (one per line), or compare counts with kl compare',
+    });
+  } else if (format === 'json') await readJsonTable(opened, builder);
   else if (format === 'jsonl') await readJsonlTable(opened, builder);
   else await readNpyTable(opened, builder);
   return builder.finish(format);

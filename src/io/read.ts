@@ -13,6 +13,7 @@ import { openWithFormat } from './open.js';
 import type { InputPart } from './shard.js';
 import { type OpenedInput, openFileRanges, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
 import type { RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
+import { readUniqC, whitespaceAsTabs } from './whitespace.js';
 
 export interface ReadRequest {
   path: string;
@@ -120,12 +121,20 @@ async function readGeneralDelimited(opened: OpenedInput, format: 'csv' | 'tsv', 
 export async function readInput(request: ReadRequest, stdin: StdinProvider): Promise<{ input: RawInput; format: InputFormat }> {
   const source = request.displayName;
   const { opened, format } = await openWithFormat(request.path, source, request.format, stdin);
-  if (format !== 'csv' && format !== 'tsv' && (request.options.column !== undefined || typeof request.options.labelColumn === 'string')) {
+  if (format !== 'csv' && format !== 'tsv' && format !== 'ssv' && (request.options.column !== undefined || typeof request.options.labelColumn === 'string')) {
     throw new InputError('columns-need-delimited', `${request.columnFlag} and --label-col work only with CSV/TSV input, not ${format}`, {
       location: { source },
     });
   }
-  return { input: await READERS[format](opened, format, request), format };
+  const input = await READERS[format](opened, format, request);
+  if (format === 'uniq-c' && request.format === undefined && input.shape === 'distribution' && input.labels?.every((label) => isNumericCell(label))) {
+    // "      3 0.5": three times the line 0.5, or a padded row of two numbers?
+    throw new InputError('ambiguous-format', 'reads as uniq -c output (a count, then the line counted) and as two columns of numbers', {
+      location: { source },
+      hint: 'say which: --input-format uniq-c (counts of those values) or --input-format ssv (whitespace-separated numbers)',
+    });
+  }
+  return { input, format };
 }
 
 /** How an opened input of a format becomes a RawInput. */
@@ -143,6 +152,9 @@ const delimitedReader: Reader = async (opened, format, request) => {
 const READERS: Readonly<Record<InputFormat, Reader>> = {
   csv: delimitedReader,
   tsv: delimitedReader,
+  // Whitespace-separated text is read as the TSV it becomes (whitespace.ts), under its own name.
+  ssv: async (opened, _format, request) => ({ ...(await delimitedReader(whitespaceAsTabs(opened), 'tsv', request)), format: 'ssv' }),
+  'uniq-c': async (opened, _format, request) => withLayout(await readUniqC(opened, request.displayName), request.options),
   json: async (opened, format, request) =>
     withLayout(
       await readJson(opened.whole ? opened.head : await readAllBytes(opened.chunks(), request.displayName), request.displayName, format),

@@ -2,9 +2,10 @@
  * Where input bytes come from: a file path, or `-` for standard input. Standard input is
  * injected (not read from `process.stdin` directly) so tests can drive it.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
+import { npzPartOf, openNpzMember } from './npz.js';
 
 export const STDIN_PATH = '-';
 
@@ -68,12 +69,6 @@ export function openFile(path: string, sourceName = path): { fd: number; info: S
   }
 }
 
-/** Opens an input as a byte stream (for readers that only ever stream: --targets). */
-export function openInput(path: string, stdin: StdinProvider): Readable {
-  if (isStdin(path)) return stdin();
-  return createReadStream(path, { fd: openFile(path).fd, highWaterMark: CHUNK_BYTES });
-}
-
 /** An input whose first chunk has been read: enough to sniff its format or choose a reader. */
 export interface OpenedInput {
   /** The first chunk (empty for an empty input); the whole input when `whole` is true. */
@@ -106,6 +101,28 @@ function opened(head: Buffer, rest: AsyncIterator<Buffer>, whole: boolean, fileS
   };
 }
 
+/**
+ * The input with each chunk passed through `transform` (which may keep state from chunk to
+ * chunk; `flush` gives what it holds back at the end). The size no longer says anything
+ * about the bytes: fileSize is null, so nothing reads the file by offsets behind it.
+ */
+export function transformedInput(input: OpenedInput, transform: (chunk: Buffer) => Buffer, flush: () => Buffer): OpenedInput {
+  let flushed = false;
+  const rest: AsyncIterator<Buffer> = {
+    next: async () => {
+      const next = await input.rest.next();
+      if (!next.done) return { done: false, value: transform(next.value) };
+      if (flushed) return next;
+      flushed = true;
+      return { done: false, value: flush() };
+    },
+    return: async () => (await input.rest.return?.()) ?? { done: true, value: undefined },
+  };
+  const head = transform(input.head);
+  if (input.whole) return opened(Buffer.concat([head, flush()]), NO_MORE_CHUNKS, true, null, input.close);
+  return opened(head, rest, false, null, input.close);
+}
+
 /** Pulls the first chunk of a stream without losing it. */
 async function openedStream(stream: Readable, fileSize: number | null, sourceName: string): Promise<OpenedInput> {
   const rest = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -125,7 +142,31 @@ async function openedStream(stream: Readable, fileSize: number | null, sourceNam
  * machinery and its thread-pool round trips cost more than the work itself.
  */
 export async function openAndPeek(path: string, stdin: StdinProvider): Promise<OpenedInput> {
+  const raw = await openRaw(path, stdin);
+  return isGzip(raw.head) ? gunzipped(raw, isStdin(path) ? 'stdin' : path) : raw;
+}
+
+async function openRaw(path: string, stdin: StdinProvider): Promise<OpenedInput> {
   if (isStdin(path)) return openedStream(stdin(), null, 'stdin');
+  if (npzPartOf(path)) {
+    const member = await openNpzMember(path);
+    const input = await openedStream(member, null, path);
+    const rest = input.rest;
+    // An archive error found while inflating is the input's, not an internal one.
+    const guarded: AsyncIterator<Buffer> = {
+      next: async () => {
+        try {
+          return await rest.next();
+        } catch (error) {
+          throw error instanceof InputError
+            ? error
+            : new InputError('invalid-npz', `is not a valid .npz archive: ${(error as Error).message}`, { location: { source: path } });
+        }
+      },
+      return: async () => (await rest.return?.()) ?? { done: true, value: undefined },
+    };
+    return opened(input.head, guarded, input.whole, null, input.close);
+  }
   const { fd, info } = openFile(path);
   if (!info.isFile() || info.size > CHUNK_BYTES) {
     return openedStream(createReadStream(path, { fd, highWaterMark: CHUNK_BYTES }), info.isFile() ? info.size : null, path);
@@ -138,6 +179,73 @@ export async function openAndPeek(path: string, stdin: StdinProvider): Promise<O
   } finally {
     closeSync(fd);
   }
+}
+
+/** gzip's magic bytes (RFC 1952): any input that starts with them is decompressed as it is read. */
+function isGzip(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+}
+
+/**
+ * Whether a file is gzip-compressed (false for stdin and for what cannot be read: the
+ * reader says why). The paths that read a file by byte offsets (parallel segments, .npy
+ * halves, --shard) need the file as it is, so they leave compressed files to the stream.
+ */
+export function isGzipFile(path: string): boolean {
+  if (isStdin(path)) return false;
+  let fd: number | null = null;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(2);
+    return readSync(fd, head, 0, 2, 0) === 2 && isGzip(head);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
+
+/** The decompressed input, streamed (its size is unknown: fileSize null). */
+async function gunzipped(input: OpenedInput, sourceName: string): Promise<OpenedInput> {
+  const { createGunzip } = await import('node:zlib');
+  const { Readable } = await import('node:stream');
+  const gunzip = createGunzip();
+  const compressed = Readable.from(input.chunks());
+  compressed.on('error', (error) => gunzip.destroy(error));
+  compressed.pipe(gunzip);
+  const invalid = (error: unknown) =>
+    error instanceof InputError
+      ? error
+      : new InputError('invalid-gzip', `is not a valid gzip file: ${error instanceof Error ? error.message : String(error)}`, {
+          location: { source: sourceName },
+        });
+  let decompressed: OpenedInput;
+  try {
+    decompressed = await openedStream(gunzip, null, sourceName);
+  } catch (error) {
+    throw invalid(error);
+  }
+  const rest: AsyncIterator<Buffer> = {
+    next: async () => {
+      try {
+        return await decompressed.rest.next();
+      } catch (error) {
+        throw invalid(error);
+      }
+    },
+    return: async () => (await decompressed.rest.return?.()) ?? { done: true, value: undefined },
+  };
+  const close = () => {
+    gunzip.destroy();
+    input.close();
+  };
+  return opened(decompressed.head, rest, decompressed.whole, null, close);
+}
+
+/** The input's bytes as a stream, decompressed when it is gzip. */
+export async function openDecoded(path: string, stdin: StdinProvider): Promise<Readable> {
+  const { Readable } = await import('node:stream');
+  return Readable.from((await openAndPeek(path, stdin)).chunks());
 }
 
 /** The error for a NUL byte in a text input: binary data, refused at the first such byte. */

@@ -10,7 +10,8 @@ import { formatFromExtension, type InputFormat, sniffFormat } from './detect.js'
 import { syntaxError } from './json-input.js';
 import { JsonSyntaxError, type JsonValue, jsonTypeName, parseJson } from './json-parse.js';
 import { readNpy } from './npy.js';
-import { decodeUtf8, isStdin, openAndPeek, openInput, peekFirstLine, readAllBytes, type StdinProvider } from './source.js';
+import { decodeUtf8, isStdin, openAndPeek, openDecoded, peekFirstLine, readAllBytes, type StdinProvider } from './source.js';
+import { whitespaceAsTabs } from './whitespace.js';
 
 export interface Target {
   /** An integer index, or a label; null for a row tagged by --mask alone. */
@@ -33,9 +34,12 @@ function targetValue(value: JsonValue, source: string, where: string, line: numb
 
 const INTEGER = /^[+-]?\d+$/;
 
-async function* delimitedTargets(path: string, stdin: StdinProvider, delimiter: string, source: string): AsyncGenerator<Target> {
+async function* delimitedTargets(path: string, stdin: StdinProvider, delimiter: string, source: string, whitespace = false): AsyncGenerator<Target> {
   const { readDelimitedRecords } = await import('./streams.js');
-  const records = readDelimitedRecords(openInput(path, stdin), delimiter, source);
+  const { Readable } = await import('node:stream');
+  // Whitespace-separated text is read as the TSV it becomes (whitespace.ts).
+  const bytes = whitespace ? Readable.from(whitespaceAsTabs(await openAndPeek(path, stdin)).chunks()) : await openDecoded(path, stdin);
+  const records = readDelimitedRecords(bytes, delimiter, source);
   const toTarget = (record: CsvRecord): Target => {
     if (record.cells.length !== 1) {
       throw new InputError('bad-target', `expected one target per line, found ${record.cells.length} fields`, {
@@ -59,7 +63,7 @@ async function* delimitedTargets(path: string, stdin: StdinProvider, delimiter: 
 async function* jsonlTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
   const { utf8Lines } = await import('./streams.js');
   let lineNumber = 0;
-  for await (const line of utf8Lines(openInput(path, stdin), source)) {
+  for await (const line of utf8Lines(await openDecoded(path, stdin), source)) {
     lineNumber++;
     if (line.trim() === '') continue;
     let value: JsonValue;
@@ -86,7 +90,7 @@ function* sequenceOf(value: JsonValue, source: string, where: string, line: numb
 }
 
 async function* jsonTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
-  const text = decodeUtf8(await readAllBytes(openInput(path, stdin), source), source);
+  const text = decodeUtf8(await readAllBytes(await openDecoded(path, stdin), source), source);
   let document: JsonValue;
   try {
     document = parseJson(text);
@@ -106,7 +110,7 @@ async function* jsonTargets(path: string, stdin: StdinProvider, source: string):
  * each row of the last axis a sequence for --next-token).
  */
 async function* npyTargets(path: string, stdin: StdinProvider, source: string): AsyncGenerator<Target> {
-  const input = await readNpy(openInput(path, stdin), source);
+  const input = await readNpy(await openDecoded(path, stdin), source);
   const sequences: AsyncIterable<{ values: Float64Array }> =
     input.shape === 'distribution'
       ? (async function* () {
@@ -143,6 +147,11 @@ export async function readTargets(path: string, stdin: StdinProvider, override?:
 const TARGET_READERS: Readonly<Record<InputFormat, (path: string, stdin: StdinProvider, source: string) => AsyncGenerator<Target>>> = {
   csv: (path, stdin, source) => delimitedTargets(path, stdin, ',', source),
   tsv: (path, stdin, source) => delimitedTargets(path, stdin, '\t', source),
+  ssv: (path, stdin, source) => delimitedTargets(path, stdin, '\t', source, true),
+  'uniq-c': async function* (_path, _stdin, source) {
+    yield* [];
+    throw new InputError('bad-input-format', 'uniq -c output is counts of lines, not one target per row', { location: { source } });
+  },
   json: jsonTargets,
   jsonl: jsonlTargets,
   npy: npyTargets,

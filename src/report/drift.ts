@@ -50,24 +50,25 @@ function header(result: DriftResult, options: TableOptions): string[] {
 function columnsTable(result: DriftResult, options: TableOptions): Iterable<string> {
   const { paint } = options;
   const table = options.table(
-    ['column', 'type', 'n ref', 'n cur', 'missing', 'PSI', 'D(ref‖cur)', 'D(cur‖ref)', 'JS dist', 'test', 'drift'],
-    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    // The verdict and the measures first: on a narrow terminal the counts are what gives way.
+    ['column', 'drift', 'PSI', 'D(ref‖cur)', 'D(cur‖ref)', 'JS dist', 'test', 'type', 'n ref', 'n cur', 'missing'],
+    ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left', 'right', 'right', 'right'],
   );
   const shown = (value: number): string => (value === Infinity ? paint.red(humanNumber(value)) : humanNumber(value));
   for (const column of result.columns) {
     const m = column.measures;
     table.push([
       options.text(column.name),
-      column.type,
-      String(column.n_ref),
-      String(column.n_cur),
-      `${column.missing_ref} / ${column.missing_cur}`,
+      column.drifted ? paint.red('DRIFT') : '',
       shown(m.psi),
       shown(m.kl_forward),
       shown(m.kl_reverse),
       humanNumber(m.js_distance),
       testCell(column),
-      column.drifted ? paint.red('DRIFT') : '',
+      column.type,
+      String(column.n_ref),
+      String(column.n_cur),
+      `${column.missing_ref} / ${column.missing_cur}`,
     ]);
   }
   return table.lines();

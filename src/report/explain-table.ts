@@ -6,7 +6,7 @@
 import { plural } from '../display.js';
 import type { ExplainResult } from '../result.js';
 import { bar } from './bars.js';
-import { type Block, displayNames, renderInputs, renderWarnings, type TableOptions } from './surface.js';
+import { type Block, renderInputs, renderWarnings, type TableOptions } from './surface.js';
 import { expression, humanNumber } from './wording.js';
 
 const BAR_WIDTH = 12;
@@ -19,7 +19,7 @@ function shareText(share: number | null): string {
 export function formatExplainTable(result: ExplainResult, options: TableOptions): Iterable<string> {
   const { paint } = options;
   const { explain } = result;
-  const names = displayNames(result.names, options);
+  const names = { p: 'P', q: 'Q' };
   const lines: Block[] = [...renderInputs(result.inputs, options)];
   if (explain.row !== null) {
     const why = explain.rowReason === 'worst' ? `the row with the largest ${expression('kl_forward', { p: 'P', q: 'Q' })}` : 'chosen with --row';

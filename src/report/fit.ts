@@ -20,8 +20,8 @@ function describeInput(result: FitResult): string {
     const bandwidth = input.bandwidth as { rule: string; value: number };
     const rule = bandwidth.rule === 'given' ? 'given' : `${bandwidth.rule === 'scott' ? "Scott's" : "Silverman's"} rule`;
     return (
-      `${plural(input.samples as number, 'sample')}${input.missing ? ` (${input.missing} missing left out)` : ''}, ` +
-      `as a Gaussian kernel density estimate (bandwidth ${humanNumber(bandwidth.value)}, ${rule}) on ${input.points} points`
+      `${plural(input.samples as number, 'sample')}${input.missing ? ` (${input.missing} missing left out)` : ''} as a Gaussian KDE: ` +
+      `bandwidth ${humanNumber(bandwidth.value)} (${rule}), ${input.points} points`
     );
   }
   const what =

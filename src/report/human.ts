@@ -21,8 +21,8 @@ function render(result: KlResult, surface: TableOptions): Iterable<string> {
   }
 }
 
-export async function renderTable(result: KlResult, color: boolean): Promise<Iterable<string>> {
-  return render(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN));
+export async function renderTable(result: KlResult, color: boolean, width?: number): Promise<Iterable<string>> {
+  return render(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN, width));
 }
 
 /** `--format markdown`: the table's content as GitHub Markdown, for `$GITHUB_STEP_SUMMARY` and PR comments. */

@@ -23,6 +23,8 @@ export interface FormatContext {
   info?: RunInfo;
   /** Colour the output (tables only): decided by the CLI from flags, env and TTY. */
   color: boolean;
+  /** The columns a table may take (the terminal's width, COLUMNS, or 80). */
+  width?: number;
   /** The sink `begin` returned, holding what it made of a batch's rows. */
   sink?: RowSink;
 }
@@ -78,7 +80,11 @@ function streamingSink(shape: RowShape, header: (shape: RowShape, first: RowResu
 /** One formatter per output format: a format without one does not compile. */
 export const FORMATTERS: Readonly<Record<OutputFormat, Formatter>> = {
   // Loaded on demand: chalk and cli-table3 cost start-up time that json/csv/value never need.
-  table: { defaultRows: 'worst', carriesWarnings: true, render: async (result, context) => (await import('./human.js')).renderTable(result, context.color) },
+  table: {
+    defaultRows: 'worst',
+    carriesWarnings: true,
+    render: async (result, context) => (await import('./human.js')).renderTable(result, context.color, context.width),
+  },
   markdown: { defaultRows: 'worst', carriesWarnings: true, render: async (result) => (await import('./human.js')).renderMarkdown(result) },
   json: {
     defaultRows: 'all',
@@ -89,15 +95,26 @@ export const FORMATTERS: Readonly<Record<OutputFormat, Formatter>> = {
         ? formatJsonChunks(result, context.sink instanceof JsonRowChunks ? context.sink : undefined, context.info)
         : formatJson(result, context.info),
   },
-  csv: { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, csvRowHeader, csvRow), render: (result) => formatCsv(result) },
-  value: { defaultRows: 'none', carriesWarnings: false, begin: (shape) => streamingSink(shape, () => '', valueRow), render: (result) => formatValue(result) },
+  // Every row as it comes by default; --rows worst and none print at the end, from the summary.
+  csv: {
+    defaultRows: 'all',
+    carriesWarnings: false,
+    begin: (shape) => (shape.rows === 'all' ? streamingSink(shape, csvRowHeader, csvRow) : null),
+    render: (result) => formatCsv(result),
+  },
+  value: {
+    defaultRows: 'all',
+    carriesWarnings: false,
+    begin: (shape) => (shape.rows === 'all' ? streamingSink(shape, () => '', valueRow) : null),
+    render: (result) => formatValue(result),
+  },
 };
 
 /** How the commands with a result of their own (drift, mi, js of many, matrix) render it in one format. */
 export interface Renderer<R> {
   /** Whether warnings are part of the output (else they go to stderr). */
   carriesWarnings: boolean;
-  render(result: R, color: boolean, info: RunInfo): Iterable<string> | string | Promise<Iterable<string>>;
+  render(result: R, color: boolean, info: RunInfo, width?: number): Iterable<string> | string | Promise<Iterable<string>>;
 }
 
 /** One renderer per output format: a format without one does not compile. */
@@ -108,9 +125,9 @@ export function humanRenderers<R>(document: (result: R, surface: TableOptions) =
   return {
     table: {
       carriesWarnings: true,
-      render: async (result, color) => {
+      render: async (result, color, _info, width) => {
         const { PLAIN, terminalSurface } = await import('./surface.js');
-        return document(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN));
+        return document(result, terminalSurface(color ? new (await import('chalk')).Chalk({ level: 1 }) : PLAIN, width));
       },
     },
     markdown: {

@@ -10,7 +10,7 @@ import { type JsonMiReport, SCHEMA_VERSION } from './schema.js';
 import { renderChecks, renderWarnings, type TableOptions } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
 
-const COMPUTED: Record<keyof JointMeasures, string> = {
+export const JOINT_COMPUTED: Record<keyof JointMeasures, string> = {
   entropy_x: 'H(X)',
   entropy_y: 'H(Y)',
   joint_entropy: 'H(X,Y)',
@@ -43,7 +43,7 @@ function document(result: MiResult, options: TableOptions): Iterable<string> {
   const measures = options.table(['measure', 'computed', 'value', 'unit'], ['left', 'left', 'right', 'left']);
   for (const name of JOINT_MEASURE_NAMES) {
     const value = result.measures[name];
-    if (value !== undefined) measures.push([name, COMPUTED[name], humanNumber(value), unitOf(name, result.unit)]);
+    if (value !== undefined) measures.push([name, JOINT_COMPUTED[name], humanNumber(value), unitOf(name, result.unit)]);
   }
   const cells = options.table(['X', 'Y', 'p(x,y)', 'p·log(p(x,y)/(p(x)p(y)))'], ['left', 'left', 'right', 'right']);
   for (const cell of result.cells) cells.push([options.text(cell.x), options.text(cell.y), humanNumber(cell.p), humanNumber(cell.term)]);

@@ -5,7 +5,7 @@
  */
 import Table from 'cli-table3';
 import { displayText, plural } from '../display.js';
-import type { InputSummary, Names, PairResult } from '../result.js';
+import type { InputSummary, PairResult } from '../result.js';
 import { stringWidth } from './string-width.js';
 import { expression, humanNumber, measureUnit } from './wording.js';
 
@@ -43,12 +43,12 @@ export type Block = string | Iterable<string>;
  * Markdown's paragraphs): no
  * single string of the whole output (at 256k categories that string cost a second).
  */
-function* inPieces(blocks: readonly Block[], blankLineBetween: boolean, size = 512): Generator<string> {
+function* inPieces(blocks: readonly Block[], blankLineBetween: boolean, size = 512, width = Number.POSITIVE_INFINITY): Generator<string> {
   let piece: string[] = [];
   for (const [index, block] of blocks.entries()) {
     const lines = typeof block === 'string' ? [block] : block;
-    for (const line of lines) {
-      piece.push(line);
+    for (const text of lines) {
+      for (const line of wrapped(text, width)) piece.push(line);
       if (piece.length === size) {
         yield `${piece.join('\n')}\n`;
         piece = [];
@@ -66,6 +66,8 @@ function* inPieces(blocks: readonly Block[], blankLineBetween: boolean, size = 5
  */
 export interface TableOptions {
   paint: Painter;
+  /** The columns a line may take (a terminal's width; Infinity for Markdown). */
+  width: number;
   /** A table with this header and these column alignments. */
   table(head: string[], alignments: ('left' | 'right')[]): TextTable;
   /** User text (a label, a file name, a message quoting them) as this surface shows it. */
@@ -78,15 +80,53 @@ export interface TableOptions {
   lineBreak: string;
 }
 
-/** The terminal: cli-table3 (drawTable past CLI_TABLE_ROWS rows), the one escaping rule. */
-export function terminalSurface(paint: Painter): TableOptions {
+/** The width a table takes when the terminal's is not known (output to a pipe or a file). */
+export const DEFAULT_WIDTH = 80;
+
+/**
+ * A line of prose broken at spaces to fit `width` (a word longer than that is cut); a table's
+ * lines and lines that fit pass as they are. Colour codes hold no spaces, so they stay whole.
+ */
+function wrapped(text: string, width: number): string[] {
+  if (!Number.isFinite(width)) return [text];
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (lineWidth(line) <= width || /^[│┌├└]/.test(line.replace(ANSI, ''))) {
+      out.push(line);
+      continue;
+    }
+    let current = '';
+    for (const word of line.split(' ')) {
+      const candidate = current === '' ? word : `${current} ${word}`;
+      if (lineWidth(candidate) <= width) {
+        current = candidate;
+        continue;
+      }
+      if (current !== '') out.push(current);
+      current = word;
+      while (lineWidth(current) > width) {
+        const points = Array.from(current);
+        let cut = width;
+        while (cut > 1 && lineWidth(points.slice(0, cut).join('')) > width) cut--;
+        out.push(points.slice(0, cut).join(''));
+        current = points.slice(cut).join('');
+      }
+    }
+    out.push(current);
+  }
+  return out;
+}
+
+/** The terminal: cli-table3 (drawTable past CLI_TABLE_ROWS rows), the one escaping rule, tables that fit `width`. */
+export function terminalSurface(paint: Painter, width = DEFAULT_WIDTH): TableOptions {
   return {
     paint,
-    table: (head, alignments) => newTable(head, paint, alignments),
+    width,
+    table: (head, alignments) => newTable(head, paint, alignments, width),
     text: (value, limit) => displayText(value, limit),
     preformatted: (lines) => lines,
     lineBreak: '\n',
-    join: (blocks) => inPieces(blocks, false),
+    join: (blocks) => inPieces(blocks, false, 512, width),
   };
 }
 
@@ -113,6 +153,7 @@ export function markdownSurface(): TableOptions {
   const paint: Painter = { ...PLAIN, bold: (text) => (text.trim() === '' ? text : `**${text}**`) };
   return {
     paint,
+    width: Number.POSITIVE_INFINITY,
     table: markdownTable,
     text: (value, limit) => escapeMarkdown(displayText(value, limit)),
     preformatted: (lines) => [['```text', ...lines, '```'].join('\n')],
@@ -125,15 +166,13 @@ export function markdownSurface(): TableOptions {
 /** How much of a file name a table shows (the middle is shortened away past it). */
 const NAME_LIMIT = 80;
 
-/** The inputs' names as tables show them: escaped and shortened (display.ts). */
-export function displayNames(names: Names, options: TableOptions): Names {
-  return { p: options.text(names.p, NAME_LIMIT), q: names.q === null ? null : options.text(names.q, NAME_LIMIT) };
-}
-
 function describeInput(input: InputSummary, options: TableOptions): string {
   const parts = [input.kind, plural(input.categories, 'category', 'categories')];
   if (input.rows !== undefined) parts.unshift(plural(input.rows, 'row'));
-  return `${input.role.toUpperCase()} = ${options.text(input.source, NAME_LIMIT)}  (${parts.join(', ')})`;
+  const details = `  (${parts.join(', ')})`;
+  // The line fits the width: the path gives way, shortened in its middle.
+  const room = Math.max(20, Math.min(NAME_LIMIT, options.width - 4 - details.length));
+  return `${input.role.toUpperCase()} = ${options.text(input.source, room)}${details}`;
 }
 
 export function renderInputs(inputs: InputSummary[], options: TableOptions): string[] {
@@ -256,21 +295,99 @@ function tableRows(): { push(row: string[]): void; pushRows(rows: RowSource): vo
   };
 }
 
-/** A table in the compact style (a rule under the header only): cli-table3, or drawTable past CLI_TABLE_ROWS rows. */
-export function newTable(head: string[], paint: Painter, alignments: ('left' | 'right')[]): TextTable {
+/** Text columns are not shortened below this many characters to make a table fit. */
+const MIN_TEXT_COLUMN = 16;
+
+/** A cell's width: its widest line, colours left out. */
+function cellWidth(cell: string): number {
+  return cell.includes('\n') ? cell.split('\n').reduce((widest, line) => Math.max(widest, lineWidth(line)), 0) : lineWidth(cell);
+}
+
+/** Plain text shortened in the middle to `width` columns (a cell with colours is left whole). */
+function shortened(cell: string, width: number): string {
+  if (cell.includes('\u001b') || cell.includes('\n') || lineWidth(cell) <= width) return cell;
+  const points = Array.from(cell);
+  let head = '';
+  let tail = '';
+  let i = 0;
+  let j = points.length - 1;
+  // Both ends: a path's directory and its file name, a label's start and end.
+  while (lineWidth(head) + lineWidth(tail) + 1 < width && i <= j) {
+    if (lineWidth(head) <= lineWidth(tail)) head += points[i++];
+    else tail = points[j--] + tail;
+  }
+  while (lineWidth(head) + lineWidth(tail) + 1 > width && head.length > 0) head = Array.from(head).slice(0, -1).join('');
+  return `${head}…${tail}`;
+}
+
+/**
+ * A table made to fit `width` columns: its left-aligned (text) columns shortened in the
+ * middle, the widest first, down to MIN_TEXT_COLUMN; then, if it is still too wide, columns
+ * dropped from the right (the first two always stay), named in a note.
+ */
+export function fitTable(
+  head: readonly string[],
+  rows: RowSource,
+  alignments: readonly ('left' | 'right')[],
+  width: number,
+): { head: string[]; rows: RowSource; alignments: ('left' | 'right')[]; dropped: string[] } {
+  const widths = head.map(cellWidth);
+  for (let i = 0; i < rows.count; i++) rows.rowAt(i).forEach((cell, j) => (widths[j] = Math.max(widths[j] as number, cellWidth(cell))));
+  const total = (columns: number[]) => columns.reduce((sum, w) => sum + w + 3, 1);
+  // What each column can shrink to: text down to MIN_TEXT_COLUMN (or its header), numbers not at all.
+  const floors = widths.map((natural, j) => (alignments[j] === 'left' ? Math.min(natural, Math.max(MIN_TEXT_COLUMN, cellWidth(head[j] ?? ''))) : natural));
+  // Columns that cannot fit even shrunk are left out from the right (the first two always stay) …
+  let kept = head.length;
+  while (kept > 2 && total(floors.slice(0, kept)) > width) kept--;
+  // … and the kept text columns give up what the rest needs, the widest first.
+  const limits = widths.slice(0, kept);
+  let excess = total(limits) - width;
+  while (excess > 0) {
+    let widest = -1;
+    for (let j = 0; j < kept; j++) {
+      if ((limits[j] as number) > (floors[j] as number) && (widest < 0 || (limits[j] as number) > (limits[widest] as number))) widest = j;
+    }
+    if (widest < 0) break;
+    const cut = Math.min(excess, (limits[widest] as number) - (floors[widest] as number));
+    limits[widest] = (limits[widest] as number) - cut;
+    excess -= cut;
+  }
+  if (kept === head.length && limits.every((limit, j) => limit === widths[j])) return { head: [...head], rows, alignments: [...alignments], dropped: [] };
+  const shorten = (row: readonly string[]) =>
+    row.slice(0, kept).map((cell, j) => ((limits[j] as number) < (widths[j] as number) ? shortened(cell, limits[j] as number) : cell));
+  return {
+    head: shorten(head),
+    rows: { count: rows.count, rowAt: (i) => shorten(rows.rowAt(i)) },
+    alignments: alignments.slice(0, kept),
+    dropped: head.slice(kept).map((cell) => cell.replace(ANSI, '')),
+  };
+}
+
+/** A table in the compact style (a rule under the header only): cli-table3, or drawTable past CLI_TABLE_ROWS rows; made to fit `width`. */
+export function newTable(head: string[], paint: Painter, alignments: ('left' | 'right')[], width = Number.POSITIVE_INFINITY): TextTable {
   const rows = tableRows();
-  const painted = head.map((cell) => paint.bold(cell));
   const lines = (): Iterable<string> => {
-    const source = rows.source();
-    if (source.count > CLI_TABLE_ROWS) return drawTableLines(painted, source, alignments);
+    const fitted = fitTable(head, rows.source(), alignments, width);
+    const painted = fitted.head.map((cell) => paint.bold(cell));
+    const note =
+      fitted.dropped.length > 0
+        ? [
+            paint.dim(
+              `(${plural(fitted.dropped.length, 'column')} left out to fit ${width} columns: ${fitted.dropped.join(', ')}; --format json has every value)`,
+            ),
+          ]
+        : [];
+    const source = fitted.rows;
+    if (source.count > CLI_TABLE_ROWS)
+      return note.length > 0 ? [...drawTableLines(painted, source, fitted.alignments), ...note] : drawTableLines(painted, source, fitted.alignments);
     const table = new Table({
       head: painted,
       // compact: a rule under the header only, not between body rows.
       style: { head: [], border: [], compact: true },
-      colAligns: alignments,
+      colAligns: fitted.alignments,
     });
     for (let i = 0; i < source.count; i++) table.push([...source.rowAt(i)]);
-    return table.toString().split('\n');
+    return [...table.toString().split('\n'), ...note];
   };
   return { push: rows.push, pushRows: rows.pushRows, lines, toString: () => [...lines()].join('\n') };
 }
@@ -278,7 +395,8 @@ export function newTable(head: string[], paint: Painter, alignments: ('left' | '
 export function formatPairTable(result: PairResult, options: TableOptions): Iterable<string> {
   const { paint } = options;
   const table = options.table(['measure', 'computed', 'value', 'unit'], ['left', 'left', 'right', 'left']);
-  const names = displayNames(result.names, options);
+  // The header names the inputs once (P = path, Q = path); the rows say P and Q.
+  const names = { p: 'P', q: 'Q' };
   for (const name of result.measureNames) {
     const value = result.measures[name];
     if (value === undefined) continue;

@@ -18,7 +18,7 @@ describe('--format markdown', () => {
     const pair = runKl(['compare', 'fixtures/p.csv', 'fixtures/q.csv', '--format', 'markdown']);
     expect(pair.status).toBe(0);
     expect(pair.stdout).toContain('| measure | computed | value | unit |\n| :--- | :--- | ---: | :--- |\n');
-    expect(pair.stdout).toContain('| kl_forward | D(fixtures/p.csv ‖ fixtures/q.csv) | 0.0492192 | nats |');
+    expect(pair.stdout).toContain('| kl_forward | D(P ‖ Q) | 0.0492192 | nats |');
     // A `|` inside a cell is escaped, so the table keeps its columns.
     expect(pair.stdout).toContain('| total_variation | ½·Σ\\|p − q\\| | 0.15 |  |');
     const batch = runKl([...BATCH, '--format', 'markdown', '--max', 'kl_forward.mean=0.01']);

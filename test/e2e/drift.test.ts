@@ -199,7 +199,7 @@ describe('kl drift checks and outputs', () => {
     expect(csv).toHaveLength(6);
     expect(csv[3]).toMatch(/^plan,categorical,400,300,0,0,(?:[^,]+,){7},,,,[^,]+,[^,]+,false$/);
     expect(runKl(['drift', REF, CUR, '--format', 'value']).stdout).toBe('0.4\n');
-    expect(runKl(['drift', REF, CUR, '--format', 'markdown']).stdout).toContain('| column | type |');
+    expect(runKl(['drift', REF, CUR, '--format', 'markdown']).stdout).toContain('| column | drift | PSI |');
   });
   it('an empty bin on one side is infinite by default, with a warning naming the fix; --smooth makes it finite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kl-drift-empty-'));

@@ -41,7 +41,7 @@ describe('kl explain', () => {
   it('draws bars in the table and names the direction', () => {
     const result = runKl(['explain', 'fixtures/p.csv', 'fixtures/q.csv', '--top', '2']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('D(fixtures/p.csv ‖ fixtures/q.csv) = 0.0492192 nats');
+    expect(result.stdout).toContain('D(P ‖ Q) = 0.0492192 nats');
     expect(result.stdout).toMatch(/█/);
     expect(result.stdout).toContain('2 categories of 5 shown (--top 0 for all)');
     expect(result.stdout).not.toContain('dog');

@@ -170,7 +170,7 @@ describe('kl fit: formats and the report', () => {
     expect(piped.input.values).toBe('count');
     expect(piped.input.total).toBe(831);
     const samples = runKl(['fit', 'fixtures/fit/samples.csv', '--samples']);
-    expect(samples.stdout).toMatch(/1000 samples, as a Gaussian kernel density estimate \(bandwidth [\d.]+, Scott's rule\) on 512 points/);
+    expect(samples.stdout).toMatch(/1000 samples as a Gaussian KDE: bandwidth [\d.]+ \(Scott's rule\), 512 points/);
   });
 });
 
@@ -184,7 +184,10 @@ describe('kl fit: the report in a real browser', () => {
       await page.goto(`file://${path}`);
       const png = PNG.sync.read(await page.locator('svg.chart').screenshot());
       const near = (k: number, [r, g, b]: number[]) =>
-        Math.abs((png.data[k] as number) - (r as number)) + Math.abs((png.data[k + 1] as number) - (g as number)) + Math.abs((png.data[k + 2] as number) - (b as number)) < 60;
+        Math.abs((png.data[k] as number) - (r as number)) +
+          Math.abs((png.data[k + 1] as number) - (g as number)) +
+          Math.abs((png.data[k + 2] as number) - (b as number)) <
+        60;
       let forward = 0;
       let reverse = 0;
       let area = 0;

@@ -52,7 +52,8 @@ describe('the packed tarball', () => {
     }
     const table = run(join(prefix, 'bin', 'kl'), ['compare', 'p.csv', 'q.csv']);
     expect(table.status).toBe(0);
-    expect(table.stdout).toContain('D(p.csv ‖ q.csv)');
+    expect(table.stdout).toContain('P = p.csv');
+    expect(table.stdout).toContain('D(P ‖ Q)');
   });
 
   it('installs as a dependency: the library imports from Node (ESM) with its types', () => {

@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runKl } from '../helpers/cli.js';
@@ -134,6 +135,11 @@ describe('kl merge prints what one run prints', () => {
           const merged = runKl(['merge', ...parts.reverse(), '--format', 'json']);
           expect(merged.status, merged.stderr).toBe(0);
           expect(comparable(merged.stdout)).toBe(comparable(single.stdout));
+          // CSV and value: a merge has no rows, so they print the summary, as one run's --rows none.
+          for (const format of ['csv', 'value']) {
+            const one = runKl(['compare', p, q, '--format', format, '--rows', 'none', '--percentiles', '97.5']);
+            expect(runKl(['merge', ...parts, '--format', format]).stdout).toBe(one.stdout);
+          }
         },
       ),
       { numRuns: 6, seed: 42 },
@@ -229,7 +235,6 @@ describe('refused with exit 2 and nothing on stdout', () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, '{"rows": []}');
     refused(['merge', other], /is not a kl batch summary/);
-    refused(['merge', ...parts, '--format', 'csv'], /kl merge prints table, json, markdown/);
     refused(['merge', ...parts, '--rows', 'all'], /worst or none/);
     // Files are sacred: neither a summary nor a merge writes over an input.
     refused(['compare', p, q, '--shard', '0/3', '--save-summary', p], /--save-summary .* is the input .*kl never writes over an input/);
@@ -283,6 +288,9 @@ describe('refused with exit 2 and nothing on stdout', () => {
     const two = write('two-rows', distributions(2, 3, 3), 'tsv-plain');
     refused(['compare', two, two, '--shard', '2/3'], /no row of P falls in this shard/);
     refused(['explain', p, q, '--shard', '0/2'], /not kl explain/);
+    const compressed = join(dir, 'rows.csv.gz');
+    writeFileSync(compressed, gzipSync(readFileSync(p)));
+    refused(['compare', compressed, q, '--shard', '0/2'], /gzip-compressed: a compressed file has no row offsets[\s\S]*gunzip -k/);
     refused(['compare', 'fixtures/p.csv', 'fixtures/q.csv', '--save-summary', join(dir, 'pair.json')], /single distributions, not batches/);
   });
 });
