@@ -5,6 +5,7 @@
 //   produced here by one representative run (scripts/loader.cjs says why);
 // - dist/execute.cjs: kl drift, kl mi, kl js of many, kl matrix and kl fit (with the statistics library
 //   they need), loaded only when one of them runs: no other command's start-up pays for it;
+// - dist/npz.cjs: the .npz reader (yauzl), loaded only to read an .npz archive;
 // - dist/parse-worker.js, dist/batch-worker.js: the worker threads (ESM);
 // - dist/index.js and dist/types/: the library (ESM) and its declarations (tsc);
 // - dist/THIRD-PARTY-NOTICES.md: the licences of the packages bundled into these files.
@@ -62,6 +63,13 @@ const executeApart = {
     );
   },
 };
+/** In the CommonJS bundles, io/npz (yauzl) is the separate dist/npz.cjs, required only to read an .npz. */
+const npzApart = {
+  name: 'npz-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/npz\.js$/ }, (args) => (/[\\/]src[\\/]io[\\/]/.test(args.importer) ? { path: './npz.cjs', external: true } : undefined));
+  },
+};
 const common = {
   bundle: true,
   platform: 'node',
@@ -78,7 +86,7 @@ await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/kl.cjs',
   format: 'cjs',
-  plugins: [substitutes, executeApart],
+  plugins: [substitutes, executeApart, npzApart],
   // import() of built-in modules (loaded lazily) becomes require(): vm.Script, which runs
   // the cached bundle, has no dynamic-import hook.
   supported: { 'dynamic-import': false },
@@ -91,10 +99,17 @@ await build({
   metafile: true,
   entryPoints: ['src/cli/execute.ts'],
   outfile: 'dist/execute.cjs',
-  plugins: [substitutes],
+  plugins: [substitutes, npzApart],
   // Like the CLI bundle: import.meta.url stands for this file's URL.
   define: { ...common.define, 'import.meta.url': '__klUrl' },
   banner: { js: "var __klUrl = require('node:url').pathToFileURL(__filename).href;" },
+  format: 'cjs',
+}).then((result) => bundled.push(result.metafile));
+await build({
+  ...common,
+  metafile: true,
+  entryPoints: ['src/io/npz.ts'],
+  outfile: 'dist/npz.cjs',
   format: 'cjs',
 }).then((result) => bundled.push(result.metafile));
 await build({

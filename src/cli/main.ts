@@ -4,8 +4,7 @@
  * Ctrl-C, the exit code. Exit codes mean what the README says whatever happens to the
  * output streams.
  */
-import { writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { EXIT_OK, KlError } from '../errors.js';
 import { abortPendingOutputs, errnoText } from './output-file.js';
 import { runCli, type TextSink } from './program.js';
@@ -54,6 +53,20 @@ function descriptorSink(fd: number, onError: (error: NodeJS.ErrnoException) => '
   return sink;
 }
 
+/**
+ * Whether a descriptor may be a terminal, asked without loading the tty module (with net
+ * behind it: milliseconds of every run): a terminal is a character device, and /dev/null,
+ * the one character device every script and benchmark writes to, is not a terminal.
+ */
+function mayBeTerminal(fd: number): boolean {
+  try {
+    const info = fstatSync(fd);
+    return info.isCharacterDevice() && info.rdev !== statSync('/dev/null').rdev;
+  } catch {
+    return false;
+  }
+}
+
 /** Set by the command when it has --max/--min checks: a closed stdout must not hide their verdict. */
 let finishWhenStdoutCloses = false;
 
@@ -94,8 +107,8 @@ void runCli(process.argv.slice(2), {
   env: process.env,
   // Constructing process.stdout to ask is what the writes above avoid; only asked when needed.
   stdoutIsTTY: () => process.stdout.isTTY === true,
-  stderrColumns: () => (isatty(STDERR) ? process.stderr.columns || 80 : null),
-  stdoutColumns: () => (isatty(STDOUT) ? process.stdout.columns || null : null),
+  stderrColumns: () => (mayBeTerminal(STDERR) && process.stderr.isTTY ? process.stderr.columns || 80 : null),
+  stdoutColumns: () => (mayBeTerminal(STDOUT) && process.stdout.isTTY ? process.stdout.columns || null : null),
   finishWhenStdoutCloses: () => {
     finishWhenStdoutCloses = true;
   },

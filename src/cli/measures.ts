@@ -22,7 +22,7 @@ export function measuresCommand(program: Command, io: CliIo, setExitCode: (code:
       if (!(FORMATS as readonly string[]).includes(format)) {
         throw new UsageError('bad-format', `--format ${JSON.stringify(format)}: kl measures prints ${FORMATS.join(', ')}`);
       }
-      const { renderNames } = await import('../report/names.js');
+      const { renderNames } = await import('./execute.js');
       const surface = await import('../report/surface.js');
       const paint = colorEnabled(options.color, io.env, io.stdoutIsTTY) ? new (await import('chalk')).Chalk({ level: 1 }) : surface.PLAIN;
       const rendered = renderNames(

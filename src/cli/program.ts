@@ -89,7 +89,7 @@ async function runMeasureCommand(
       files.summary.write(summaryFileText(saved, info.version, request.exactPercentiles));
     }
     // The files first: if one cannot be written, the run fails before printing anything.
-    if (files.report) files.report.write((await import('../report/html.js')).renderHtml(result, info));
+    if (files.report) files.report.write((await import('./execute.js')).renderHtml(result, info));
     if (files.junit) files.junit.write((await import('../report/junit.js')).renderJunit(result, info));
     const rendered = await formatter.render(result, {
       color: colorEnabled(color, io.env, () => files.output === null && io.stdoutIsTTY()),
@@ -174,7 +174,7 @@ export function buildProgram(io: CliIo, setExitCode: (code: number) => void, arg
         `\nInstall:\n  bash: kl completion bash > ~/.local/share/bash-completion/completions/kl\n  zsh:  kl completion zsh > "\${fpath[1]}/_kl"\n  fish: kl completion fish > ~/.config/fish/completions/kl.fish`,
       )
       .action(async (shell: string) => {
-        const { completionScript } = await import('./completion.js');
+        const { completionScript } = await import('./execute.js');
         io.stdout.write(completionScript(shell, program));
         setExitCode(EXIT_OK);
       }),

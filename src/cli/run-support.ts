@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { displayText } from '../display.js';
 import { EXIT_CHECK_FAILED, EXIT_OK } from '../errors.js';
-import { fileOfPath } from '../io/npz.js';
+import { fileOfPath } from '../io/npz-path.js';
 import type { StdinProvider } from '../io/source.js';
 import { describeCheck } from '../report/wording.js';
 import type { CheckResult, RunInfo, Warning } from '../result.js';

@@ -4,7 +4,7 @@
 import { InputError, UsageError } from '../errors.js';
 import { formatFromExtension } from '../io/detect.js';
 import { readNpyHeaderFromFile } from '../io/npy.js';
-import { npzPartOf } from '../io/npz.js';
+import { npzPartOf } from '../io/npz-path.js';
 import { distributionAsBatch, firstDataLine, readInput, readInputPart } from '../io/read.js';
 import {
   assertSplittable,

@@ -3,25 +3,12 @@
  * array. `file.npz:name` reads the array `name`; `file.npz` reads its only array, and an
  * archive of several must name one (which one is meant is not kl's to guess). Members are
  * streamed out of the archive (inflated as they are read) by yauzl, the zip reader Node
- * tools use; the rest of kl reads them as any `.npy`.
+ * tools use; the rest of kl reads them as any `.npy`. A module of its own, loaded only to
+ * read an .npz (the build makes it dist/npz.cjs): yauzl is no part of any other run.
  */
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-
-/** `….npz` or `….npz:member`. */
-const NPZ_PATH = /^(.*\.npz)(?::([^/\\]*))?$/i;
-
-/** The archive and the member a path names, or null for a path that is no .npz. */
-export function npzPartOf(path: string): { archive: string; member: string | null } | null {
-  const match = NPZ_PATH.exec(path);
-  if (!match) return null;
-  return { archive: match[1] as string, member: match[2] === undefined || match[2] === '' ? null : match[2] };
-}
-
-/** The file a path reads: the archive of an .npz member, else the path itself (for identity checks). */
-export function fileOfPath(path: string): string {
-  return npzPartOf(path)?.archive ?? path;
-}
+import { npzPartOf } from './npz-path.js';
 
 /** The member's bytes (a whole .npy file), streamed and inflated. */
 export async function openNpzMember(path: string): Promise<Readable> {

@@ -5,7 +5,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { npzPartOf, openNpzMember } from './npz.js';
+import { npzPartOf } from './npz-path.js';
 
 export const STDIN_PATH = '-';
 
@@ -149,7 +149,7 @@ export async function openAndPeek(path: string, stdin: StdinProvider): Promise<O
 async function openRaw(path: string, stdin: StdinProvider): Promise<OpenedInput> {
   if (isStdin(path)) return openedStream(stdin(), null, 'stdin');
   if (npzPartOf(path)) {
-    const member = await openNpzMember(path);
+    const member = await (await import('./npz.js')).openNpzMember(path);
     const input = await openedStream(member, null, path);
     const rest = input.rest;
     // An archive error found while inflating is the input's, not an internal one.

@@ -36,3 +36,21 @@ export const JOINT_MEASURE_NAMES = [
   'g_pvalue',
   'mutual_information_mm',
 ] as const satisfies readonly (keyof JointMeasures)[];
+
+/** What each joint measure computes, as tables and `kl measures` show it. */
+export const JOINT_COMPUTED: Record<keyof JointMeasures, string> = {
+  entropy_x: 'H(X)',
+  entropy_y: 'H(Y)',
+  joint_entropy: 'H(X,Y)',
+  conditional_entropy_x_given_y: 'H(X|Y) = H(X,Y) − H(Y)',
+  conditional_entropy_y_given_x: 'H(Y|X) = H(X,Y) − H(X)',
+  mutual_information: 'I(X;Y) = D(P_XY ‖ P_X ⊗ P_Y)',
+  variation_of_information: 'VI = H(X|Y) + H(Y|X)',
+  nmi_arithmetic: 'I / ((H(X) + H(Y)) / 2)',
+  nmi_geometric: 'I / √(H(X)·H(Y))',
+  nmi_min: 'I / min(H(X), H(Y))',
+  nmi_max: 'I / max(H(X), H(Y))',
+  g_statistic: 'G = 2·N·I (nats)',
+  g_pvalue: 'P(χ² with (r−1)(c−1) dof ≥ G)',
+  mutual_information_mm: 'I + Miller–Madow correction',
+};

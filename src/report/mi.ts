@@ -3,29 +3,12 @@
  * cells that carry the most mutual information, the checks. Pure.
  */
 import { plural } from '../display.js';
-import { JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint-names.js';
+import { JOINT_COMPUTED, JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint-names.js';
 import type { MiResult, RunInfo } from '../result.js';
 import { humanRenderers, type Renderers } from './index.js';
 import { type JsonMiReport, SCHEMA_VERSION } from './schema.js';
 import { renderChecks, renderWarnings, type TableOptions } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
-
-export const JOINT_COMPUTED: Record<keyof JointMeasures, string> = {
-  entropy_x: 'H(X)',
-  entropy_y: 'H(Y)',
-  joint_entropy: 'H(X,Y)',
-  conditional_entropy_x_given_y: 'H(X|Y) = H(X,Y) − H(Y)',
-  conditional_entropy_y_given_x: 'H(Y|X) = H(X,Y) − H(X)',
-  mutual_information: 'I(X;Y) = D(P_XY ‖ P_X ⊗ P_Y)',
-  variation_of_information: 'VI = H(X|Y) + H(Y|X)',
-  nmi_arithmetic: 'I / ((H(X) + H(Y)) / 2)',
-  nmi_geometric: 'I / √(H(X)·H(Y))',
-  nmi_min: 'I / min(H(X), H(Y))',
-  nmi_max: 'I / max(H(X), H(Y))',
-  g_statistic: 'G = 2·N·I (nats)',
-  g_pvalue: 'P(χ² with (r−1)(c−1) dof ≥ G)',
-  mutual_information_mm: 'I + Miller–Madow correction',
-};
 
 function unitOf(name: keyof JointMeasures, unit: string): string {
   return name.startsWith('nmi') || name.startsWith('g_') ? '' : unit;

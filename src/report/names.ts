@@ -4,11 +4,10 @@
  * unit. `kl measures` prints it; the check and `--measures` errors suggest from it. Pure.
  */
 import { MEASURE_NAMES, MEASURES } from '../measures/catalog.js';
-import { JOINT_MEASURE_NAMES } from '../measures/joint-names.js';
+import { JOINT_COMPUTED, JOINT_MEASURE_NAMES } from '../measures/joint-names.js';
 import { PERCENTILES, STAT_NAMES } from '../measures/stats.js';
 import { BATCH_SCALARS, type BatchScalar, DRIFT_MEASURES } from '../result.js';
 import { csvField } from './csv.js';
-import { JOINT_COMPUTED } from './mi.js';
 import type { Block, TableOptions } from './surface.js';
 
 export interface NameEntry {

@@ -13,4 +13,9 @@ describe('the CLI bundle', () => {
     expect(readFileSync(join(ROOT, 'dist', 'kl.cjs'), 'utf8')).not.toContain('@stdlib');
     expect(readFileSync(join(ROOT, 'dist', 'execute.cjs'), 'utf8')).toContain('@stdlib');
   });
+
+  it('leaves the zip reader (yauzl) to dist/npz.cjs, loaded only for an .npz', () => {
+    for (const bundle of ['kl.cjs', 'execute.cjs']) expect(readFileSync(join(ROOT, 'dist', bundle), 'utf8')).not.toContain('central directory');
+    expect(readFileSync(join(ROOT, 'dist', 'npz.cjs'), 'utf8')).toContain('central directory');
+  });
 });
