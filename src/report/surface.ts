@@ -332,7 +332,10 @@ export function fitTable(
   width: number,
 ): { head: string[]; rows: RowSource; alignments: ('left' | 'right')[]; dropped: string[] } {
   const widths = head.map(cellWidth);
-  for (let i = 0; i < rows.count; i++) rows.rowAt(i).forEach((cell, j) => (widths[j] = Math.max(widths[j] as number, cellWidth(cell))));
+  for (let i = 0; i < rows.count; i++) {
+    const row = rows.rowAt(i);
+    for (let j = 0; j < row.length; j++) widths[j] = Math.max(widths[j] ?? 0, cellWidth(row[j] as string));
+  }
   const total = (columns: number[]) => columns.reduce((sum, w) => sum + w + 3, 1);
   // What each column can shrink to: text down to MIN_TEXT_COLUMN (or its header), numbers not at all.
   const floors = widths.map((natural, j) => (alignments[j] === 'left' ? Math.min(natural, Math.max(MIN_TEXT_COLUMN, cellWidth(head[j] ?? ''))) : natural));
