@@ -4,9 +4,17 @@
  *
  * Sections (each a target from issue 4; BENCHMARKS.md records the results):
  *   csv      `kl compare p.csv q.csv --format json`, 20000 × 500 %.9g floats per file,
- *            against np.loadtxt + scipy.stats.entropy both ways + summary
- *   npy      `kl compare ref.npy new.npy --kind logits`, 4096 × 32000 float32 per file,
- *            against np.load + scipy.special.log_softmax + per-row KL + summary
+ *            against np.loadtxt + scipy.stats.entropy both ways + summary, and the C floor
+ *   npy      `kl compare|forward ref.npy near.npy --kind logits`, 4096 × 32000 float32 per
+ *            file, a near-identical pair (near = ref + a quantisation-sized error, the real
+ *            use: a quantised model against its base), against np.load +
+ *            scipy.special.log_softmax + per-row KL + summary, and the C floor; `kl compare`
+ *            on an independent pair (ref.npy, new.npy) too
+ *
+ * The floor (issue 20): C programs in scripts/bench/floor/ (gcc -O3 -march=native, two
+ * threads, glibc's vectorised exp/log, compensated sums) doing the same computation, built
+ * here with the system compilers (`cc`, `c++`); skipped with a note when there are none.
+ * Each section prints kl / floor and checks that the floor's means agree with kl's.
  *   startup  `kl compare` on two 2-line files against `node -e 0`
  *   memory   peak RSS of `kl compare` on 200,000 and 2,000,000 rows × 50 (json --rows none, and csv):
  *            10× the rows within 1.2× the memory (issue 16)
@@ -141,6 +149,66 @@ function writeNpyLogits(path, rows, columns, seed) {
   closeSync(fd);
 }
 
+/**
+ * A near-identical logits matrix: `ref` plus a uniform error of ±0.02 per logit (the size of
+ * an 8-bit quantisation step on logits of σ ≈ 3), deterministic.
+ */
+function writeNearNpy(path, refPath, seed) {
+  if (keepData && existsSync(path)) return;
+  // In chunks: the bench process must stay small (a child's peak RSS starts from it, exec or not).
+  const input = openSync(refPath, 'r');
+  const output = openSync(path, 'w');
+  const head = Buffer.alloc(10);
+  readSync(input, head, 0, 10, 0);
+  const dataStart = 10 + head.readUInt16LE(8);
+  const header = Buffer.alloc(dataStart);
+  readSync(input, header, 0, dataStart, 0);
+  writeSync(output, header);
+  const random = generator(seed);
+  const chunk = Buffer.alloc(1 << 22);
+  for (let position = dataStart; ; ) {
+    const read = readSync(input, chunk, 0, chunk.length, position);
+    if (read === 0) break;
+    const values = new Float32Array(chunk.buffer, chunk.byteOffset, read / 4);
+    for (let i = 0; i < values.length; i++) values[i] += (random() - 0.5) * 0.04;
+    writeSync(output, chunk, 0, read);
+    position += read;
+  }
+  closeSync(input);
+  closeSync(output);
+}
+
+/** The C floor programs (scripts/bench/floor/), built once per data dir; null with a reason when no compiler. */
+function buildFloor(dir) {
+  const source = join(ROOT, 'scripts', 'bench', 'floor');
+  const out = join(dir, 'floor');
+  mkdirSync(out, { recursive: true });
+  const steps = [
+    ['cc', ['-O3', '-march=native', '-ffast-math', '-c', join(source, 'vmath.c'), '-o', join(out, 'vmath.o')]],
+    ['cc', ['-O3', '-march=native', join(source, 'npy_kl.c'), join(out, 'vmath.o'), '-lm', '-lpthread', '-o', join(out, 'npy_kl')]],
+    ['c++', ['-std=c++17', '-O3', '-march=native', join(source, 'csv_kl.cpp'), '-lpthread', '-o', join(out, 'csv_kl')]],
+  ];
+  for (const [compiler, args] of steps) {
+    const result = spawnSync(compiler, args, { encoding: 'utf8' });
+    if (result.error || result.status !== 0) return { error: `${compiler} ${result.error ? 'not found' : `failed: ${result.stderr.trim().split('\n')[0]}`}` };
+  }
+  return { npy: join(out, 'npy_kl'), csv: join(out, 'csv_kl') };
+}
+
+/** The floor's means (its stdout) next to kl's (from `--format csv --rows none`): the largest relative difference. */
+function floorAgreement(floorProgram, mode, p, q, klArgs) {
+  const floor = spawnSync(floorProgram, [mode, p, q], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+  const summary = spawnSync(process.execPath, [KL, mode, p, q, ...klArgs, '--format', 'csv', '--rows', 'none'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  }).stdout;
+  const mean = (name) => Number(new RegExp(`^${name}\\.mean,(.*)$`, 'm').exec(summary)?.[1]);
+  const kl = mode === 'compare' ? [mean('kl_forward'), mean('kl_reverse')] : [mean('kl_forward')];
+  return Math.max(...kl.map((value, i) => Math.abs(value - floor[i]) / Math.abs(value)));
+}
+
+const floorCase = (name, program, args, bytes) => ({ name, bytes, run: () => measure(program, args) });
+
 function measure(command, args, { rssFromStderr = false } = {}) {
   const rssFile = join(tmpdir(), `kl-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const started = process.hrtime.bigint();
@@ -218,14 +286,22 @@ async function csvSection(dir, peers) {
   writeCsvBatch(p, rows, columns, 1);
   writeCsvBatch(q, rows, columns, 2);
   const bytes = statSync(p).size + statSync(q).size;
+  const floor = buildFloor(dir);
   const cases = [klCase(`kl compare p.csv q.csv --format json (${rows} × ${columns})`, ['compare', p, q, '--format', 'json'], bytes)];
   if (peers) cases.push(peerCase('np.loadtxt + scipy.stats.entropy ×2 + summary', 'peer_csv.py', [p, q], bytes));
+  if (!floor.error) cases.push(floorCase('C floor: from_chars + KL ×2 (floor/csv_kl.cpp)', floor.csv, ['compare', p, q], bytes));
   const results = runAlternating(cases, 3);
+  const byName = (prefix) => results.find((row) => row.name.startsWith(prefix));
   const notes = [];
   if (peers) {
-    notes.push(`wall time kl / peer: ${verdict(results[0].seconds / results[1].seconds, 0.5)}`);
-    notes.push(`peak RSS kl / peer: ${verdict(results[0].rssMiB / results[1].rssMiB, 0.25)}`);
+    notes.push(`wall time kl / peer: ${verdict(results[0].seconds / byName('np.').seconds, 0.15)}`);
+    notes.push(`peak RSS kl / peer: ${verdict(results[0].rssMiB / byName('np.').rssMiB, 0.25)}`);
   } else notes.push('peer skipped: python3 with numpy and scipy not found');
+  if (floor.error) notes.push(`floor skipped: ${floor.error}`);
+  else {
+    notes.push(`wall time kl / floor: ${verdict(results[0].seconds / byName('C floor').seconds, 3)}`);
+    notes.push(`floor's means vs kl's: ${floorAgreement(floor.csv, 'compare', p, q, []).toExponential(1)} relative`);
+  }
   printTable('1. Big CSV batch', results, notes);
 }
 
@@ -234,28 +310,43 @@ async function npySection(dir, peers) {
   const columns = 32000;
   const ref = join(dir, 'ref.npy');
   const candidate = join(dir, 'new.npy');
+  const near = join(dir, 'near.npy');
   writeNpyLogits(ref, rows, columns, 3);
   writeNpyLogits(candidate, rows, columns, 4);
-  const bytes = statSync(ref).size + statSync(candidate).size;
+  writeNearNpy(near, ref, 5);
+  const bytes = statSync(ref).size + statSync(near).size;
+  const floor = buildFloor(dir);
+  const logits = ['--kind', 'logits', '--format', 'json', '--rows', 'none'];
   const cases = [
-    klCase(
-      `kl compare ref.npy new.npy --kind logits (${rows} × ${columns} float32)`,
-      ['compare', ref, candidate, '--kind', 'logits', '--format', 'json', '--rows', 'none'],
-      bytes,
-    ),
+    klCase(`kl compare ref.npy near.npy --kind logits (${rows} × ${columns} float32, near-identical)`, ['compare', ref, near, ...logits], bytes),
+    klCase('kl forward ref.npy near.npy --kind logits', ['forward', ref, near, ...logits], bytes),
+    klCase('kl compare ref.npy new.npy --kind logits (independent pair)', ['compare', ref, candidate, ...logits], bytes),
   ];
-  if (peers) cases.push(peerCase('np.load + scipy log_softmax + KL ×2 + summary', 'peer_npy.py', [ref, candidate], bytes));
+  if (peers) cases.push(peerCase('np.load + scipy log_softmax + KL ×2 + summary (near-identical)', 'peer_npy.py', [ref, near], bytes));
+  if (!floor.error) {
+    cases.push(floorCase('C floor: log-softmax + KL ×2 (floor/npy_kl.c)', floor.npy, ['compare', ref, near], bytes));
+    cases.push(floorCase('C floor: log-softmax + forward KL', floor.npy, ['forward', ref, near], bytes));
+  }
   const results = runAlternating(cases, 3);
+  const byName = (prefix) => results.find((row) => row.name.startsWith(prefix));
+  const compare = results[0];
   const notes = [];
   if (peers) {
-    notes.push(`wall time kl / peer: ${verdict(results[0].seconds / results[1].seconds, 1.0)}`);
-    notes.push(`peak RSS kl / peer: ${(results[0].rssMiB / results[1].rssMiB).toFixed(3)}`);
+    notes.push(`wall time kl compare / peer: ${verdict(compare.seconds / byName('np.').seconds, 0.25)}`);
+    notes.push(`peak RSS kl / peer: ${(compare.rssMiB / byName('np.').rssMiB).toFixed(3)}`);
   } else notes.push('peer skipped: python3 with numpy and scipy not found');
+  if (floor.error) notes.push(`floor skipped: ${floor.error}`);
+  else {
+    notes.push(`wall time kl forward / floor forward: ${verdict(byName('kl forward').seconds / byName('C floor: log-softmax + forward').seconds, 5)}`);
+    notes.push(`wall time kl compare / floor compare: ${verdict(compare.seconds / byName('C floor: log-softmax + KL').seconds, 10)}`);
+    notes.push(`floor's means vs kl's: ${floorAgreement(floor.npy, 'compare', ref, near, ['--kind', 'logits']).toExponential(1)} relative`);
+  }
   printTable('2. Big .npy logits', results, notes);
   if (!keepData) {
-    // 2 GB: not left lying around until the end of the run.
+    // 3 GB: not left lying around until the end of the run.
     rmSync(ref);
     rmSync(candidate);
+    rmSync(near);
   }
 }
 
