@@ -19,10 +19,17 @@ const LN2 = Math.LN2;
 const SERIES_THRESHOLD = 0.05;
 const MIN_NORMAL = 2.2250738585072014e-308;
 
+/**
+ * The series' coefficients, (−1)^k / (k(k − 1)) for h and 2 / (k(k − 1)) for φ, computed once
+ * by the same divisions the loops made at every step (so every result is bit for bit the same).
+ */
+const H_COEFFICIENTS = Float64Array.from({ length: 17 }, (_, k) => (k < 2 ? 0 : ((k & 1) === 0 ? 1 : -1) / (k * (k - 1))));
+const PHI_COEFFICIENTS = Float64Array.from({ length: 17 }, (_, k) => (k < 2 ? 0 : 2 / (k * (k - 1))));
+
 /** h(r) = (1 + r)·log1p(r) − r by its series; valid for |r| < SERIES_THRESHOLD. */
 function hSeries(r: number): number {
   let poly = 0;
-  for (let k = 16; k >= 2; k--) poly = poly * r + ((k & 1) === 0 ? 1 : -1) / (k * (k - 1));
+  for (let k = 16; k >= 2; k--) poly = poly * r + (H_COEFFICIENTS[k] as number);
   return poly * r * r;
 }
 
@@ -30,7 +37,7 @@ function hSeries(r: number): number {
 function phiSeries(r: number): number {
   const r2 = r * r;
   let poly = 0;
-  for (let k = 16; k >= 2; k -= 2) poly = poly * r2 + 2 / (k * (k - 1));
+  for (let k = 16; k >= 2; k -= 2) poly = poly * r2 + (PHI_COEFFICIENTS[k] as number);
   return poly * r2;
 }
 
