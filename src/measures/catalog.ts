@@ -19,7 +19,7 @@ export interface MeasureSpec {
   /** Infinite when some q = 0 < p (`q-zero`), some p = 0 < q (`p-zero`), either, or never. */
   infiniteWhen: 'q-zero' | 'p-zero' | 'either' | 'never';
   /** What the kernel must sum. */
-  needs: readonly (keyof KernelWants)[];
+  needs: keyof KernelWants;
   /** The value from the kernel's sums (in nats), in the unit of `base`. */
   value(sums: KernelSums, base: LogBase): number;
 }
@@ -30,7 +30,7 @@ export const MEASURES = {
     expression: (p) => `H(${p})`,
     unit: 'log',
     infiniteWhen: 'never',
-    needs: ['entropy'],
+    needs: 'entropy',
     value: (s, b) => toBase(s.entropyP, b),
   },
   entropy_q: {
@@ -38,7 +38,7 @@ export const MEASURES = {
     expression: (_p, q) => `H(${q})`,
     unit: 'log',
     infiniteWhen: 'never',
-    needs: ['entropy'],
+    needs: 'entropy',
     value: (s, b) => toBase(s.entropyQ, b),
   },
   cross_entropy_pq: {
@@ -46,7 +46,7 @@ export const MEASURES = {
     expression: (p, q) => `H(${p}, ${q})`,
     unit: 'log',
     infiniteWhen: 'q-zero',
-    needs: ['cross'],
+    needs: 'cross',
     value: (s, b) => toBase(s.crossPQ, b),
   },
   cross_entropy_qp: {
@@ -54,7 +54,7 @@ export const MEASURES = {
     expression: (p, q) => `H(${q}, ${p})`,
     unit: 'log',
     infiniteWhen: 'p-zero',
-    needs: ['cross'],
+    needs: 'cross',
     value: (s, b) => toBase(s.crossQP, b),
   },
   kl_forward: {
@@ -62,7 +62,7 @@ export const MEASURES = {
     expression: (p, q) => `D(${p} ‖ ${q})`,
     unit: 'log',
     infiniteWhen: 'q-zero',
-    needs: ['klForward'],
+    needs: 'kl',
     value: (s, b) => toBase(s.klPQ, b),
   },
   kl_reverse: {
@@ -70,7 +70,7 @@ export const MEASURES = {
     expression: (p, q) => `D(${q} ‖ ${p})`,
     unit: 'log',
     infiniteWhen: 'p-zero',
-    needs: ['klReverse'],
+    needs: 'kl',
     value: (s, b) => toBase(s.klQP, b),
   },
   js_divergence: {
@@ -78,7 +78,7 @@ export const MEASURES = {
     expression: (p, q) => `JS(${p}, ${q})`,
     unit: 'log',
     infiniteWhen: 'never',
-    needs: ['js'],
+    needs: 'js',
     value: (s, b) => toBase(s.js, b),
   },
   // √(JS in the chosen base), as scipy.spatial.distance.jensenshannon.
@@ -87,7 +87,7 @@ export const MEASURES = {
     expression: (p, q) => `√JS(${p}, ${q})`,
     unit: 'sqrt-log',
     infiniteWhen: 'never',
-    needs: ['js'],
+    needs: 'js',
     value: (s, b) => Math.sqrt(toBase(s.js, b)),
   },
   jeffreys: {
@@ -95,7 +95,7 @@ export const MEASURES = {
     expression: (p, q) => `J(${p}, ${q})`,
     unit: 'log',
     infiniteWhen: 'either',
-    needs: ['klForward', 'klReverse'],
+    needs: 'kl',
     value: (s, b) => toBase(s.klPQ + s.klQP, b),
   },
   total_variation: {
@@ -103,7 +103,7 @@ export const MEASURES = {
     expression: () => '½·Σ|p − q|',
     unit: 'none',
     infiniteWhen: 'never',
-    needs: ['totalVariation'],
+    needs: 'totalVariation',
     value: (s) => s.totalVariation,
   },
   hellinger: {
@@ -111,7 +111,7 @@ export const MEASURES = {
     expression: () => '√(½·Σ(√p − √q)²)',
     unit: 'none',
     infiniteWhen: 'never',
-    needs: ['hellinger'],
+    needs: 'hellinger',
     value: (s) => s.hellinger,
   },
 } as const satisfies Record<string, MeasureSpec>;
@@ -142,8 +142,8 @@ const wantsByNames = new WeakMap<readonly MeasureName[], KernelWants>();
 function kernelWants(names: readonly MeasureName[]): KernelWants {
   let wants = wantsByNames.get(names);
   if (!wants) {
-    wants = { entropy: false, cross: false, klForward: false, klReverse: false, js: false, totalVariation: false, hellinger: false };
-    for (const name of names) for (const need of MEASURES[name].needs) wants[need] = true;
+    wants = { entropy: false, cross: false, kl: false, js: false, totalVariation: false, hellinger: false };
+    for (const name of names) wants[MEASURES[name].needs] = true;
     wantsByNames.set(names, wants);
   }
   return wants;

@@ -44,9 +44,7 @@ function phiSeries(r: number): number {
 export interface KernelWants {
   entropy: boolean;
   cross: boolean;
-  /** Σ g(p, q) for D(P‖Q), and Σ g(q, p) for D(Q‖P): each only when asked (kl forward needs one). */
-  klForward: boolean;
-  klReverse: boolean;
+  kl: boolean;
   js: boolean;
   totalVariation: boolean;
   hellinger: boolean;
@@ -174,9 +172,8 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
 
     // One logarithm of the ratio serves KL in both directions and JS.
     let logRatio = NaN;
-    const kl = wants.klForward || wants.klReverse;
     if (pi === 0 || qi === 0) {
-      if (kl) {
+      if (wants.kl) {
         // g(0, q) = q; g(p, 0) = ∞ (and symmetrically for the reverse).
         if (pi === 0) {
           {
@@ -215,12 +212,11 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       continue;
     }
     const ratio = pi / qi;
-    if (kl) {
+    if (wants.kl) {
       if (ratio > 0.5 && ratio < 2) {
         const r = (pi - qi) / qi;
-        if (!wants.klForward) {
-          // Nothing to add: only the reverse direction below is asked for.
-        } else if (Math.abs(r) < SERIES_THRESHOLD) {
+        const rReverse = (qi - pi) / pi;
+        if (Math.abs(r) < SERIES_THRESHOLD) {
           const v_ = qi * hSeries(r);
           const t_ = gPQ + v_;
           const k_ = Math.abs(gPQ) >= Math.abs(v_);
@@ -236,10 +232,7 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
             gPQ = t_;
           }
         }
-        const rReverse = wants.klReverse ? (qi - pi) / pi : 0;
-        if (!wants.klReverse) {
-          // Only the forward direction is asked for.
-        } else if (Math.abs(rReverse) < SERIES_THRESHOLD) {
+        if (Math.abs(rReverse) < SERIES_THRESHOLD) {
           const v_ = pi * hSeries(rReverse);
           const t_ = gQP + v_;
           const k_ = Math.abs(gQP) >= Math.abs(v_);
@@ -391,10 +384,8 @@ const ANCHORS: readonly (readonly [number, number])[] = [
  * milliseconds (interpreted); batch workers run it before their first row.
  */
 export function primeKernel(): void {
-  const all: KernelWants = { entropy: true, cross: true, klForward: true, klReverse: true, js: true, totalVariation: true, hellinger: true };
-  const jsOnly: KernelWants = { entropy: false, cross: false, klForward: false, klReverse: false, js: true, totalVariation: false, hellinger: false };
-  const forwardOnly: KernelWants = { entropy: false, cross: false, klForward: true, klReverse: false, js: false, totalVariation: false, hellinger: false };
-  const reverseOnly: KernelWants = { entropy: false, cross: false, klForward: false, klReverse: true, js: false, totalVariation: false, hellinger: false };
+  const all: KernelWants = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
+  const jsOnly: KernelWants = { entropy: false, cross: false, kl: false, js: true, totalVariation: false, hellinger: false };
   // Twice: V8 records what a function's operations see only from its eighth call or so,
   // so the first round's first pairs would teach the compiler nothing.
   for (let round = 0; round < 2; round++) {
@@ -404,7 +395,7 @@ export function primeKernel(): void {
         const q = Float64Array.from(pairs, ([, qi]) => qi);
         const logP = p.map(Math.log);
         const logQ = q.map(Math.log);
-        for (const wants of [all, jsOnly, forwardOnly, reverseOnly]) {
+        for (const wants of [all, jsOnly]) {
           pairKernel(p, q, wants);
           pairKernel(p, q, wants, logP, logQ);
           pairKernel(p, q, wants, logP, logQ, true);
