@@ -107,7 +107,7 @@ function resolveColumn(ref: ColumnRef, header: string[] | null, width: number, s
  * A header cell is text that is not a number and does not start like one: "0x10", "1,5"
  * or "0.5\u0000" in the first row are malformed data, not column names.
  */
-function isHeaderLike(cell: string): boolean {
+export function isHeaderLike(cell: string): boolean {
   return !isNumericCell(cell) && !/^\s*[-+]?\.?\d/.test(cell);
 }
 

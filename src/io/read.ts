@@ -6,12 +6,12 @@
 import { InputError } from '../errors.js';
 import { checkDuplicateLabels, decideHeader, delimitedRecordsFromBytes, firstColumnLooksLikeIndex, isNumericCell, readDelimited } from './delimited.js';
 import type { InputFormat } from './detect.js';
-import { type FastBatchContext, fastBatch, fastPathEligible } from './fast-csv.js';
+import { type FastBatchContext, fastBatch, fastColumn, fastPathEligible } from './fast-csv.js';
 import { readJson, readJsonl } from './json-input.js';
 import { npyRowRange, readNpy, readNpyHeaderFromFile } from './npy.js';
 import { openWithFormat } from './open.js';
 import type { InputPart } from './shard.js';
-import { type OpenedInput, openFileRanges, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
+import { CHUNK_BYTES, type OpenedInput, openFileRanges, readAllBytes, rejectNulBytes, type StdinProvider } from './source.js';
 import type { RawBatch, RawDistribution, RawInput, RawRow, ReadOptions } from './types.js';
 import { readUniqC, whitespaceAsTabs } from './whitespace.js';
 
@@ -99,10 +99,45 @@ function tryFastBatch(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadR
   return fastBatch(opened.head.subarray(dataStart), opened.rest, context);
 }
 
+/** Below this, a one-column file is read whole and scanned by fastColumn (above it, streamed). */
+const FAST_COLUMN_MAX_BYTES = 256 << 20;
+
+/** One numeric column, read by the fast scanner when the options allow it; null otherwise (the bytes then go to csv-parse). */
+function tryFastColumn(bytes: Uint8Array, format: 'csv' | 'tsv', request: ReadRequest): RawDistribution | null {
+  const { options } = request;
+  if (options.fastPath === false || options.column !== undefined || options.labelColumn !== undefined || options.layout === 'batch') return null;
+  const column = fastColumn(bytes, format, options.header ?? 'auto');
+  return column && { shape: 'distribution', source: request.displayName, format, values: column.values, labels: null, lines: column.lines };
+}
+
+/** Whether the first line of the input holds one field (no delimiter): a candidate for fastColumn. */
+function oneField(head: Uint8Array, delimiter: number): boolean {
+  const end = head.indexOf(10);
+  for (let i = 0; i < (end < 0 ? head.length : end); i++) if (head[i] === delimiter) return false;
+  return true;
+}
+
 /** csv-parse on an input that is not a plain numeric batch. */
 async function readGeneralDelimited(opened: OpenedInput, format: 'csv' | 'tsv', request: ReadRequest): Promise<RawInput> {
   const source = request.displayName;
   const delimiter = format === 'csv' ? ',' : '\t';
+  if (oneField(opened.head, delimiter.charCodeAt(0)) && (opened.whole || (opened.fileSize !== null && opened.fileSize <= FAST_COLUMN_MAX_BYTES))) {
+    const bytes = opened.whole ? opened.head : await readAllBytes(opened.chunks(), source);
+    const column = tryFastColumn(bytes, format, request);
+    if (column) return column;
+    const { readDelimitedRecords } = await import('./streams.js');
+    const records =
+      bytes.length <= CHUNK_BYTES
+        ? delimitedRecordsFromBytes(bytes, delimiter, source)
+        : readDelimitedRecords(
+            (async function* () {
+              yield bytes;
+            })(),
+            delimiter,
+            source,
+          );
+    return readDelimited(records, request.options, { source, format, columnFlag: request.columnFlag });
+  }
   // An input that ends within its first chunk is parsed in one call; larger ones stream.
   const second = opened.whole ? null : await opened.rest.next();
   if (second === null || second.done) {

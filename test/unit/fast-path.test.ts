@@ -2,6 +2,9 @@
  * The numeric CSV fast path must give exactly what the general (csv-parse) path gives:
  * the same doubles, bit for bit, and the same errors.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KlError } from '../../src/errors.js';
@@ -123,5 +126,28 @@ describe('fast path = general path', () => {
   it('only plain bytes are eligible: no BOM, quotes, CR or NUL', () => {
     expect(fastPathEligible(Buffer.from('0.5,0.5\n'))).toBe(true);
     for (const text of ['\uFEFF0.5\n', '"a",1\n', '0.5\r\n', '0.5\u0000\n']) expect(fastPathEligible(Buffer.from(text))).toBe(false);
+  });
+});
+
+describe('one numeric column: the fast column scanner = the general path', () => {
+  it('random columns (headers, blank lines, padding, long and malformed numerals) give the same output and exit code', async () => {
+    const { runInProcess } = await import('../helpers/in-process.js');
+    const path = join(mkdtempSync(join(tmpdir(), 'kl-column-')), 'column.csv');
+    const cell = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }).map(String), numeral, fc.constant(''));
+    const column = fc.tuple(fc.constantFrom('', 'p\n', 'prob ability\n', '0x10\n', ' \n'), fc.array(cell, { minLength: 0, maxLength: 8 }), fc.boolean());
+    await fc.assert(
+      fc.asyncProperty(column, fc.constantFrom([], ['--header'], ['--no-header'], ['--layout', 'distribution']), async ([head, cells, newline], flags) => {
+        const text = `${head}${cells.join('\n')}${newline ? '\n' : ''}`;
+        // A file: the scanner reads files it can size (stdin streams through csv-parse).
+        writeFileSync(path, Buffer.from(text, 'latin1'));
+        const args = ['entropy', path, '--format', 'json', ...flags];
+        const fast = await runInProcess(args, undefined, { SOURCE_DATE_EPOCH: '0' });
+        const general = await runInProcess(args, undefined, { SOURCE_DATE_EPOCH: '0', KL_NO_FAST_PATH: '1' });
+        expect(fast.status).toBe(general.status);
+        expect(fast.stdout).toBe(general.stdout);
+        expect(fast.stderr).toBe(general.stderr);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
