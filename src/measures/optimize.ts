@@ -53,18 +53,21 @@ interface Point {
   gradient: Float64Array;
 }
 
+/** The objective at x + step·direction: its value, gradient and slope along the direction. */
+function pointAlong(f: Objective, x: Float64Array, direction: Float64Array, step: number): Point {
+  const point = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) point[i] = (x[i] as number) + step * (direction[i] as number);
+  const gradient = new Float64Array(x.length);
+  const value = f(point, gradient);
+  return { step, value, slope: dot(gradient, direction), x: point, gradient };
+}
+
 /** A step along `direction` satisfying the strong Wolfe conditions, or null when none is found. */
 function lineSearch(f: Objective, x: Float64Array, value: number, gradient: Float64Array, direction: Float64Array, firstStep: number): Point | null {
   const c1 = 1e-4;
   const c2 = 0.9;
   const slope0 = dot(gradient, direction);
-  const at = (step: number): Point => {
-    const point = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) point[i] = (x[i] as number) + step * (direction[i] as number);
-    const g = new Float64Array(x.length);
-    const v = f(point, g);
-    return { step, value: v, slope: dot(g, direction), x: point, gradient: g };
-  };
+  const at = (step: number): Point => pointAlong(f, x, direction, step);
   const zoom = (lowIn: Point, highIn: Point): Point | null => {
     let low = lowIn;
     let high = highIn;
@@ -127,13 +130,7 @@ function slopeSearch(
 ): Point | null {
   const c2 = 0.9;
   const slope0 = dot(gradient, direction);
-  const at = (step: number): Point => {
-    const point = new Float64Array(x.length);
-    for (let i = 0; i < x.length; i++) point[i] = (x[i] as number) + step * (direction[i] as number);
-    const g = new Float64Array(x.length);
-    const v = f(point, g);
-    return { step, value: v, slope: dot(g, direction), x: point, gradient: g };
-  };
+  const at = (step: number): Point => pointAlong(f, x, direction, step);
   const acceptable = (point: Point) => Number.isFinite(point.value) && point.value <= value + slack && Math.abs(point.slope) <= -c2 * slope0;
   let low = 0;
   let high = Number.POSITIVE_INFINITY;
