@@ -9,7 +9,7 @@ import type { DriftColumnResult, DriftMeasureName, DriftResult, RunInfo, ZeroPol
 import { DRIFT_MEASURES } from '../result.js';
 import { csvField } from './csv.js';
 import { humanRenderers, type Renderers } from './index.js';
-import { type JsonDriftReport, type JsonNumber, SCHEMA_VERSION } from './schema.js';
+import { type JsonDriftReport, type JsonNumber, provenance, SCHEMA_VERSION } from './schema.js';
 import { renderChecks, renderWarnings, type TableOptions } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
 
@@ -152,7 +152,7 @@ function jsonMeasures(column: DriftColumnResult): Record<string, JsonNumber | nu
 export function driftJson(result: DriftResult, info?: RunInfo): string {
   const report: JsonDriftReport = {
     schema_version: SCHEMA_VERSION,
-    ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+    ...provenance(info),
     command: 'drift',
     unit: result.unit,
     base: result.base,

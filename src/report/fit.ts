@@ -8,7 +8,7 @@ import type { FitEntry, FitResult, RunInfo } from '../result.js';
 import { svgPlot, terminalPlot } from './fit-plot.js';
 import { escapeHtml, STYLE } from './html.js';
 import { type FIT_FORMATS, humanRenderers, type Renderer } from './index.js';
-import { type JsonFitReport, type JsonNumber, SCHEMA_VERSION } from './schema.js';
+import { type JsonFitReport, type JsonNumber, provenance, SCHEMA_VERSION } from './schema.js';
 import { renderWarnings, type TableOptions } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
 
@@ -78,7 +78,7 @@ function parametersOf(fit: FitEntry): Record<string, JsonNumber> {
 function json(result: FitResult, info?: RunInfo): string {
   const report: JsonFitReport = {
     schema_version: SCHEMA_VERSION,
-    ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+    ...provenance(info),
     command: 'fit',
     unit: result.unit,
     base: result.base,

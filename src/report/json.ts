@@ -3,7 +3,16 @@ import type { MeasureName, Measures } from '../measures/catalog.js';
 import { PERCENTILES, type PercentileName } from '../measures/stats.js';
 import type { BatchResult, CheckResult, ExplainedCategory, ExplainResult, KlResult, Names, PairResult, RowResult, RunInfo, SummaryStats } from '../result.js';
 import type { RowSink } from './index.js';
-import { type JsonBatchReport, type JsonCheck, type JsonNumber, type JsonPairReport, type JsonRow, type JsonStats, SCHEMA_VERSION } from './schema.js';
+import {
+  type JsonBatchReport,
+  type JsonCheck,
+  type JsonNumber,
+  type JsonPairReport,
+  type JsonRow,
+  type JsonStats,
+  provenance,
+  SCHEMA_VERSION,
+} from './schema.js';
 import { expression, jsonNumber } from './wording.js';
 
 function jsonMeasures(names: readonly MeasureName[], measures: Measures): Partial<Record<MeasureName, JsonNumber>> {
@@ -28,11 +37,6 @@ function expressions(names: readonly MeasureName[], inputNames: Names): Partial<
  */
 function lowerBound(inputs: readonly { kind: string }[]): { lower_bound?: true } {
   return inputs.some((input) => input.kind === 'topk-logprobs') ? { lower_bound: true } : {};
-}
-
-/** The run's provenance as JSON keys, right after schema_version. */
-function provenance(info: RunInfo | undefined) {
-  return info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {};
 }
 
 /** Checks as JSON: values as JSON numbers ("Infinity" for an infinite divergence, never null). */

@@ -6,7 +6,7 @@ import { plural } from '../display.js';
 import { JOINT_COMPUTED, JOINT_MEASURE_NAMES, type JointMeasures } from '../measures/joint-names.js';
 import type { MiResult, RunInfo } from '../result.js';
 import { humanRenderers, type Renderers } from './index.js';
-import { type JsonMiReport, SCHEMA_VERSION } from './schema.js';
+import { type JsonMiReport, provenance, SCHEMA_VERSION } from './schema.js';
 import { renderChecks, renderWarnings, type TableOptions } from './surface.js';
 import { humanNumber, jsonNumber, machineNumber } from './wording.js';
 
@@ -46,7 +46,7 @@ function json(result: MiResult, info?: RunInfo): string {
   );
   const report: JsonMiReport = {
     schema_version: SCHEMA_VERSION,
-    ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+    ...provenance(info),
     command: 'mi',
     unit: result.unit,
     base: result.base,

@@ -5,7 +5,7 @@
 import type { MultiResult, RunInfo } from '../result.js';
 import { csvField } from './csv.js';
 import { humanRenderers, type Renderers } from './index.js';
-import { type JsonMultiReport, SCHEMA_VERSION } from './schema.js';
+import { type JsonMultiReport, provenance, SCHEMA_VERSION } from './schema.js';
 import { renderChecks, type TableOptions } from './surface.js';
 import { expression, humanNumber, jsonNumber, machineNumber, measureUnit } from './wording.js';
 
@@ -40,7 +40,7 @@ function document(result: MultiResult, options: TableOptions): Iterable<string> 
 function json(result: MultiResult, info?: RunInfo): string {
   const report: JsonMultiReport = {
     schema_version: SCHEMA_VERSION,
-    ...(info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {}),
+    ...provenance(info),
     command: result.command,
     unit: result.unit,
     base: result.base,

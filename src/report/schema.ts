@@ -5,8 +5,14 @@
  * change there cannot change the contract unnoticed.
  */
 import type { MeasureName } from '../measures/catalog.js';
+import type { RunInfo } from '../result.js';
 
 export const SCHEMA_VERSION = 1;
+
+/** The run's provenance as JSON keys (JsonProvenance), right after schema_version; none without a run. */
+export function provenance(info: RunInfo | undefined): Pick<JsonProvenance, 'kl_version' | 'generated_at' | 'command_line'> {
+  return info ? { kl_version: info.version, generated_at: info.generatedAt, command_line: info.commandLine } : {};
+}
 
 /** An input as JSON `inputs[]` shows it. */
 export interface JsonInput {
