@@ -17,8 +17,7 @@ import { DRIFT_MEASURES, type DriftMeasureName, type ZeroPolicy } from '../resul
 import type { DriftOptions } from './drift.js';
 import { parseBase, parseCount, parseFiniteNumber, parseOutputFormat } from './options.js';
 import { rendered } from './render-output.js';
-import type { RunContext, RunOutput } from './run-support.js';
-import { type CliIo, quoteForShell, runWithOutputs } from './run-support.js';
+import { type CliIo, quoteForShell, type RunContext, type RunOutput, runOf, runWithOutputs } from './run-support.js';
 
 function list(text: string | undefined): string[] {
   return text === undefined ? [] : text.split(',').map((name) => name.trim());
@@ -137,15 +136,12 @@ export function buildDriftRequest(
 
 export async function runDriftCommand(refPath: string, curPath: string, options: DriftOptions, io: CliIo, argv: readonly string[]): Promise<number> {
   const { request, format } = buildDriftRequest(refPath, curPath, options, quoteForShell(argv), io.env);
-  const run = {
+  const run = runOf(options, {
     commandLine: request.commandLine,
     hasChecks: request.checks.length > 0,
-    quiet: options.quiet === true,
     inputs: [refPath, curPath],
-    output: options.output === undefined || options.output === '-' ? null : options.output,
     report: options.report ?? null,
-    junit: options.junit ?? null,
-  };
+  });
   return runWithOutputs(run, io, async (context) => executeDrift(request, format, options.color, io, context));
 }
 

@@ -17,8 +17,7 @@ import { FIT_FORMATS, type OutputFormat } from '../report/index.js';
 import type { FitOptions } from './fit.js';
 import { parseBase, parseCount, parseFiniteNumber, parseOutputFormat } from './options.js';
 import { rendered } from './render-output.js';
-import type { RunContext, RunOutput } from './run-support.js';
-import { type CliIo, quoteForShell, runWithOutputs } from './run-support.js';
+import { type CliIo, quoteForShell, type RunContext, type RunOutput, runOf, runWithOutputs } from './run-support.js';
 
 /** The most points a kernel density estimate is evaluated on. */
 const MAX_GRID_POINTS = 100_000;
@@ -97,15 +96,7 @@ export function buildFitRequest(path: string, options: FitOptions, commandLine: 
 
 export async function runFitCommand(path: string, options: FitOptions, io: CliIo, argv: readonly string[]): Promise<number> {
   const { request, format } = buildFitRequest(path, options, quoteForShell(argv));
-  const run = {
-    commandLine: request.commandLine,
-    hasChecks: false,
-    quiet: options.quiet === true,
-    inputs: [path],
-    output: options.output === undefined || options.output === '-' ? null : options.output,
-    report: options.report ?? null,
-    junit: options.junit ?? null,
-  };
+  const run = runOf(options, { commandLine: request.commandLine, hasChecks: false, inputs: [path], report: options.report ?? null });
   return runWithOutputs(run, io, async (context) => executeFit(request, format, options.color, io, context));
 }
 

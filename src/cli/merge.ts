@@ -16,7 +16,7 @@ import type { RowsMode } from '../result.js';
 import { colorEnabled } from './color.js';
 import { COMMANDS } from './commands/index.js';
 import { addOutputOptions, collect, parseChecks, parseOutputFormat, validateCheckNames } from './options.js';
-import { type CliIo, type OutputOptions, outputWidth, quoteForShell, runWithOutputs } from './run-support.js';
+import { type CliIo, type OutputOptions, outputWidth, quoteForShell, runOf, runWithOutputs } from './run-support.js';
 
 interface MergeOptions extends OutputOptions {
   rows?: string;
@@ -74,16 +74,7 @@ function parseMergeOptions(options: MergeOptions): { format: OutputFormat; rows:
 async function runMerge(paths: string[], options: MergeOptions, io: CliIo, argv: readonly string[]): Promise<number> {
   const { format, rows, checks } = parseMergeOptions(options);
   if (paths.includes('-')) throw new UsageError('bad-option', 'kl merge reads summary files, not stdin (-)');
-  const run = {
-    commandLine: quoteForShell(argv),
-    hasChecks: checks.length > 0,
-    quiet: options.quiet === true,
-    inputs: paths,
-    output: options.output === undefined || options.output === '-' ? null : options.output,
-    report: null,
-    junit: options.junit ?? null,
-    summary: options.saveSummary ?? null,
-  };
+  const run = runOf(options, { commandLine: quoteForShell(argv), hasChecks: checks.length > 0, inputs: paths, summary: options.saveSummary ?? null });
   return runWithOutputs(run, io, async ({ info, files }) => {
     const parts = paths.map((source) => {
       let text: string;

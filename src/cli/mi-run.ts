@@ -15,8 +15,7 @@ import { MI_FORMATTERS } from '../report/mi.js';
 import type { MiOptions } from './mi.js';
 import { parseBase, parseChecks, parseOutputFormat } from './options.js';
 import { rendered } from './render-output.js';
-import type { RunContext, RunOutput } from './run-support.js';
-import { type CliIo, quoteForShell, runWithOutputs } from './run-support.js';
+import { type CliIo, quoteForShell, type RunContext, type RunOutput, runOf, runWithOutputs } from './run-support.js';
 
 function count(text: string, flag: string, least: number): number {
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
@@ -72,15 +71,7 @@ export function buildMiRequest(path: string, options: MiOptions, commandLine: st
 
 export async function runMiCommand(path: string, options: MiOptions, io: CliIo, argv: readonly string[]): Promise<number> {
   const { request, format } = buildMiRequest(path, options, quoteForShell(argv));
-  const run = {
-    commandLine: request.commandLine,
-    hasChecks: request.checks.length > 0,
-    quiet: options.quiet === true,
-    inputs: [path],
-    output: options.output === undefined || options.output === '-' ? null : options.output,
-    report: null,
-    junit: options.junit ?? null,
-  };
+  const run = runOf(options, { commandLine: request.commandLine, hasChecks: request.checks.length > 0, inputs: [path] });
   return runWithOutputs(run, io, async (context) => executeMi(request, format, options.color, io, context));
 }
 

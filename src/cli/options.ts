@@ -20,6 +20,7 @@ import { FORMATTERS, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '.
 import type { RowsMode } from '../result.js';
 import { BATCH_SCALARS } from '../result.js';
 import type { CommandSpec } from './commands/spec.js';
+import { outputPath } from './run-support.js';
 
 /** Option values as commander hands them over: strings, booleans, arrays. */
 export interface RawOptions {
@@ -501,7 +502,7 @@ export function buildRequest(
   return {
     format,
     color: options.color,
-    output: options.output === undefined || options.output === '-' ? null : options.output,
+    output: outputPath(options.output),
     junit: options.junit ?? null,
     quiet: options.quiet === true,
     saveSummary: options.saveSummary ?? null,

@@ -177,6 +177,37 @@ export interface RunOutput {
 }
 
 /** What a command's body may use: provenance, the open output files, where output goes. */
+/** What runWithOutputs needs to know of a run: its checks, inputs and the files it writes. */
+export interface RunSpec {
+  commandLine: string;
+  hasChecks: boolean;
+  quiet: boolean;
+  inputs: readonly string[];
+  output: string | null;
+  report: string | null;
+  junit: string | null;
+  summary?: string | null;
+}
+
+/** -o FILE, or null for stdout (`-o -` is stdout too). */
+export function outputPath(output: string | undefined): string | null {
+  return output === undefined || output === '-' ? null : output;
+}
+
+/** A command's run from its output options (-o, --junit, --quiet) and what only it knows. */
+export function runOf(
+  options: OutputOptions,
+  run: { commandLine: string; hasChecks: boolean; inputs: readonly string[]; report?: string | null; summary?: string | null },
+): RunSpec {
+  return {
+    ...run,
+    quiet: options.quiet === true,
+    output: outputPath(options.output),
+    report: run.report ?? null,
+    junit: options.junit ?? null,
+  };
+}
+
 export interface RunContext {
   info: RunInfo;
   files: OutputFiles;
@@ -189,20 +220,7 @@ export interface RunContext {
  * only at the end; --quiet prints nothing; then the output, the warnings and failed checks,
  * and the exit code. An error anywhere leaves no file behind.
  */
-export async function runWithOutputs(
-  run: {
-    commandLine: string;
-    hasChecks: boolean;
-    quiet: boolean;
-    inputs: readonly string[];
-    output: string | null;
-    report: string | null;
-    junit: string | null;
-    summary?: string | null;
-  },
-  io: CliIo,
-  body: (context: RunContext) => Promise<RunOutput>,
-): Promise<number> {
+export async function runWithOutputs(run: RunSpec, io: CliIo, body: (context: RunContext) => Promise<RunOutput>): Promise<number> {
   if (run.hasChecks) io.finishWhenStdoutCloses?.();
   const info: RunInfo = { version: readVersion(), generatedAt: runTime(io.env), commandLine: run.commandLine };
   const files = openOutputs({ output: run.output, report: run.report, junit: run.junit, summary: run.summary ?? null }, run.inputs);
