@@ -4,6 +4,7 @@
  * JSON wire format (report/schema.ts) is a separate, versioned contract.
  */
 import type { MeasureName, Measures } from './measures/catalog.js';
+import type { FitOutcome } from './measures/fit.js';
 import type { Stats } from './measures/stats.js';
 
 export type Role = 'p' | 'q';
@@ -394,22 +395,12 @@ export interface FitInput {
 }
 
 /** One fit: the family member minimising D(P‖Q) (forward) or D(Q‖P) (reverse), measured both ways. */
-export interface FitEntry {
-  direction: 'forward' | 'reverse';
+export interface FitEntry extends Pick<FitOutcome, 'direction' | 'q' | 'iterations' | 'evaluations' | 'gradientNorm' | 'converged' | 'starts' | 'agreeing'> {
+  /** The natural parameters by name (the family's parameterNames). */
   parameters: { name: string; value: number }[];
   /** D(P‖Q_fit) and D(Q_fit‖P), in the run's unit. */
   klForward: number;
   klReverse: number;
-  /** Q_fit on the grid: masses summing to 1. */
-  q: Float64Array;
-  iterations: number;
-  evaluations: number;
-  /** max |∂/∂θ| at the end, in the optimiser's standardised parameters. */
-  gradientNorm: number;
-  converged: boolean;
-  /** Starting points tried, and how many reached this optimum. */
-  starts: number;
-  agreeing: number;
 }
 
 /** `kl fit P --family F`: the forward and/or reverse fit of a model family to P. */

@@ -224,9 +224,9 @@ export async function runFit(request: FitRequest, stdin: StdinProvider): Promise
   const moments = momentsOf(grid);
   if (!(moments.sd > 0))
     throw new InputError('constant-column', 'P puts all its mass on one point: no family member to fit', { location: { source: table.source } });
+  const logP = Float64Array.from(grid.p, Math.log);
   const fits: FitEntry[] = request.directions.map((direction) => {
     const outcome = fitFamily(grid, family, direction);
-    const logP = Float64Array.from(grid.p, Math.log);
     const { measures } = measurePair(grid.p, outcome.q, ['kl_forward', 'kl_reverse'], request.base, { p: logP, q: outcome.logQ });
     if (!outcome.converged) {
       warnings.push({
@@ -234,18 +234,12 @@ export async function runFit(request: FitRequest, stdin: StdinProvider): Promise
         message: `the ${direction} fit stopped after ${outcome.iterations} iterations with gradient ${outcome.gradientNorm}: its parameters may be off`,
       });
     }
+    const { parameters, logQ: _logQ, objective: _objective, ...optimiser } = outcome;
     return {
-      direction,
-      parameters: family.parameterNames.map((name, i) => ({ name, value: outcome.parameters[i] as number })),
+      ...optimiser,
+      parameters: family.parameterNames.map((name, i) => ({ name, value: parameters[i] as number })),
       klForward: measures.kl_forward as number,
       klReverse: measures.kl_reverse as number,
-      q: outcome.q,
-      iterations: outcome.iterations,
-      evaluations: outcome.evaluations,
-      gradientNorm: outcome.gradientNorm,
-      converged: outcome.converged,
-      starts: outcome.starts,
-      agreeing: outcome.agreeing,
     };
   });
   return {
