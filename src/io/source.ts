@@ -4,7 +4,7 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { InputError } from '../errors.js';
+import { type ErrorCode, InputError } from '../errors.js';
 import { npzPartOf } from './npz-path.js';
 
 export const STDIN_PATH = '-';
@@ -150,22 +150,7 @@ async function openRaw(path: string, stdin: StdinProvider): Promise<OpenedInput>
   if (isStdin(path)) return openedStream(stdin(), null, 'stdin');
   if (npzPartOf(path)) {
     const member = await (await import('./npz.js')).openNpzMember(path);
-    const input = await openedStream(member, null, path);
-    const rest = input.rest;
-    // An archive error found while inflating is the input's, not an internal one.
-    const guarded: AsyncIterator<Buffer> = {
-      next: async () => {
-        try {
-          return await rest.next();
-        } catch (error) {
-          throw error instanceof InputError
-            ? error
-            : new InputError('invalid-npz', `is not a valid .npz archive: ${(error as Error).message}`, { location: { source: path } });
-        }
-      },
-      return: async () => (await rest.return?.()) ?? { done: true, value: undefined },
-    };
-    return opened(input.head, guarded, input.whole, null, input.close);
+    return decodedInput(member, path, 'invalid-npz', 'is not a valid .npz archive', () => member.destroy());
   }
   const { fd, info } = openFile(path);
   if (!info.isFile() || info.size > CHUNK_BYTES) {
@@ -213,33 +198,39 @@ async function gunzipped(input: OpenedInput, sourceName: string): Promise<Opened
   const compressed = Readable.from(input.chunks());
   compressed.on('error', (error) => gunzip.destroy(error));
   compressed.pipe(gunzip);
+  return decodedInput(gunzip, sourceName, 'invalid-gzip', 'is not a valid gzip file', () => {
+    gunzip.destroy();
+    input.close();
+  });
+}
+
+/**
+ * A decoded stream (a decompressor, an archive member) as an input of unknown size. What
+ * goes wrong in it, at the first read or any later one, is the input's fault (`code`,
+ * `what: …`), never an internal error.
+ */
+async function decodedInput(stream: Readable, sourceName: string, code: ErrorCode, what: string, close: () => void): Promise<OpenedInput> {
   const invalid = (error: unknown) =>
     error instanceof InputError
       ? error
-      : new InputError('invalid-gzip', `is not a valid gzip file: ${error instanceof Error ? error.message : String(error)}`, {
-          location: { source: sourceName },
-        });
-  let decompressed: OpenedInput;
+      : new InputError(code, `${what}: ${error instanceof Error ? error.message : String(error)}`, { location: { source: sourceName } });
+  let decoded: OpenedInput;
   try {
-    decompressed = await openedStream(gunzip, null, sourceName);
+    decoded = await openedStream(stream, null, sourceName);
   } catch (error) {
     throw invalid(error);
   }
   const rest: AsyncIterator<Buffer> = {
     next: async () => {
       try {
-        return await decompressed.rest.next();
+        return await decoded.rest.next();
       } catch (error) {
         throw invalid(error);
       }
     },
-    return: async () => (await decompressed.rest.return?.()) ?? { done: true, value: undefined },
+    return: async () => (await decoded.rest.return?.()) ?? { done: true, value: undefined },
   };
-  const close = () => {
-    gunzip.destroy();
-    input.close();
-  };
-  return opened(decompressed.head, rest, decompressed.whole, null, close);
+  return opened(decoded.head, rest, decoded.whole, null, close);
 }
 
 /** The input's bytes as a stream, decompressed when it is gzip. */
