@@ -25,8 +25,8 @@
  * Everything is computed on x standardised by P's mean and standard deviation, in log space.
  */
 import type { Family } from './families.js';
+import { scaledMoments } from './moments.js';
 import { type Minimum, minimize } from './optimize.js';
-import { compensatedSum } from './sum.js';
 
 export type Direction = 'forward' | 'reverse';
 
@@ -68,19 +68,9 @@ export function cellWidths(x: Float64Array): Float64Array {
   return widths;
 }
 
-/**
- * P's mean and standard deviation (the forward Gaussian's closed form), computed on x divided
- * by its largest magnitude, so that neither x² overflows (x near 1e300) nor the spread
- * underflows (a grid of steps near 1e-300). Compensated sums.
- */
+/** P's mean and standard deviation (the forward Gaussian's closed form). */
 export function momentsOf(grid: Grid): { mean: number; sd: number } {
-  let magnitude = 0;
-  for (const x of grid.x) magnitude = Math.max(magnitude, Math.abs(x));
-  if (magnitude === 0) return { mean: 0, sd: 0 };
-  const scaled = grid.x.map((x) => x / magnitude);
-  const mean = compensatedSum(scaled.map((x, i) => (grid.p[i] as number) * x));
-  const variance = compensatedSum(scaled.map((x, i) => (grid.p[i] as number) * (x - mean) ** 2));
-  return { mean: mean * magnitude, sd: Math.sqrt(variance) * magnitude };
+  return scaledMoments(grid.x, grid.p, 1);
 }
 
 /** The problem in standardised coordinates u = (x − center)/scale, with what the objective needs. */

@@ -10,7 +10,7 @@
  * cut-off), so the estimate is SciPy's to rounding.
  */
 import { linspace } from './binning.js';
-import { compensatedSum } from './sum.js';
+import { scaledMoments } from './moments.js';
 
 export type BandwidthRule = 'scott' | 'silverman' | { value: number };
 
@@ -22,13 +22,7 @@ export interface KernelDensity {
 
 /** The samples' standard deviation with n − 1 in the denominator (compensated sums). */
 export function sampleSd(samples: Float64Array): number {
-  // On the values divided by their largest magnitude: no square overflows or underflows.
-  let magnitude = 0;
-  for (const value of samples) magnitude = Math.max(magnitude, Math.abs(value));
-  if (magnitude === 0) return 0;
-  const scaled = samples.map((value) => value / magnitude);
-  const mean = compensatedSum(scaled) / scaled.length;
-  return Math.sqrt(compensatedSum(scaled.map((value) => (value - mean) ** 2)) / (scaled.length - 1)) * magnitude;
+  return scaledMoments(samples, null, samples.length - 1).sd;
 }
 
 export function bandwidthOf(samples: Float64Array, rule: BandwidthRule): number {

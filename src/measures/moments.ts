@@ -11,7 +11,7 @@
  * Infinite values are counted apart: they make the mean infinite and the spread Infinity,
  * as in stats.ts, and never turn the running moments into NaN.
  */
-import { NeumaierSum } from './sum.js';
+import { compensatedSum, NeumaierSum } from './sum.js';
 
 export interface MomentsJson {
   count: number;
@@ -132,4 +132,20 @@ export class CoMoment {
     moment.comoment = json.comoment;
     return moment;
   }
+}
+
+/**
+ * The mean and standard deviation of values, weighted (weights summing to 1) or not (the
+ * sum of squared deviations divided by `divisor`: n − 1 for a sample's sd), computed on the
+ * values divided by their largest magnitude so that no square overflows (values near 1e300)
+ * or underflows (spreads near 1e-300). Compensated sums.
+ */
+export function scaledMoments(values: Float64Array, weights: Float64Array | null, divisor: number): { mean: number; sd: number } {
+  let magnitude = 0;
+  for (const value of values) magnitude = Math.max(magnitude, Math.abs(value));
+  if (magnitude === 0) return { mean: 0, sd: 0 };
+  const scaled = values.map((value) => value / magnitude);
+  const mean = weights ? compensatedSum(scaled.map((x, i) => (weights[i] as number) * x)) : compensatedSum(scaled) / scaled.length;
+  const squares = weights ? compensatedSum(scaled.map((x, i) => (weights[i] as number) * (x - mean) ** 2)) : compensatedSum(scaled.map((x) => (x - mean) ** 2));
+  return { mean: mean * magnitude, sd: Math.sqrt(squares / divisor) * magnitude };
 }
