@@ -7,7 +7,7 @@
 import type { DriftColumnResult, DriftResult, RunInfo } from '../result.js';
 import { DRIFT_MEASURES } from '../result.js';
 import { describeZeroPolicy, driftUnit } from './drift.js';
-import { checksTable, escapeHtml, niceTicks, STYLE } from './html.js';
+import { checksTable, escapeHtml, htmlPage, niceTicks } from './html.js';
 import { humanNumber } from './wording.js';
 
 const WIDTH = 760;
@@ -84,9 +84,6 @@ function measuresTable(result: DriftResult, column: DriftColumnResult): string {
 export function renderDriftHtml(result: DriftResult, info?: RunInfo): string {
   const { summary } = result;
   const sections: string[] = [
-    '<h1>kl drift report</h1>',
-    `<pre>${escapeHtml(info?.commandLine ?? result.commandLine)}</pre>`,
-    ...(info ? [`<p class="meta">kl ${escapeHtml(info.version)} · ${escapeHtml(info.generatedAt)}</p>`] : []),
     `<p>Reference <code>${escapeHtml(result.reference.source)}</code> (${result.reference.rows} rows), current <code>${escapeHtml(result.current.source)}</code> (${result.current.rows} rows).
 ${summary.drifted} of ${summary.columns} columns drifted (share ${humanNumber(summary.share_drifted)}); drifted means: ${escapeHtml(result.driftRule)}. Empty bins: ${escapeHtml(describeZeroPolicy(result.zeroPolicy))}.</p>`,
   ];
@@ -102,7 +99,12 @@ ${summary.drifted} of ${summary.columns} columns drifted (share ${humanNumber(su
       measuresTable(result, column),
     );
   }
-  if (result.warnings.length) sections.push(`<h2>Warnings</h2>${result.warnings.map((w) => `<p class="warning">${escapeHtml(w.message)}</p>`).join('')}`);
-  const style = `${STYLE}\n.overlay{opacity:.7}.grid{stroke:#eef1f5}`;
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>kl drift report</title><style>${style}</style></head><body>${sections.join('\n')}</body></html>\n`;
+  return htmlPage({
+    title: 'kl drift report',
+    commandLine: info?.commandLine ?? result.commandLine,
+    info,
+    body: sections,
+    warnings: result.warnings,
+    extraStyle: '.overlay{opacity:.7}.grid{stroke:#eef1f5}',
+  });
 }

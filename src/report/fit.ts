@@ -6,7 +6,7 @@
 import { plural } from '../display.js';
 import type { FitEntry, FitResult, RunInfo } from '../result.js';
 import { svgPlot, terminalPlot } from './fit-plot.js';
-import { escapeHtml, STYLE } from './html.js';
+import { escapeHtml, htmlPage } from './html.js';
 import { type FIT_FORMATS, humanRenderers, type Renderer } from './index.js';
 import { type JsonFitReport, type JsonNumber, provenance, SCHEMA_VERSION } from './schema.js';
 import { renderWarnings, type TableOptions } from './surface.js';
@@ -155,16 +155,18 @@ export function renderFitHtml(result: FitResult, info?: RunInfo): string {
     ),
   ];
   const sections = [
-    '<h1>kl fit report</h1>',
-    `<pre>${escapeHtml(info?.commandLine ?? result.commandLine)}</pre>`,
-    ...(info ? [`<p class="meta">kl ${escapeHtml(info.version)} · ${escapeHtml(info.generatedAt)}</p>`] : []),
     `<p>P = <code>${escapeHtml(result.source)}</code>: ${escapeHtml(describeInput(result))}. Family: ${escapeHtml(result.family)}.</p>`,
     svgPlot(result),
     `<table><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`,
     '<p><strong>Forward</strong>, min D(P‖Q): Q must put mass wherever P has it, so it spreads over all of P (mass-covering). ' +
       '<strong>Reverse</strong>, min D(Q‖P): Q is penalised for mass where P has little, so it settles on a mode (mode-seeking).</p>',
   ];
-  if (result.warnings.length) sections.push(`<h2>Warnings</h2>${result.warnings.map((w) => `<p class="warning">${escapeHtml(w.message)}</p>`).join('')}`);
-  const style = `${STYLE}\n.grid{stroke:#eef1f5}.p-area{fill:#2f6fdb;fill-opacity:.25;stroke:#2f6fdb;stroke-width:1}`;
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>kl fit report</title><style>${style}</style></head><body>${sections.join('\n')}</body></html>\n`;
+  return htmlPage({
+    title: 'kl fit report',
+    commandLine: info?.commandLine ?? result.commandLine,
+    info,
+    body: sections,
+    warnings: result.warnings,
+    extraStyle: '.grid{stroke:#eef1f5}.p-area{fill:#2f6fdb;fill-opacity:.25;stroke:#2f6fdb;stroke-width:1}',
+  });
 }

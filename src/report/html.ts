@@ -4,7 +4,7 @@
  * Pure: (result) → string. Every piece of user text (labels, paths) is escaped.
  */
 import type { MeasureName } from '../measures/catalog.js';
-import type { BatchResult, ExplainData, KlResult, RunInfo, SummaryStats } from '../result.js';
+import type { BatchResult, ExplainData, KlResult, RunInfo, SummaryStats, Warning } from '../result.js';
 import { histogram } from './bars.js';
 import { expression, humanNumber, MEASURE_TITLES, measureUnit } from './wording.js';
 
@@ -212,6 +212,30 @@ export function checksTable(checks: KlResult['checks']): string {
   return `<table><thead><tr><th>check</th><th>limit</th><th>value</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/**
+ * A report page: the title, the command line and who wrote it when, the body's sections,
+ * then the warnings; inline CSS (STYLE and `extraStyle`), nothing fetched.
+ */
+export function htmlPage(page: {
+  title: string;
+  commandLine: string;
+  info: RunInfo | undefined;
+  body: readonly string[];
+  warnings: readonly Warning[];
+  extraStyle?: string;
+}): string {
+  const { info, warnings } = page;
+  const sections = [
+    `<h1>${page.title}</h1>`,
+    `<pre>${escapeHtml(page.commandLine)}</pre>`,
+    ...(info ? [`<p class="meta">kl ${escapeHtml(info.version)} · ${escapeHtml(info.generatedAt)}</p>`] : []),
+    ...page.body,
+    ...(warnings.length ? [`<h2>Warnings</h2>${warnings.map((w) => `<p class="warning">${escapeHtml(w.message)}</p>`).join('')}`] : []),
+  ];
+  const style = page.extraStyle ? `${STYLE}\n${page.extraStyle}` : STYLE;
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${page.title}</title><style>${style}</style></head><body>${sections.join('\n')}</body></html>\n`;
+}
+
 export function renderHtml(result: KlResult, info?: RunInfo): string {
   const inputs = result.inputs
     .map(
@@ -220,9 +244,6 @@ export function renderHtml(result: KlResult, info?: RunInfo): string {
     )
     .join('');
   const sections: string[] = [
-    `<h1>kl report</h1>`,
-    `<pre>${escapeHtml(info?.commandLine ?? result.commandLine ?? `kl ${result.command}`)}</pre>`,
-    ...(info ? [`<p class="meta">kl ${escapeHtml(info.version)} · ${escapeHtml(info.generatedAt)}</p>`] : []),
     ...(result.checks.length > 0
       ? [
           `<h2>Checks: ${result.checks.every((check) => check.passed) ? 'all passed' : `${result.checks.filter((check) => !check.passed).length} failed`}</h2>`,
@@ -257,6 +278,11 @@ export function renderHtml(result: KlResult, info?: RunInfo): string {
       contributionChart(explain, result.unit),
     );
   }
-  if (result.warnings.length) sections.push(`<h2>Warnings</h2>${result.warnings.map((w) => `<p class="warning">${escapeHtml(w.message)}</p>`).join('')}`);
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>kl report</title><style>${STYLE}</style></head><body>${sections.join('\n')}</body></html>\n`;
+  return htmlPage({
+    title: 'kl report',
+    commandLine: info?.commandLine ?? result.commandLine ?? `kl ${result.command}`,
+    info,
+    body: sections,
+    warnings: result.warnings,
+  });
 }
