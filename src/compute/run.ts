@@ -18,7 +18,7 @@ import {
   textPartFor,
   textShard,
 } from '../io/shard.js';
-import { isGzipFile, isStdin, readAllBytes, type StdinProvider } from '../io/source.js';
+import { isGzipFile, isStdin, readAllBytes, readsByOffset, type StdinProvider } from '../io/source.js';
 import { readTargets, type Target } from '../io/targets.js';
 import type { RawInput } from '../io/types.js';
 import type { KlResult } from '../result.js';
@@ -158,7 +158,7 @@ async function runShard(request: Request & { shard: ShardSpec }, stdin: StdinPro
  */
 export async function knownRowCount(request: Request): Promise<number | null> {
   const path = request.p.path;
-  if (request.shard || request.targets !== null || request.mask !== null || isStdin(path) || npzPartOf(path) || isGzipFile(path)) return null;
+  if (request.shard || request.targets !== null || request.mask !== null || !readsByOffset(path)) return null;
   if ((request.p.format ?? formatFromExtension(path)) !== 'npy') return null;
   try {
     const header = await readNpyHeaderFromFile(path, request.p.displayName);

@@ -190,6 +190,15 @@ export function isGzipFile(path: string): boolean {
   }
 }
 
+/**
+ * Whether an input's bytes are the file's own, so that it can be read by byte offsets (the
+ * parallel segments and halves, a row count from an .npy header): not stdin, not an .npz
+ * member, not gzip.
+ */
+export function readsByOffset(path: string): boolean {
+  return !isStdin(path) && npzPartOf(path) === null && !isGzipFile(path);
+}
+
 /** The decompressed input, streamed (its size is unknown: fileSize null). */
 async function gunzipped(input: OpenedInput, sourceName: string): Promise<OpenedInput> {
   const { createGunzip } = await import('node:zlib');

@@ -24,7 +24,6 @@ import { formatFromExtension } from '../../io/detect.js';
 import { batchOf, type FastBatchContext } from '../../io/fast-csv.js';
 import { type FastLayout, fastLayout } from '../../io/read.js';
 import { emptyShardError, type ShardSpec, scanRows, textShardBounds } from '../../io/shard.js';
-import { isGzipFile, isStdin } from '../../io/source.js';
 import type { RawBatch } from '../../io/types.js';
 import { type InputRequest, type Request, readRequestOf } from '../request.js';
 import { rowPlanOf } from '../row-computer.js';
@@ -199,7 +198,6 @@ function csvFormat(input: InputRequest): 'csv' | 'tsv' | null {
 export function planCsvSegments(request: Request, minBytes = PARALLEL_MIN_BYTES): CsvPair | null {
   if (!rowsMayRunOnWorkers(request)) return null;
   const q = request.q;
-  if (isStdin(request.p.path) || isStdin(q.path) || isGzipFile(request.p.path) || isGzipFile(q.path)) return null;
   const pFormat = csvFormat(request.p);
   const qFormat = csvFormat(q);
   if (!pFormat || !qFormat) return null;

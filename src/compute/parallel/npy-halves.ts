@@ -10,7 +10,6 @@
 import { statSync } from 'node:fs';
 import { formatFromExtension } from '../../io/detect.js';
 import { type NpyHeader, npyMatrixShape, npyRowRange, readNpyHeaderFromFile } from '../../io/npy.js';
-import { isGzipFile, isStdin } from '../../io/source.js';
 import { primeKernel } from '../../measures/kernel.js';
 import type { Request } from '../request.js';
 import { rowPlanOf } from '../row-computer.js';
@@ -36,7 +35,7 @@ export async function planParallelNpy(request: Request, shard: ShardParts | null
   if (!rowsMayRunOnWorkers(request)) return null;
   const q = request.q;
   for (const input of [request.p, q]) {
-    if (isStdin(input.path) || isGzipFile(input.path) || (input.format ?? formatFromExtension(input.path)) !== 'npy') return null;
+    if ((input.format ?? formatFromExtension(input.path)) !== 'npy') return null;
   }
   const [pMatrix, qMatrix] = await Promise.all([completeMatrix(request.p.path, request.p.displayName), completeMatrix(q.path, q.displayName)]);
   if (!pMatrix || !qMatrix || pMatrix.rows !== qMatrix.rows || pMatrix.width !== qMatrix.width || pMatrix.rows < 2) return null;
