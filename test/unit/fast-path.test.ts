@@ -19,6 +19,10 @@ const numeral = fc.oneof(
   fc.double({ min: -1e30, max: 1e30, noNaN: true }).map((x) => x.toPrecision(9)),
   fc.double({ min: 0, max: 1, noNaN: true }).map((x) => x.toExponential(8)),
   fc.tuple(fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 0, max: 99999999 }), fc.integer({ min: -40, max: 40 })).map(([a, b, e]) => `${a}.${b}e${e}`),
+  // More than 15 significant digits (np.savetxt's `%.17g`, repr), and exponents past ±22.
+  fc.double({ min: -1e30, max: 1e30, noNaN: true }).map((x) => x.toPrecision(17)),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => x.toExponential(18)),
+  fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 22n }), fc.integer({ min: -340, max: 320 })).map(([m, e]) => `${m}e${e}`),
   fc.constantFrom(
     '+1',
     '1.',
@@ -28,6 +32,10 @@ const numeral = fc.oneof(
     '-0',
     '1e-400',
     '1e309',
+    '-12345678901234567e300',
+    '1234567890123456789e-400',
+    '0.10000000000000000555',
+    '9007199254740993',
     '123456789012345678',
     '0.1234567890123456789',
     ' 0.5',
@@ -81,6 +89,20 @@ describe('fast path = general path', () => {
         const fast = fastNumber(bytes, 0, bytes.length);
         if (Number.isNaN(fast)) return true; // deferred to the general parser
         return Object.is(fast, Number(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('fastNumber answers for long numerals too (`%.17g`, exponents past ±22), as Number() does', () => {
+    const long = fc.oneof(
+      fc.double({ min: 1e-300, max: 1e300, noNaN: true }).map((x) => x.toPrecision(17)),
+      fc.tuple(fc.bigInt({ min: 10n ** 15n, max: 10n ** 19n }), fc.integer({ min: -300, max: 280 })).map(([m, e]) => `${m}e${e}`),
+    );
+    fc.assert(
+      fc.property(long, (text) => {
+        const bytes = Buffer.from(text, 'latin1');
+        return Object.is(fastNumber(bytes, 0, bytes.length), Number(text));
       }),
       { numRuns: 5000 },
     );
