@@ -7,7 +7,7 @@
  * Names are part of the JSON schema; their order is the display order.
  */
 import { type LogBase, toBase } from './base.js';
-import { type KernelSums, type KernelWants, pairKernel } from './kernel.js';
+import { divergenceKernel, type KernelSums, type KernelWants, pairKernel } from './kernel.js';
 
 export interface MeasureSpec {
   /** For people: "forward KL". */
@@ -137,16 +137,49 @@ export interface MeasuredPair {
   qOnly: number;
 }
 
-/** What the kernel must sum for these names; a batch asks with the same array every row. */
-const wantsByNames = new WeakMap<readonly MeasureName[], KernelWants>();
-function kernelWants(names: readonly MeasureName[]): KernelWants {
-  let wants = wantsByNames.get(names);
-  if (!wants) {
-    wants = { entropy: false, cross: false, kl: false, js: false, totalVariation: false, hellinger: false };
+/**
+ * What the kernel must sum for these names, and whether one KL direction is all they need
+ * (then divergenceKernel sums it alone); a batch asks with the same array every row.
+ */
+interface KernelRoute {
+  wants: KernelWants;
+  oneDirection: 'forward' | 'reverse' | null;
+}
+const routesByNames = new WeakMap<readonly MeasureName[], KernelRoute>();
+function kernelRoute(names: readonly MeasureName[]): KernelRoute {
+  let route = routesByNames.get(names);
+  if (!route) {
+    const wants: KernelWants = { entropy: false, cross: false, kl: false, js: false, totalVariation: false, hellinger: false };
     for (const name of names) wants[MEASURES[name].needs] = true;
-    wantsByNames.set(names, wants);
+    const only = (measure: MeasureName) => names.length > 0 && names.every((name) => name === measure);
+    route = { wants, oneDirection: only('kl_forward') ? 'forward' : only('kl_reverse') ? 'reverse' : null };
+    routesByNames.set(names, route);
   }
-  return wants;
+  return route;
+}
+
+/** Kernel sums holding one KL direction (the others 0: no measure of the route reads them). */
+function oneDirectionSums(
+  p: Float64Array,
+  q: Float64Array,
+  reverse: boolean,
+  logs: { p: Float64Array; q: Float64Array } | undefined,
+  normalized: boolean,
+): KernelSums {
+  const { divergence, pOnly, qOnly } = divergenceKernel(p, q, reverse, logs?.p, logs?.q, normalized);
+  return {
+    entropyP: 0,
+    entropyQ: 0,
+    crossPQ: 0,
+    crossQP: 0,
+    klPQ: reverse ? 0 : divergence,
+    klQP: reverse ? divergence : 0,
+    js: 0,
+    totalVariation: 0,
+    hellinger: 0,
+    pOnly,
+    qOnly,
+  };
 }
 
 /**
@@ -163,7 +196,10 @@ export function measurePair(
   /** Both sides are normalised by construction (softmax outputs): see pairKernel. */
   normalized = false,
 ): MeasuredPair {
-  const sums = pairKernel(p, q, kernelWants(names), logs?.p, logs?.q, normalized);
+  const route = kernelRoute(names);
+  const sums = route.oneDirection
+    ? oneDirectionSums(p, q, route.oneDirection === 'reverse', logs, normalized)
+    : pairKernel(p, q, route.wants, logs?.p, logs?.q, normalized);
   const measures: Measures = {};
   for (const name of names) measures[name] = MEASURES[name].value(sums, base);
   return { measures, pOnly: sums.pOnly, qOnly: sums.qOnly };

@@ -20,25 +20,47 @@ const SERIES_THRESHOLD = 0.05;
 const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
- * The series' coefficients, (−1)^k / (k(k − 1)) for h and 2 / (k(k − 1)) for φ, computed once
- * by the same divisions the loops made at every step (so every result is bit for bit the same).
+ * h(r) = (1 + r)·log1p(r) − r by its series, Σₖ₌₂¹⁶ (−1)^k r^k / (k(k − 1)); valid for
+ * |r| < SERIES_THRESHOLD. Horner's rule with the coefficients written out: a loop over a
+ * table of them ran 15 dependent steps with a load and a loop test each; these literals are
+ * the same doubles, so the result is bit for bit the same (kernel.test.ts checks both).
  */
-const H_COEFFICIENTS = Float64Array.from({ length: 17 }, (_, k) => (k < 2 ? 0 : ((k & 1) === 0 ? 1 : -1) / (k * (k - 1))));
-const PHI_COEFFICIENTS = Float64Array.from({ length: 17 }, (_, k) => (k < 2 ? 0 : 2 / (k * (k - 1))));
-
-/** h(r) = (1 + r)·log1p(r) − r by its series; valid for |r| < SERIES_THRESHOLD. */
-function hSeries(r: number): number {
-  let poly = 0;
-  for (let k = 16; k >= 2; k--) poly = poly * r + (H_COEFFICIENTS[k] as number);
+export function hSeries(r: number): number {
+  let poly = 0.004166666666666667;
+  poly = poly * r - 0.004761904761904762;
+  poly = poly * r + 0.005494505494505495;
+  poly = poly * r - 0.00641025641025641;
+  poly = poly * r + 0.007575757575757576;
+  poly = poly * r - 0.00909090909090909;
+  poly = poly * r + 0.011111111111111112;
+  poly = poly * r - 0.013888888888888888;
+  poly = poly * r + 0.017857142857142856;
+  poly = poly * r - 0.023809523809523808;
+  poly = poly * r + 0.03333333333333333;
+  poly = poly * r - 0.05;
+  poly = poly * r + 0.08333333333333333;
+  poly = poly * r - 0.16666666666666666;
+  poly = poly * r + 0.5;
   return poly * r * r;
 }
 
-/** φ(r) = h(r) + h(−r) by its series; valid for |r| < SERIES_THRESHOLD. */
-function phiSeries(r: number): number {
+/** φ(r) = h(r) + h(−r) by its series, Σ over even k of 2r^k / (k(k − 1)); as hSeries. */
+export function phiSeries(r: number): number {
   const r2 = r * r;
-  let poly = 0;
-  for (let k = 16; k >= 2; k -= 2) poly = poly * r2 + (PHI_COEFFICIENTS[k] as number);
+  let poly = 0.008333333333333333;
+  poly = poly * r2 + 0.01098901098901099;
+  poly = poly * r2 + 0.015151515151515152;
+  poly = poly * r2 + 0.022222222222222223;
+  poly = poly * r2 + 0.03571428571428571;
+  poly = poly * r2 + 0.06666666666666667;
+  poly = poly * r2 + 0.16666666666666666;
+  poly = poly * r2 + 1;
   return poly * r2;
+}
+
+/** A Neumaier sum's value: the sum plus its compensation, unless the sum is not finite. */
+function finish(sum: number, compensation: number): number {
+  return Number.isFinite(sum) ? sum + compensation : sum;
 }
 
 export interface KernelWants {
@@ -318,7 +340,6 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       }
     }
   }
-  const finish = (sum: number, compensation: number): number => (Number.isFinite(sum) ? sum + compensation : sum);
   // D(P‖Q) = Σ g(p, q) + Σ (p − q). When both sides are normalised by construction (a
   // softmax), Σ (p − q) is 0 and what the computed vectors sum to is only the rounding of
   // their normalisers: adding it would put that error, first order, into a KL of 1e-9.
@@ -340,6 +361,78 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
     pOnly,
     qOnly,
   };
+}
+
+/**
+ * D(P‖Q) alone (or D(Q‖P) alone, with `reverse`), bit for bit what pairKernel gives for it:
+ * the same terms, by the same formulas, summed in the same order. For `kl forward` and
+ * `kl reverse`, which ask for nothing else: pairKernel sums both directions at once (one
+ * logarithm serves both), and letting it skip one direction made every other command pay
+ * for the flags (BENCHMARKS.md: "Tried, not kept"); a function of its own costs them nothing.
+ */
+export function divergenceKernel(
+  p: Float64Array,
+  q: Float64Array,
+  reverse: boolean,
+  logP?: Float64Array,
+  logQ?: Float64Array,
+  normalized = false,
+): { divergence: number; pOnly: number; qOnly: number } {
+  let g = 0;
+  let c_g = 0;
+  let diff = 0;
+  let c_diff = 0;
+  let pOnly = 0;
+  let qOnly = 0;
+  const haveLogs = logP !== undefined && logQ !== undefined;
+  const n = p.length;
+  for (let i = 0; i < n; i++) {
+    const pi = p[i] as number;
+    const qi = q[i] as number;
+    if (pi === 0 && qi === 0) continue;
+    if (qi === 0) pOnly++;
+    else if (pi === 0) qOnly++;
+    if (pi === qi) continue;
+    // The term of g(p, q) (forward) or g(q, p) (reverse); +Infinity where the sum becomes it.
+    let term: number;
+    if (pi === 0 || qi === 0) {
+      term = (pi === 0) === reverse ? Infinity : pi === 0 ? qi : pi;
+    } else {
+      const ratio = pi / qi;
+      if (ratio > 0.5 && ratio < 2) {
+        const r = (pi - qi) / qi;
+        if (!reverse) term = Math.abs(r) < SERIES_THRESHOLD ? qi * hSeries(r) : qi * ((1 + r) * Math.log1p(r) - r);
+        else {
+          const rReverse = (qi - pi) / pi;
+          term = Math.abs(rReverse) < SERIES_THRESHOLD ? pi * hSeries(rReverse) : -qi * Math.log1p(r) - qi + pi;
+        }
+      } else {
+        const logRatio = haveLogs
+          ? (logP[i] as number) - (logQ[i] as number)
+          : ratio === Infinity || ratio < MIN_NORMAL
+            ? Math.log(pi) - Math.log(qi)
+            : Math.log(ratio);
+        term = reverse ? -qi * logRatio - qi + pi : pi * logRatio - pi + qi;
+      }
+    }
+    if (term === Infinity) g = Infinity;
+    else {
+      const t_ = g + term;
+      const k_ = Math.abs(g) >= Math.abs(term);
+      c_g += (k_ ? g : term) - t_ + (k_ ? term : g);
+      g = t_;
+    }
+    if (!normalized) {
+      const v_ = pi - qi;
+      const t_ = diff + v_;
+      const k_ = Math.abs(diff) >= Math.abs(v_);
+      c_diff += (k_ ? diff : v_) - t_ + (k_ ? v_ : diff);
+      diff = t_;
+    }
+  }
+  const difference = finish(diff, c_diff);
+  const divergence = g === Infinity ? Infinity : Math.max(0, finish(g, c_g) + (reverse ? -difference : difference));
+  return { divergence, pOnly, qOnly };
 }
 
 /**
@@ -373,8 +466,8 @@ const ANCHORS: readonly (readonly [number, number])[] = [
 ];
 
 /**
- * Runs the kernel over every priming pair, alone and after the anchors, with and without
- * caller logs, for all measures and for JS alone.
+ * Runs the kernels over every priming pair, alone and after the anchors, with and without
+ * caller logs: pairKernel for all measures and for JS alone, divergenceKernel both ways.
  *
  * Why: the optimizing compiler puts a deoptimization exit wherever an operation has never
  * run. On a big batch the first row that reaches a rare branch (a near-equal pair, a zero)
@@ -399,6 +492,11 @@ export function primeKernel(): void {
           pairKernel(p, q, wants);
           pairKernel(p, q, wants, logP, logQ);
           pairKernel(p, q, wants, logP, logQ, true);
+        }
+        for (const reverse of [false, true]) {
+          divergenceKernel(p, q, reverse);
+          divergenceKernel(p, q, reverse, logP, logQ);
+          divergenceKernel(p, q, reverse, logP, logQ, true);
         }
       }
     }

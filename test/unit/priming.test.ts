@@ -12,7 +12,7 @@ interface Coverage {
 }
 
 describe('primeKernel', () => {
-  it('takes every branch of the kernel', async () => {
+  it('takes every branch of both kernels', async () => {
     const session = new Session();
     session.connect();
     try {
@@ -21,10 +21,12 @@ describe('primeKernel', () => {
       primeKernel();
       const coverage = (await session.post('Profiler.takePreciseCoverage')) as Coverage;
       await session.post('Profiler.stopPreciseCoverage');
-      const kernel = coverage.result.flatMap((script) => script.functions).filter((fn) => fn.functionName === 'pairKernel');
-      expect(kernel).toHaveLength(1);
-      expect(kernel[0]!.ranges[0]!.count).toBeGreaterThan(100);
-      expect(kernel[0]!.ranges.filter((range) => range.count === 0)).toEqual([]);
+      for (const name of ['pairKernel', 'divergenceKernel']) {
+        const kernel = coverage.result.flatMap((script) => script.functions).filter((fn) => fn.functionName === name);
+        expect(kernel).toHaveLength(1);
+        expect(kernel[0]!.ranges[0]!.count).toBeGreaterThan(100);
+        expect(kernel[0]!.ranges.filter((range) => range.count === 0)).toEqual([]);
+      }
     } finally {
       session.disconnect();
     }
