@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { esbuildWat } from './wat.mjs';
 
 const root = new URL('../', import.meta.url);
 const version = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')).version;
@@ -86,7 +87,7 @@ await build({
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/kl.cjs',
   format: 'cjs',
-  plugins: [substitutes, executeApart, npzApart],
+  plugins: [substitutes, executeApart, npzApart, esbuildWat],
   // import() of built-in modules (loaded lazily) becomes require(): vm.Script, which runs
   // the cached bundle, has no dynamic-import hook.
   supported: { 'dynamic-import': false },
@@ -99,7 +100,7 @@ await build({
   metafile: true,
   entryPoints: ['src/cli/execute.ts'],
   outfile: 'dist/execute.cjs',
-  plugins: [substitutes, npzApart],
+  plugins: [substitutes, npzApart, esbuildWat],
   // Like the CLI bundle: import.meta.url stands for this file's URL.
   define: { ...common.define, 'import.meta.url': '__klUrl' },
   banner: { js: "var __klUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -122,6 +123,7 @@ await build({
   },
   outdir: 'dist',
   format: 'esm',
+  plugins: [esbuildWat],
   // CommonJS dependencies call require(); give the ESM workers one.
   banner: { js: "import { createRequire as __klRequire } from 'node:module'; const require = __klRequire(import.meta.url);" },
 }).then((result) => bundled.push(result.metafile));

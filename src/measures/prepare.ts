@@ -8,7 +8,8 @@
  * (compensated) sum so that every later identity holds to rounding; the original
  * mass is returned so it can be shown.
  */
-import { logSumExp, softmaxWithLogs } from './logspace.js';
+import { logSumExp, softmaxInWorkspace, softmaxWithLogs } from './logspace.js';
+import { SoftmaxWorkspace } from './softmax-wasm.js';
 import { compensatedSum } from './sum.js';
 
 export const KINDS = ['probs', 'counts', 'logits', 'logprobs', 'topk-logprobs'] as const;
@@ -33,6 +34,7 @@ export const DEFAULT_SUM_TOLERANCE = 1e-6;
  */
 export class Scratch {
   private readonly buffers: Float64Array[] = [];
+  private workspace: SoftmaxWorkspace | null = null;
 
   get(slot: number, length: number): Float64Array {
     const existing = this.buffers[slot];
@@ -40,6 +42,12 @@ export class Scratch {
     const fresh = new Float64Array(length);
     this.buffers[slot] = fresh;
     return fresh;
+  }
+
+  /** A softmax workspace for rows of `width` values (null without WebAssembly). */
+  softmaxWorkspace(width: number): SoftmaxWorkspace | null {
+    if (!this.workspace || this.workspace.capacity < width) this.workspace = SoftmaxWorkspace.create(width);
+    return this.workspace;
   }
 }
 
@@ -200,7 +208,10 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     }
   }
   const temperature = kind === 'logits' ? options.temperature : 1;
-  const softmax = softmaxWithLogs(values, temperature, scratch ? { probs: scratch.get(0, values.length), logProbs: scratch.get(1, values.length) } : undefined);
+  const workspace = scratch && values instanceof Float64Array ? scratch.softmaxWorkspace(values.length) : null;
+  const softmax = workspace
+    ? softmaxInWorkspace(values as Float64Array, temperature, workspace)
+    : softmaxWithLogs(values, temperature, scratch ? { probs: scratch.get(0, values.length), logProbs: scratch.get(1, values.length) } : undefined);
   if (!softmax) return zeroMass();
   return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass };
 }

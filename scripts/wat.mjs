@@ -1,0 +1,45 @@
+/**
+ * WebAssembly text (the .wat files under src/) to its binary, for the two tool chains that read src/:
+ * esbuild (scripts/build.mjs) and Vite (vitest.config.ts). A `.wat` import becomes a module
+ * whose default export is the binary as a Uint8Array; the binary is never a file of the repo.
+ */
+import { readFileSync } from 'node:fs';
+import wabt from 'wabt';
+
+let toolkit;
+
+/** The binary of the .wat file at `path`, as JavaScript module text. */
+export async function watModule(path) {
+  toolkit ??= await wabt();
+  let parsed;
+  try {
+    parsed = toolkit.parseWat(path, readFileSync(path, 'utf8'), { simd: true });
+  } catch (error) {
+    // wabt's message starts with its own source: keep the part that names the line.
+    const message = String(error instanceof Error ? error.message : error);
+    throw new Error(message.slice(message.indexOf('parseWat failed')));
+  }
+  try {
+    parsed.validate();
+    const { buffer } = parsed.toBinary({});
+    return `export default Uint8Array.from(atob(${JSON.stringify(Buffer.from(buffer).toString('base64'))}), (c) => c.charCodeAt(0));`;
+  } finally {
+    parsed.destroy();
+  }
+}
+
+/** esbuild: `import bytes from './x.wat'`. */
+export const esbuildWat = {
+  name: 'wat',
+  setup(build) {
+    build.onLoad({ filter: /\.wat$/ }, async (args) => ({ contents: await watModule(args.path), loader: 'js' }));
+  },
+};
+
+/** Vite (vitest): the same. */
+export const viteWat = {
+  name: 'wat',
+  async load(id) {
+    return id.endsWith('.wat') ? watModule(id) : undefined;
+  },
+};

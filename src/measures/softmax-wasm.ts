@@ -1,0 +1,89 @@
+/// <reference path="../wat.d.ts" />
+/**
+ * The softmax of batch rows with its two element-wise passes in WebAssembly (softmax.wat):
+ * the exponential and the normalisation on two lanes at a time, bit for bit what
+ * logspace.ts's JavaScript passes give (test/unit/softmax-wasm.test.ts), at about half
+ * their cost. Validation and the maximum stay in logspace.ts's JavaScript.
+ *
+ * Each workspace has a memory of its own, sized once for the row width it is made for and
+ * never grown: growing a WebAssembly memory detaches its old buffer, and one detached
+ * buffer makes V8 check every typed-array access of the thread for detachment from then on.
+ */
+import binary from './softmax.wat';
+
+interface SoftmaxExports {
+  shiftAndExponentiate(values: number, n: number, max: number, temperature: number, shifted: number, exps: number): number;
+  normalize(shifted: number, exps: number, n: number, sum: number, logSum: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly (with SIMD) is not available. */
+function softmaxModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(binary);
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+const PAGE = 65536;
+
+/** Bytes for `n` doubles, rounded up to a whole pair (the passes work on two at a time). */
+function pairBytes(n: number): number {
+  return (n + (n & 1)) * 8;
+}
+
+/** Probabilities and log-probabilities of one row, in a workspace's memory. */
+export interface SoftmaxRow {
+  probs: Float64Array;
+  logProbs: Float64Array;
+}
+
+export class SoftmaxWorkspace {
+  private readonly exports: SoftmaxExports;
+  private readonly values: Float64Array;
+  private readonly valuesAt = 0;
+  private readonly shiftedAt: number;
+  private readonly expsAt: number;
+  private readonly row: SoftmaxRow;
+
+  private constructor(
+    instance: WebAssembly.Instance,
+    memory: WebAssembly.Memory,
+    /** The widest row this workspace takes. */
+    readonly capacity: number,
+  ) {
+    this.exports = instance.exports as unknown as SoftmaxExports;
+    const { buffer } = memory;
+    this.shiftedAt = pairBytes(capacity);
+    this.expsAt = 2 * pairBytes(capacity);
+    this.values = new Float64Array(buffer, this.valuesAt, capacity);
+    this.row = { logProbs: new Float64Array(buffer, this.shiftedAt, capacity), probs: new Float64Array(buffer, this.expsAt, capacity) };
+  }
+
+  /** A workspace for rows of up to `capacity` values, or null without WebAssembly. */
+  static create(capacity: number): SoftmaxWorkspace | null {
+    const module = softmaxModule();
+    if (!module || capacity === 0) return null;
+    const pages = Math.ceil((3 * pairBytes(capacity)) / PAGE);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    return new SoftmaxWorkspace(new WebAssembly.Instance(module, { env: { memory } }), memory, capacity);
+  }
+
+  /**
+   * softmax(values / T) of a row of at most `capacity` values whose largest is `max` (finite:
+   * logspace.ts checks): p and log p, valid until the next call.
+   */
+  softmax(values: Float64Array, temperature: number, max: number): SoftmaxRow {
+    const n = values.length;
+    this.values.set(values);
+    const sum = this.exports.shiftAndExponentiate(this.valuesAt, n, max, temperature, this.shiftedAt, this.expsAt);
+    this.exports.normalize(this.shiftedAt, this.expsAt, n, sum, Math.log(sum));
+    const { row } = this;
+    return n === this.capacity ? row : { probs: row.probs.subarray(0, n), logProbs: row.logProbs.subarray(0, n) };
+  }
+}

@@ -1,0 +1,23 @@
+/** A WebAssembly text file, imported as its binary (scripts/wat.mjs compiles it for esbuild and Vite). */
+declare module '*.wat' {
+  const binary: Uint8Array;
+  export default binary;
+}
+
+/**
+ * The part of the WebAssembly JavaScript API kl uses (Node has all of it; neither the ES
+ * library nor @types/node declares it).
+ */
+declare namespace WebAssembly {
+  class Module {
+    constructor(binary: Uint8Array);
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number });
+    readonly buffer: ArrayBuffer;
+  }
+  class Instance {
+    constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * The WebAssembly softmax passes (softmax.wat) against the JavaScript ones (logspace.ts):
+ * every probability and log-probability bit for bit, on rows whose shifted values take every
+ * branch of the exponential (e_exp.c's ranges and their edges, underflow, −Infinity), odd
+ * and even widths, temperatures, and through toProbabilities as batch rows use it.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { softmaxInWorkspace, softmaxWithLogs } from '../../src/measures/logspace.js';
+import { Scratch, toProbabilities } from '../../src/measures/prepare.js';
+import { SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
+
+/** Shifted values at and around every boundary of e_exp.c (relative to a maximum of 0). */
+const EDGES = [
+  0,
+  -0,
+  -5e-324,
+  -1e-300,
+  -(2 ** -28),
+  -(2 ** -28) * (1 + Number.EPSILON),
+  -(2 ** -28) * (1 - Number.EPSILON / 2),
+  -0.34657359027997264,
+  -0.3465735902799726,
+  -0.34657359027997259,
+  -0.5,
+  -1,
+  -1.0397207708399179,
+  -1.0397207708399177,
+  -2,
+  -708.3964185322641,
+  -709.782712893384,
+  -709.8,
+  -740,
+  -744.4400719213812,
+  -745.1332191019411,
+  -745.1332191019412,
+  -745.2,
+  -800,
+  -1022 * Math.LN2,
+  -1021.5 * Math.LN2,
+  -Infinity,
+];
+
+/** A shifted value: anywhere from tiny to past underflow, or an edge. */
+const shifted = fc.oneof(
+  fc.double({ min: -1e-7, max: 0, noNaN: true }),
+  fc.double({ min: -2, max: 0, noNaN: true }),
+  fc.double({ min: -50, max: 0, noNaN: true }),
+  fc.double({ min: -760, max: -700, noNaN: true }),
+  fc.constantFrom(...EDGES),
+);
+
+function expectSameBits(actual: Float64Array, expected: Float64Array): void {
+  expect(actual.length).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) expect({ i, actual: actual[i] }).toEqual({ i, expected: expected[i] });
+  }
+}
+
+describe('softmax in WebAssembly', () => {
+  it('gives every p and log p bit for bit as the JavaScript passes, at every edge of the exponential', () => {
+    const workspace = SoftmaxWorkspace.create(EDGES.length + 1);
+    expect(workspace).not.toBeNull();
+    for (const offset of [0, 3.5, -1000]) {
+      // A maximum of 0 (or `offset`) keeps the shifted values as listed.
+      const row = Float64Array.from([0, ...EDGES], (x) => x + offset);
+      for (const width of [row.length, row.length - 1]) {
+        const values = row.subarray(0, width);
+        const js = softmaxWithLogs(values, 1);
+        const wasm = softmaxInWorkspace(values, 1, workspace as SoftmaxWorkspace);
+        expectSameBits(wasm?.probs as Float64Array, js?.probs as Float64Array);
+        expectSameBits(wasm?.logProbs as Float64Array, js?.logProbs as Float64Array);
+      }
+    }
+  });
+
+  it('gives every p and log p bit for bit on random rows, widths and temperatures', () => {
+    const workspace = SoftmaxWorkspace.create(64) as SoftmaxWorkspace;
+    fc.assert(
+      fc.property(
+        fc.array(shifted, { minLength: 1, maxLength: 64 }),
+        fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+        fc.constantFrom(1, 0.5, 0.7, 2, 1e-3, 3e5),
+        (shifts, offset, temperature) => {
+          const values = Float64Array.from([0, ...shifts].slice(0, 64), (x) => x + offset);
+          const js = softmaxWithLogs(values, temperature);
+          const wasm = softmaxInWorkspace(values, temperature, workspace);
+          if (js === null) return wasm === null;
+          return (
+            wasm !== null &&
+            js.probs.every((p, i) => Object.is(p, wasm.probs[i])) &&
+            js.logProbs.every((l, i) => Object.is(l, wasm.logProbs[i])) &&
+            wasm.probs.length === values.length
+          );
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('is what batch rows get (toProbabilities with a Scratch), with the same values as without', () => {
+    const scratch = new Scratch();
+    const options = { normalize: false, tolerance: 1e-6, temperature: 1 };
+    let state = 7;
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return (state / 2147483648 - 0.5) * 12;
+    };
+    for (const width of [32000, 5, 1, 31999]) {
+      const logits = Float64Array.from({ length: width }, random);
+      const batch = toProbabilities(logits, 'logits', options, scratch);
+      const single = toProbabilities(logits, 'logits', options);
+      if (!batch.ok || !single.ok) throw new Error('a row was refused');
+      expect(batch.probs.buffer).not.toBe(single.probs.buffer);
+      expectSameBits(batch.probs, single.probs);
+      expectSameBits(batch.logProbs as Float64Array, single.logProbs as Float64Array);
+    }
+  });
+});
