@@ -105,8 +105,9 @@ void runCli(process.argv.slice(2), {
   stdout,
   stderr,
   env: process.env,
-  // Constructing process.stdout to ask is what the writes above avoid; only asked when needed.
-  stdoutIsTTY: () => process.stdout.isTTY === true,
+  // Constructing process.stdout to ask is what the writes above avoid (~2.6 ms): only asked
+  // of a character device that is not /dev/null, never of a pipe or file.
+  stdoutIsTTY: () => mayBeTerminal(STDOUT) && process.stdout.isTTY === true,
   stderrColumns: () => (mayBeTerminal(STDERR) && process.stderr.isTTY ? process.stderr.columns || 80 : null),
   stdoutColumns: () => (mayBeTerminal(STDOUT) && process.stdout.isTTY ? process.stdout.columns || null : null),
   finishWhenStdoutCloses: () => {

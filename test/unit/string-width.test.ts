@@ -5,9 +5,9 @@
 import fc from 'fast-check';
 import realStringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { stringWidth } from '../../src/report/string-width.js';
+import { NARROW_RANGES, stringWidth } from '../../src/report/string-width.js';
 
-describe('stringWidth (string-width with a printable-ASCII fast path)', () => {
+describe('stringWidth (string-width with a fast path for narrow text)', () => {
   it.each([
     ['', 0],
     ['kl_forward', 10],
@@ -33,5 +33,17 @@ describe('stringWidth (string-width with a printable-ASCII fast path)', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('measures every code point of the narrow fast path as string-width does, alone, twice and among ASCII', () => {
+    for (const [first, last] of NARROW_RANGES) {
+      for (let code = first; code <= last; code++) {
+        const character = String.fromCharCode(code);
+        for (const text of [character, character + character, `a${character}b`]) {
+          if (stringWidth(text) !== realStringWidth(text))
+            expect({ code: code.toString(16), width: stringWidth(text) }).toEqual({ code: code.toString(16), width: realStringWidth(text) });
+        }
+      }
+    }
   });
 });
