@@ -100,11 +100,26 @@ export function softmaxWithLogs(
 }
 
 /**
- * softmaxWithLogs of a batch row, its element-wise passes in a WebAssembly workspace
- * (softmax-wasm.ts: the same bits, about half the time); null when every value is −Infinity.
+ * The largest of log-domain values, or NaN when one of them is NaN or +Infinity (which no
+ * log kind accepts; −Infinity, log 0, is fine): the validation and softmaxInWorkspace's
+ * maximum in one pass over a batch row.
  */
-export function softmaxInWorkspace(values: Float64Array, temperature: number, workspace: SoftmaxWorkspace): SoftmaxRow | null {
-  const max = maximum(values);
+export function maximumOfLogs(values: ArrayLike<number>): number {
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    if (value !== value || value === Infinity) return Number.NaN;
+    if (value > max) max = value;
+  }
+  return max;
+}
+
+/**
+ * softmaxWithLogs of a batch row whose maximum (maximumOfLogs) is `max`, its element-wise
+ * passes in a WebAssembly workspace (softmax-wasm.ts: the same bits, about half the time);
+ * null when every value is −Infinity.
+ */
+export function softmaxInWorkspace(values: Float64Array, temperature: number, workspace: SoftmaxWorkspace, max: number): SoftmaxRow | null {
   if (max === -Infinity) return null;
   return workspace.softmax(values, temperature, max);
 }

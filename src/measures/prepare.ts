@@ -8,7 +8,7 @@
  * (compensated) sum so that every later identity holds to rounding; the original
  * mass is returned so it can be shown.
  */
-import { logSumExp, softmaxInWorkspace, softmaxWithLogs } from './logspace.js';
+import { logSumExp, maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from './logspace.js';
 import { SoftmaxWorkspace } from './softmax-wasm.js';
 import { compensatedSum } from './sum.js';
 
@@ -196,7 +196,10 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     return { ok: true, probs: divided.probs, mass: divided.mass };
   }
 
-  const invalid = firstInvalidLog(values);
+  // Batch rows: the validation and the softmax's maximum in one pass (maximumOfLogs).
+  const workspace = scratch && values instanceof Float64Array ? scratch.softmaxWorkspace(values.length) : null;
+  const max = workspace ? maximumOfLogs(values) : 0;
+  const invalid = max !== max || !workspace ? firstInvalidLog(values) : null;
   if (invalid) return invalid;
   let mass: number | null = null;
   if (kind === 'logprobs') {
@@ -208,9 +211,8 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     }
   }
   const temperature = kind === 'logits' ? options.temperature : 1;
-  const workspace = scratch && values instanceof Float64Array ? scratch.softmaxWorkspace(values.length) : null;
   const softmax = workspace
-    ? softmaxInWorkspace(values as Float64Array, temperature, workspace)
+    ? softmaxInWorkspace(values as Float64Array, temperature, workspace, max)
     : softmaxWithLogs(values, temperature, scratch ? { probs: scratch.get(0, values.length), logProbs: scratch.get(1, values.length) } : undefined);
   if (!softmax) return zeroMass();
   return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass };

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { softmaxInWorkspace, softmaxWithLogs } from '../../src/measures/logspace.js';
+import { maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from '../../src/measures/logspace.js';
 import { Scratch, toProbabilities } from '../../src/measures/prepare.js';
 import { SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
 
@@ -67,7 +67,7 @@ describe('softmax in WebAssembly', () => {
       for (const width of [row.length, row.length - 1]) {
         const values = row.subarray(0, width);
         const js = softmaxWithLogs(values, 1);
-        const wasm = softmaxInWorkspace(values, 1, workspace as SoftmaxWorkspace);
+        const wasm = softmaxInWorkspace(values, 1, workspace as SoftmaxWorkspace, maximumOfLogs(values));
         expectSameBits(wasm?.probs as Float64Array, js?.probs as Float64Array);
         expectSameBits(wasm?.logProbs as Float64Array, js?.logProbs as Float64Array);
       }
@@ -84,7 +84,7 @@ describe('softmax in WebAssembly', () => {
         (shifts, offset, temperature) => {
           const values = Float64Array.from([0, ...shifts].slice(0, 64), (x) => x + offset);
           const js = softmaxWithLogs(values, temperature);
-          const wasm = softmaxInWorkspace(values, temperature, workspace);
+          const wasm = softmaxInWorkspace(values, temperature, workspace, maximumOfLogs(values));
           if (js === null) return wasm === null;
           return (
             wasm !== null &&
@@ -114,6 +114,28 @@ describe('softmax in WebAssembly', () => {
       expect(batch.probs.buffer).not.toBe(single.probs.buffer);
       expectSameBits(batch.probs, single.probs);
       expectSameBits(batch.logProbs as Float64Array, single.logProbs as Float64Array);
+    }
+  });
+
+  it('refuses the same rows with the same failure as the single-pair path (NaN, +Infinity, all −Infinity)', () => {
+    const options = { normalize: false, tolerance: 1e-6, temperature: 1 };
+    const rows = [
+      [0.5, Number.NaN, 1],
+      [Number.POSITIVE_INFINITY, 0, 1],
+      [0, 1, Number.NaN, Number.POSITIVE_INFINITY],
+      [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY],
+      [Number.NEGATIVE_INFINITY, 0],
+      [0.1, 5, 2],
+    ];
+    for (const kind of ['logits', 'logprobs'] as const) {
+      for (const row of rows) {
+        const values = Float64Array.from(row);
+        const batch = toProbabilities(values, kind, options, new Scratch());
+        const single = toProbabilities(values, kind, options);
+        expect(batch.ok).toBe(single.ok);
+        if (!batch.ok) expect(batch).toEqual(single);
+        else if (single.ok) expectSameBits(batch.probs, single.probs);
+      }
     }
   });
 });
