@@ -187,8 +187,10 @@ export class RowComputer {
     outcome.pOnly = measured.pOnly > 0;
     outcome.qOnly = measured.qOnly > 0;
     outcome.aligned = { labels: aligned.labels, p: pAligned, q: qAligned };
-    const pTop = argmax(pAligned);
-    const qTop = argmax(qAligned);
+    // The WebAssembly softmax finds each side's argmax on its way: valid while the row
+    // measured is the softmax's own array (no alignment or smoothing made a new one).
+    const pTop = pAligned === pPrepared.probs && pPrepared.argmax !== undefined ? pPrepared.argmax : argmax(pAligned);
+    const qTop = qAligned === qPrepared.probs && qPrepared.argmax !== undefined ? qPrepared.argmax : argmax(qAligned);
     row.top1_agree = pTop === qTop;
     if (target && target.value !== null && this.targetsSource !== null) {
       const t = resolveTarget(target as Target & { value: number | string }, aligned.labels, this.aligner, pAligned.length, index, this.targetsSource);

@@ -77,6 +77,8 @@ export type Prepared =
       mass: number | null;
       /** log pᵢ, for log kinds (it comes free with the log-softmax). */
       logProbs?: Float64Array;
+      /** The index of the largest pᵢ (the first of equals), when the softmax found it on its way. */
+      argmax?: number;
     }
   | PrepareFailure;
 
@@ -211,11 +213,11 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     }
   }
   const temperature = kind === 'logits' ? options.temperature : 1;
-  const softmax = workspace
+  const softmax: { probs: Float64Array; logProbs: Float64Array; argmax?: number } | null = workspace
     ? softmaxInWorkspace(values as Float64Array, temperature, workspace, max)
     : softmaxWithLogs(values, temperature, scratch ? { probs: scratch.get(0, values.length), logProbs: scratch.get(1, values.length) } : undefined);
   if (!softmax) return zeroMass();
-  return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass };
+  return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass, argmax: softmax.argmax };
 }
 
 /**

@@ -13,7 +13,7 @@ import binary from './softmax.wat';
 
 interface SoftmaxExports {
   shiftAndExponentiate(values: number, n: number, max: number, temperature: number, shifted: number, exps: number): number;
-  normalize(shifted: number, exps: number, n: number, sum: number, logSum: number): void;
+  normalize(shifted: number, exps: number, n: number, sum: number, logSum: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -41,6 +41,8 @@ function pairBytes(n: number): number {
 export interface SoftmaxRow {
   probs: Float64Array;
   logProbs: Float64Array;
+  /** The index of the largest probability (the first of equals), as stats.ts's argmax gives it. */
+  argmax: number;
 }
 
 export class SoftmaxWorkspace {
@@ -49,7 +51,8 @@ export class SoftmaxWorkspace {
   private readonly valuesAt = 0;
   private readonly shiftedAt: number;
   private readonly expsAt: number;
-  private readonly row: SoftmaxRow;
+  private readonly logProbs: Float64Array;
+  private readonly probs: Float64Array;
 
   private constructor(
     instance: WebAssembly.Instance,
@@ -62,7 +65,8 @@ export class SoftmaxWorkspace {
     this.shiftedAt = pairBytes(capacity);
     this.expsAt = 2 * pairBytes(capacity);
     this.values = new Float64Array(buffer, this.valuesAt, capacity);
-    this.row = { logProbs: new Float64Array(buffer, this.shiftedAt, capacity), probs: new Float64Array(buffer, this.expsAt, capacity) };
+    this.logProbs = new Float64Array(buffer, this.shiftedAt, capacity);
+    this.probs = new Float64Array(buffer, this.expsAt, capacity);
   }
 
   /** A workspace for rows of up to `capacity` values, or null without WebAssembly. */
@@ -82,8 +86,8 @@ export class SoftmaxWorkspace {
     const n = values.length;
     this.values.set(values);
     const sum = this.exports.shiftAndExponentiate(this.valuesAt, n, max, temperature, this.shiftedAt, this.expsAt);
-    this.exports.normalize(this.shiftedAt, this.expsAt, n, sum, Math.log(sum));
-    const { row } = this;
-    return n === this.capacity ? row : { probs: row.probs.subarray(0, n), logProbs: row.logProbs.subarray(0, n) };
+    const argmax = this.exports.normalize(this.shiftedAt, this.expsAt, n, sum, Math.log(sum));
+    const whole = n === this.capacity;
+    return { probs: whole ? this.probs : this.probs.subarray(0, n), logProbs: whole ? this.logProbs : this.logProbs.subarray(0, n), argmax };
   }
 }

@@ -139,9 +139,18 @@
         (br $next)))
     (f64.add (local.get $sum) (local.get $compensation)))
 
-  ;; logProbs[i] = shifted[i] - logSum and probs[i] = exps[i] / sum, in place, for i < n.
+  ;; logProbs[i] = shifted[i] - logSum and probs[i] = exps[i] / sum, in place, for i < n;
+  ;; returns the index of the largest probability, the first one when several are equal
+  ;; (stats.ts's argmax: each lane keeps its first best, and a tie between the lanes goes to
+  ;; the smaller index), so that a batch row need not scan its probabilities again for it.
   (func (export "normalize") (param $shifted i32) (param $exps i32) (param $n i32) (param $sum f64) (param $logSum f64)
-    (local $i i32) (local $at i32)
+    (result i32)
+    (local $i i32) (local $at i32) (local $p v128) (local $better v128)
+    (local $best v128) (local $bestAt v128) (local $index v128) (local $limit v128)
+    (local $first f64) (local $second f64)
+    (local.set $best (f64x2.splat (f64.const -1)))
+    (local.set $index (v128.const i64x2 0 1))
+    (local.set $limit (i64x2.splat (i64.extend_i32_u (local.get $n))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
@@ -149,9 +158,25 @@
         (v128.store
           (i32.add (local.get $shifted) (local.get $at))
           (f64x2.sub (v128.load (i32.add (local.get $shifted) (local.get $at))) (f64x2.splat (local.get $logSum))))
-        (v128.store
-          (i32.add (local.get $exps) (local.get $at))
-          (f64x2.div (v128.load (i32.add (local.get $exps) (local.get $at))) (f64x2.splat (local.get $sum))))
+        (local.set $p (f64x2.div (v128.load (i32.add (local.get $exps) (local.get $at))) (f64x2.splat (local.get $sum))))
+        (v128.store (i32.add (local.get $exps) (local.get $at)) (local.get $p))
+        ;; larger than the lane's best so far, and an element (an odd n's last lane is not)
+        (local.set $better
+          (v128.and (f64x2.gt (local.get $p) (local.get $best)) (i64x2.lt_s (local.get $index) (local.get $limit))))
+        (local.set $best (v128.bitselect (local.get $p) (local.get $best) (local.get $better)))
+        (local.set $bestAt (v128.bitselect (local.get $index) (local.get $bestAt) (local.get $better)))
+        (local.set $index (i64x2.add (local.get $index) (i64x2.splat (i64.const 2))))
         (local.set $i (i32.add (local.get $i) (i32.const 2)))
-        (br $next))))
+        (br $next)))
+    (local.set $first (f64x2.extract_lane 0 (local.get $best)))
+    (local.set $second (f64x2.extract_lane 1 (local.get $best)))
+    (i32.wrap_i64
+      (select
+        (i64x2.extract_lane 1 (local.get $bestAt))
+        (i64x2.extract_lane 0 (local.get $bestAt))
+        (i32.or
+          (f64.gt (local.get $second) (local.get $first))
+          (i32.and
+            (f64.eq (local.get $second) (local.get $first))
+            (i64.lt_s (i64x2.extract_lane 1 (local.get $bestAt)) (i64x2.extract_lane 0 (local.get $bestAt))))))))
 )

@@ -3,6 +3,7 @@
  * statistics library that kl drift and kl mi need (230 KB: start-up 1.31× instead of 1.22×
  * `node -e 0`, BENCHMARKS.md); their computation is in dist/execute.cjs.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,5 +18,19 @@ describe('the CLI bundle', () => {
   it('leaves the zip reader (yauzl) to dist/npz.cjs, loaded only for an .npz', () => {
     for (const bundle of ['kl.cjs', 'execute.cjs']) expect(readFileSync(join(ROOT, 'dist', bundle), 'utf8')).not.toContain('central directory');
     expect(readFileSync(join(ROOT, 'dist', 'npz.cjs'), 'utf8')).toContain('central directory');
+  });
+});
+
+describe('the WebAssembly softmax', () => {
+  it('is in the CLI bundle, and a Node without WebAssembly (--jitless) gets the same output from the JavaScript passes', () => {
+    expect(readFileSync(join(ROOT, 'dist', 'kl.cjs'), 'utf8')).toContain('WebAssembly.Module');
+    const args = ['bin/kl.js', 'compare', 'fixtures/batch/ref_logits.npy', 'fixtures/batch/new_logits.npy', '--kind', 'logits', '--format', 'csv'];
+    const env = { ...process.env, NO_COLOR: '1' };
+    const withWasm = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });
+    const without = spawnSync(process.execPath, ['--jitless', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(withWasm.status).toBe(0);
+    expect(without.status).toBe(0);
+    expect(without.stdout.split('\n').length).toBeGreaterThan(3);
+    expect(without.stdout).toBe(withWasm.stdout);
   });
 });

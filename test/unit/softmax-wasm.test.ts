@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from '../../src/measures/logspace.js';
 import { Scratch, toProbabilities } from '../../src/measures/prepare.js';
 import { SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
+import { argmax } from '../../src/measures/stats.js';
 
 /** Shifted values at and around every boundary of e_exp.c (relative to a maximum of 0). */
 const EDGES = [
@@ -90,7 +91,8 @@ describe('softmax in WebAssembly', () => {
             wasm !== null &&
             js.probs.every((p, i) => Object.is(p, wasm.probs[i])) &&
             js.logProbs.every((l, i) => Object.is(l, wasm.logProbs[i])) &&
-            wasm.probs.length === values.length
+            wasm.probs.length === values.length &&
+            wasm.argmax === argmax(js.probs)
           );
         },
       ),
@@ -136,6 +138,24 @@ describe('softmax in WebAssembly', () => {
         if (!batch.ok) expect(batch).toEqual(single);
         else if (single.ok) expectSameBits(batch.probs, single.probs);
       }
+    }
+  });
+
+  it('finds the argmax as stats.ts does: the first of equal maxima, whichever lane holds it', () => {
+    const workspace = SoftmaxWorkspace.create(16) as SoftmaxWorkspace;
+    const rows = [[0], [0, 0], [-1, 0, 0], [0, -1, 0], [-1, 0, -1, 0], [-2, -1, -1], [3, 3, 3, 3, 3], [-1, -1, -1, 0], [0, -1, -1, -1, -1], [-5, -800, -5]];
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -3, max: 0 }), { minLength: 1, maxLength: 16 }), (integers) => {
+        const values = Float64Array.from(integers);
+        const row = softmaxInWorkspace(values, 1, workspace, maximumOfLogs(values));
+        return row !== null && row.argmax === argmax(row.probs);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const integers of rows) {
+      const values = Float64Array.from(integers);
+      const row = softmaxInWorkspace(values, 1, workspace, maximumOfLogs(values));
+      expect(row?.argmax).toBe(argmax(softmaxWithLogs(values)?.probs as Float64Array));
     }
   });
 });
