@@ -395,17 +395,20 @@ export function divergenceKernel(
     if (pi === qi) continue;
     // The term of g(p, q) (forward) or g(q, p) (reverse); +Infinity where the sum becomes it.
     let term: number;
+    // Near-equal values first: |r| < SERIES_THRESHOLD puts p/q within 5% of 1, inside the
+    // (½, 2) that pairKernel tests the ratio against, so that division can wait.
+    const rNear = reverse ? (qi - pi) / pi : (pi - qi) / qi;
     if (pi === 0 || qi === 0) {
       term = (pi === 0) === reverse ? Infinity : pi === 0 ? qi : pi;
+    } else if (Math.abs(rNear) < SERIES_THRESHOLD) {
+      term = (reverse ? pi : qi) * hSeries(rNear);
     } else {
       const ratio = pi / qi;
       if (ratio > 0.5 && ratio < 2) {
+        // Not near enough for the series (that was above): log1p, as pairKernel.
         const r = (pi - qi) / qi;
-        if (!reverse) term = Math.abs(r) < SERIES_THRESHOLD ? qi * hSeries(r) : qi * ((1 + r) * Math.log1p(r) - r);
-        else {
-          const rReverse = (qi - pi) / pi;
-          term = Math.abs(rReverse) < SERIES_THRESHOLD ? pi * hSeries(rReverse) : -qi * Math.log1p(r) - qi + pi;
-        }
+        const logRatio = Math.log1p(r);
+        term = reverse ? -qi * logRatio - qi + pi : qi * ((1 + r) * logRatio - r);
       } else {
         const logRatio = haveLogs
           ? (logP[i] as number) - (logQ[i] as number)
