@@ -4,7 +4,7 @@
  * (segments of rows computed by two workers), and big CSVs the segments do not take (one
  * parsing worker per file). KL_NO_FAST_PATH=1 forces the general path.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,35 @@ describe('parallel paths = general path', () => {
       expect(parallel.stdout.length).toBeGreaterThan(1000);
       expect(parallel.stdout).toBe(general.stdout);
     }
+  });
+
+  it('a late worker: the main thread takes its rows from the back, with identical output, and an error in a row it took comes after the rows before it', () => {
+    const p = join(dir, 'p-late.npy');
+    const q = join(dir, 'q-late.npy');
+    writeNpy(p, 1100, 8000, 7);
+    writeNpy(q, 1100, 8000, 8);
+    // The worker waits 3 s before its first row: the main thread takes most of its half.
+    const late = { KL_TEST_WORKER_DELAY_MS: '3000' };
+    for (const format of ['json', 'csv']) {
+      const args = ['forward', p, q, '--kind', 'logits', '--format', format];
+      const parallel = runKl(args, { env: late });
+      const general = runKl(args, { env: { KL_NO_FAST_PATH: '1' } });
+      expect(parallel.status).toBe(0);
+      expect(parallel.stdout.length).toBeGreaterThan(1000);
+      expect(parallel.stdout).toBe(general.stdout);
+    }
+    // A NaN in row 1000 (in the worker's half, taken from the back by the main thread).
+    const bad = join(dir, 'q-late-nan.npy');
+    writeNpy(bad, 1100, 8000, 8);
+    const bytes = readFileSync(bad);
+    bytes.writeFloatLE(Number.NaN, bytes.length - 100 * 8000 * 4 + 12);
+    writeFileSync(bad, bytes);
+    const args = ['forward', p, bad, '--kind', 'logits', '--format', 'csv'];
+    const parallel = runKl(args, { env: late });
+    const general = runKl(args, { env: { KL_NO_FAST_PATH: '1' } });
+    expect(parallel.status).toBe(2);
+    expect(parallel.stderr).toContain('row 1000');
+    expect([parallel.status, parallel.stdout, parallel.stderr]).toEqual([general.status, general.stdout, general.stderr]);
   });
 
   it('--shard on the .npy halves: the shards cover every row once', () => {

@@ -17,6 +17,7 @@ import { computeRows } from '../pair-rows.js';
 import { RowComputer, type RowOutcome, type RowPlan, rowMeasureNames } from '../row-computer.js';
 import { encodeOutcomes, OutcomeBlock } from './outcome-codec.js';
 import { Credits, errorMessage, type WorkerErrorMessage } from './protocol.js';
+import { claimedFromFront, RowClaims } from './row-claims.js';
 
 /** Where one side's rows of the range come from. */
 export type RowRange =
@@ -35,6 +36,8 @@ export type BatchWorkerData =
       /** The index of the range's first row in the whole batch. */
       firstIndex: number;
       credits: number;
+      /** Rows shared with the main thread, which takes them from the back (row-claims.ts). */
+      claims?: SharedArrayBuffer;
     }
   | { mode: 'segments'; plan: RowPlan };
 
@@ -105,13 +108,22 @@ async function rowsOf(range: RowRange): Promise<RawBatch> {
 }
 
 /**
+ * KL_TEST_WORKER_DELAY_MS holds a worker back before its first row, so that tests can see the
+ * main thread take rows from the back of its range (row-claims.ts).
+ */
+async function testDelay(): Promise<void> {
+  const ms = Number(process.env['KL_TEST_WORKER_DELAY_MS'] ?? 0);
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
  * Computes one range's rows and posts them in blocks; the rows before an error go out
  * before the error, as the sequential path prints them. Resolves true when all went out.
  */
 async function computeRange(
   port: MessagePort,
   plan: RowPlan,
-  job: { p: RowRange; q: RowRange; firstIndex: number; segment: number },
+  job: { p: RowRange; q: RowRange; firstIndex: number; segment: number; claims?: SharedArrayBuffer | undefined },
   credits: Credits | null,
   pool: BlockPool | null = null,
 ): Promise<boolean> {
@@ -134,7 +146,11 @@ async function computeRange(
     port.postMessage({ type: 'outcomes', segment: job.segment, data: block.take() } satisfies BatchWorkerMessage);
   };
   try {
-    const [p, q] = await Promise.all([rowsOf(job.p), rowsOf(job.q)]);
+    const [whole, other] = await Promise.all([rowsOf(job.p), rowsOf(job.q)]);
+    // Under claims, the rows the main thread has taken from the back are not computed here.
+    const { p, q } =
+      job.claims && job.p.format === 'npy' ? claimedFromFront(whole, other, new RowClaims(job.claims, job.p.start, job.p.end)) : { p: whole, q: other };
+    await testDelay();
     const computer = new RowComputer(plan, p, q, null);
     for await (const outcome of computeRows(computer, { p, q, targets: null }, job.firstIndex)) {
       block.add(outcome);
