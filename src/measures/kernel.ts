@@ -63,6 +63,25 @@ function finish(sum: number, compensation: number): number {
   return Number.isFinite(sum) ? sum + compensation : sum;
 }
 
+/**
+ * log(pᵢ/qᵢ) for a ratio far from 1 (≥ 2 or ≤ ½, where the difference of two logarithms
+ * does not cancel): the caller's log pᵢ − log qᵢ when it has them, else the log of the
+ * ratio, or of each side when the ratio overflows or is subnormal. Small enough to be
+ * inlined into the kernels' loops.
+ */
+function farLogRatio(
+  pi: number,
+  qi: number,
+  ratio: number,
+  haveLogs: boolean,
+  logP: Float64Array | undefined,
+  logQ: Float64Array | undefined,
+  i: number,
+): number {
+  if (haveLogs) return ((logP as Float64Array)[i] as number) - ((logQ as Float64Array)[i] as number);
+  return ratio === Infinity || ratio < MIN_NORMAL ? Math.log(pi) - Math.log(qi) : Math.log(ratio);
+}
+
 export interface KernelWants {
   entropy: boolean;
   cross: boolean;
@@ -271,11 +290,7 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
           }
         }
       } else {
-        logRatio = haveLogs
-          ? (logP[i] as number) - (logQ[i] as number)
-          : ratio === Infinity || ratio < MIN_NORMAL
-            ? Math.log(pi) - Math.log(qi)
-            : Math.log(ratio);
+        logRatio = farLogRatio(pi, qi, ratio, haveLogs, logP, logQ, i);
         {
           const v_ = pi * logRatio - pi + qi;
           const t_ = gPQ + v_;
@@ -306,14 +321,7 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       if (Math.abs(r) < SERIES_THRESHOLD) phi = phiSeries(r);
       else {
         if (logRatio !== logRatio) {
-          logRatio =
-            ratio > 0.5 && ratio < 2
-              ? Math.log1p((pi - qi) / qi)
-              : haveLogs
-                ? (logP[i] as number) - (logQ[i] as number)
-                : ratio === Infinity || ratio < MIN_NORMAL
-                  ? Math.log(pi) - Math.log(qi)
-                  : Math.log(ratio);
+          logRatio = ratio > 0.5 && ratio < 2 ? Math.log1p((pi - qi) / qi) : farLogRatio(pi, qi, ratio, haveLogs, logP, logQ, i);
         }
         // 1 ± r = 2p/(p+q), 2q/(p+q), formed directly (1 − r by subtraction would cancel when
         // one side dwarfs the other). The log of the larger one lies in (0, ln 2]; the other is
@@ -378,13 +386,13 @@ export function divergenceKernel(
   logQ?: Float64Array,
   normalized = false,
 ): { divergence: number; pOnly: number; qOnly: number } {
+  const haveLogs = logP !== undefined && logQ !== undefined;
   let g = 0;
   let c_g = 0;
   let diff = 0;
   let c_diff = 0;
   let pOnly = 0;
   let qOnly = 0;
-  const haveLogs = logP !== undefined && logQ !== undefined;
   const n = p.length;
   for (let i = 0; i < n; i++) {
     const pi = p[i] as number;
@@ -410,11 +418,7 @@ export function divergenceKernel(
         const logRatio = Math.log1p(r);
         term = reverse ? -qi * logRatio - qi + pi : qi * ((1 + r) * logRatio - r);
       } else {
-        const logRatio = haveLogs
-          ? (logP[i] as number) - (logQ[i] as number)
-          : ratio === Infinity || ratio < MIN_NORMAL
-            ? Math.log(pi) - Math.log(qi)
-            : Math.log(ratio);
+        const logRatio = farLogRatio(pi, qi, ratio, haveLogs, logP, logQ, i);
         term = reverse ? -qi * logRatio - qi + pi : pi * logRatio - pi + qi;
       }
     }
