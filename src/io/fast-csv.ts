@@ -374,7 +374,7 @@ export function fastBatch(first: Uint8Array, rest: AsyncIterator<Buffer>, contex
 export function fastColumn(input: Uint8Array, format: 'csv' | 'tsv', header: 'auto' | 'yes' | 'no'): { values: Float64Array; lines: Int32Array } | null {
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   // One column: a delimiter anywhere means another layout, which the general path reads.
-  if (!fastPathEligible(input) || input.includes(format === 'csv' ? 44 : 9)) return null;
+  if (!fastPathEligible(bytes) || bytes.includes(format === 'csv' ? 44 : 9)) return null;
   const values = new Float64Array(Math.max(16, bytes.length >> 3));
   let count = 0;
   let lineNumbers = new Int32Array(values.length);

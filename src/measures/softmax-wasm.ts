@@ -31,6 +31,8 @@ function softmaxModule(): WebAssembly.Module | null {
 }
 
 const PAGE = 65536;
+/** 2 GiB of pages: every byte offset fits a signed 32-bit integer. */
+const MAX_PAGES = 32768;
 
 /** Bytes for `n` doubles, rounded up to a whole pair (the passes work on two at a time). */
 function pairBytes(n: number): number {
@@ -69,13 +71,21 @@ export class SoftmaxWorkspace {
     this.probs = new Float64Array(buffer, this.expsAt, capacity);
   }
 
-  /** A workspace for rows of up to `capacity` values, or null without WebAssembly. */
+  /**
+   * A workspace for rows of up to `capacity` values, or null without WebAssembly, or for
+   * rows too wide for one (its byte offsets are 32-bit signed integers: at most 2 GiB, some
+   * 89 million values), or when the memory cannot be had: the JavaScript passes then run.
+   */
   static create(capacity: number): SoftmaxWorkspace | null {
     const module = softmaxModule();
-    if (!module || capacity === 0) return null;
     const pages = Math.ceil((3 * pairBytes(capacity)) / PAGE);
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    return new SoftmaxWorkspace(new WebAssembly.Instance(module, { env: { memory } }), memory, capacity);
+    if (!module || capacity === 0 || pages > MAX_PAGES) return null;
+    try {
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      return new SoftmaxWorkspace(new WebAssembly.Instance(module, { env: { memory } }), memory, capacity);
+    } catch {
+      return null;
+    }
   }
 
   /**

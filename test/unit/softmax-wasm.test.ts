@@ -158,4 +158,10 @@ describe('softmax in WebAssembly', () => {
       expect(row?.argmax).toBe(argmax(softmaxWithLogs(values)?.probs as Float64Array));
     }
   });
+
+  it('leaves rows too wide for a 2 GiB memory to the JavaScript passes', () => {
+    expect(SoftmaxWorkspace.create(90_000_000)).toBeNull();
+    expect(SoftmaxWorkspace.create(0)).toBeNull();
+    expect(SoftmaxWorkspace.create(1)).not.toBeNull();
+  });
 });
