@@ -19,6 +19,7 @@ import { InputError } from '../errors.js';
 import { isHeaderLike } from './delimited.js';
 import type { InputFormat } from './detect.js';
 import { describeCellProblem, parseCell } from './numbers.js';
+import { LineScanner } from './numerals-wasm.js';
 import type { RawBatch, RawRow } from './types.js';
 
 const NEWLINE = 10;
@@ -188,8 +189,10 @@ function widthError(source: string, line: number, expected: number, got: number)
  * on a big batch).
  */
 export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, context: FastBatchContext, reuseValues = false): AsyncGenerator<RawRow> {
-  const { source, delimiter, width } = context;
+  const { delimiter, width } = context;
   const shared = reuseValues ? new Float64Array(width) : null;
+  // This reader's own scanner: P's and Q's rows are read in turn, each from its own buffer.
+  const wasmScanner = LineScanner.acquire();
   // Every array scanned is a Buffer, as the chunks are: the compiled scanner is specialised
   // to one kind of array and is thrown away when it meets another (a plain Uint8Array).
   // The unfinished last line of a chunk followed by the next chunk, in one reused array
@@ -202,6 +205,8 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
     for (;;) {
       let lineStart = 0;
       const length = buffer.length;
+      // Lines go to the WebAssembly scanner when this buffer fits its memory.
+      const scanner = wasmScanner !== null && wasmScanner.load(buffer) ? wasmScanner : null;
       for (;;) {
         let lineEnd = buffer.indexOf(NEWLINE, lineStart);
         if (lineEnd < 0) {
@@ -221,42 +226,9 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
           return;
         }
         const values = shared ?? new Float64Array(width);
-        let column = 0;
-        let position = lineStart;
-        // One pass: scan a number, expect a delimiter or the end of the line after it.
-        for (;;) {
-          const cellStart = position;
-          if (column >= width) throw widthError(source, line, width, countFields(buffer, lineStart, lineEnd, delimiter));
-          const scanned = scanNumber(buffer, cellStart, lineEnd, values, column);
-          let cellEnd = scanned;
-          if (cellEnd !== lineEnd && buffer[cellEnd] !== delimiter) {
-            values[column] = NaN;
-            while (cellEnd < lineEnd && buffer[cellEnd] !== delimiter) cellEnd++;
-          }
-          let value = values[column] as number;
-          if (value !== value && cellEnd === scanned && numeralNeedsExactConversion[0] === 1) {
-            value = exactNumeral(buffer, cellStart, cellEnd);
-            values[column] = value;
-          }
-          if (value !== value) {
-            const text = latin1(buffer, cellStart, cellEnd);
-            const parsed = parseCell(text.trim());
-            if (!parsed.ok) {
-              // csv-parse checks a record's field count before any cell: so does this path,
-              // so that both report a short line (a line of spaces) the same way.
-              const fields = countFields(buffer, lineStart, lineEnd, delimiter);
-              if (fields !== width) throw widthError(source, line, width, fields);
-              const header = context.columns?.[column];
-              const where = header === undefined ? `column ${column + 1}` : `column ${column + 1} (${JSON.stringify(header)})`;
-              throw new InputError('bad-number', `${where}: ${describeCellProblem(text.trim(), parsed.reason)}`, { location: { source, line } });
-            }
-            values[column] = parsed.value;
-          }
-          column++;
-          if (cellEnd >= lineEnd) break;
-          position = cellEnd + 1;
-        }
-        if (column !== width) throw widthError(source, line, width, column);
+        const converted = scanner === null ? null : scanner.scan(lineStart, lineEnd, width, delimiter);
+        if (converted !== null) values.set(converted);
+        else scanLine(buffer, lineStart, lineEnd, values, context, line);
         yield { values, labels: null, line };
         line++;
         lineStart = lineEnd + 1;
@@ -290,7 +262,53 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
     }
   } finally {
     spareJoined.push(joined);
+    if (wasmScanner) LineScanner.release(wasmScanner);
   }
+}
+
+/**
+ * One line's cells into `values` by the JavaScript scanner: each numeral through scanNumber
+ * (or its exact conversion, or parseCell), with the general path's messages for a short or
+ * long line or a cell that is not a number.
+ */
+function scanLine(buffer: Buffer, lineStart: number, lineEnd: number, values: Float64Array, context: FastBatchContext, line: number): void {
+  const { source, delimiter, width } = context;
+  let column = 0;
+  let position = lineStart;
+  // One pass: scan a number, expect a delimiter or the end of the line after it.
+  for (;;) {
+    const cellStart = position;
+    if (column >= width) throw widthError(source, line, width, countFields(buffer, lineStart, lineEnd, delimiter));
+    const scanned = scanNumber(buffer, cellStart, lineEnd, values, column);
+    let cellEnd = scanned;
+    if (cellEnd !== lineEnd && buffer[cellEnd] !== delimiter) {
+      values[column] = NaN;
+      while (cellEnd < lineEnd && buffer[cellEnd] !== delimiter) cellEnd++;
+    }
+    let value = values[column] as number;
+    if (value !== value && cellEnd === scanned && numeralNeedsExactConversion[0] === 1) {
+      value = exactNumeral(buffer, cellStart, cellEnd);
+      values[column] = value;
+    }
+    if (value !== value) {
+      const text = latin1(buffer, cellStart, cellEnd);
+      const parsed = parseCell(text.trim());
+      if (!parsed.ok) {
+        // csv-parse checks a record's field count before any cell: so does this path,
+        // so that both report a short line (a line of spaces) the same way.
+        const fields = countFields(buffer, lineStart, lineEnd, delimiter);
+        if (fields !== width) throw widthError(source, line, width, fields);
+        const header = context.columns?.[column];
+        const where = header === undefined ? `column ${column + 1}` : `column ${column + 1} (${JSON.stringify(header)})`;
+        throw new InputError('bad-number', `${where}: ${describeCellProblem(text.trim(), parsed.reason)}`, { location: { source, line } });
+      }
+      values[column] = parsed.value;
+    }
+    column++;
+    if (cellEnd >= lineEnd) break;
+    position = cellEnd + 1;
+  }
+  if (column !== width) throw widthError(source, line, width, column);
 }
 
 /**

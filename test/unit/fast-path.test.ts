@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { KlError } from '../../src/errors.js';
 import { readDelimited } from '../../src/io/delimited.js';
 import { fastBatch, fastNumber, fastPathEligible } from '../../src/io/fast-csv.js';
+import { LineScanner } from '../../src/io/numerals-wasm.js';
 import { readDelimitedRecords } from '../../src/io/streams.js';
 import { asBatch, collectRows, streamOf } from '../helpers/streams.js';
 
@@ -148,6 +149,80 @@ describe('fast path = general path', () => {
   it('only plain bytes are eligible: no BOM, quotes, CR or NUL', () => {
     expect(fastPathEligible(Buffer.from('0.5,0.5\n'))).toBe(true);
     for (const text of ['\uFEFF0.5\n', '"a",1\n', '0.5\r\n', '0.5\u0000\n']) expect(fastPathEligible(Buffer.from(text))).toBe(false);
+  });
+});
+
+describe('the WebAssembly line scanner = the JavaScript scanner', () => {
+  it('converts every line it takes bit for bit as fastNumber (and Number()) does, and takes plain %.9g lines', () => {
+    const scanner = LineScanner.acquire() as LineScanner;
+    expect(scanner).not.toBeNull();
+    try {
+      fc.assert(
+        fc.property(fc.array(numeral, { minLength: 1, maxLength: 12 }), fc.constantFrom(',', '\t'), (cells, delimiter) => {
+          const line = Buffer.from(cells.join(delimiter), 'latin1');
+          // Bytes after the line, as in a chunk: the next line's digits must not be read.
+          scanner.load(Buffer.concat([line, Buffer.from('\n123456789')]));
+          const values = scanner.scan(0, line.length, cells.length, delimiter.charCodeAt(0));
+          if (values === null) return true;
+          return cells.every((cell, j) => Object.is(values[j], fastNumber(Buffer.from(cell, 'latin1'), 0, cell.length)) && Object.is(values[j], Number(cell)));
+        }),
+        { numRuns: 5000 },
+      );
+      // %.9g of values whose power of ten stays within ±22 (1e-12 … 1e12): the fast path's domain.
+      const magnitude = fc.oneof(fc.double({ min: 1e-12, max: 1e12, noNaN: true }), fc.constant(0));
+      const plain = fc.array(
+        fc.tuple(magnitude, fc.boolean()).map(([x, negative]) => (negative ? -x : x).toPrecision(9)),
+        { minLength: 1, maxLength: 50 },
+      );
+      fc.assert(
+        fc.property(plain, (cells) => {
+          const line = Buffer.from(cells.join(','), 'latin1');
+          scanner.load(line);
+          const values = scanner.scan(0, line.length, cells.length, 44);
+          return values !== null && cells.every((cell, j) => Object.is(values[j], Number(cell)));
+        }),
+        { numRuns: 2000 },
+      );
+      // A line with more or fewer cells than the width, or an empty cell: left to the JavaScript scanner.
+      scanner.load(Buffer.from('0.5,0.25,0.25'));
+      expect(scanner.scan(0, 13, 2, 44)).toBeNull();
+      expect(scanner.scan(0, 13, 4, 44)).toBeNull();
+      scanner.load(Buffer.from('0.5,,0.25'));
+      expect(scanner.scan(0, 9, 3, 44)).toBeNull();
+    } finally {
+      LineScanner.release(scanner);
+    }
+  });
+
+  it('P and Q read in turn, each with its own scanner, give the rows each gives alone', async () => {
+    const table = (seed: number) =>
+      Array.from({ length: 40 }, (_, r) => Array.from({ length: 30 }, (_, c) => (((r * 31 + c * 17 + seed) % 97) / 997 + 1e-4).toPrecision(9)).join(',')).join(
+        '\n',
+      );
+    const batchOf = (text: string) => {
+      const bytes = Buffer.from(text, 'latin1');
+      const chunks = Array.from({ length: Math.ceil(bytes.length / 1000) }, (_, i) => bytes.subarray(i * 1000, i * 1000 + 1000));
+      return fastBatch(
+        chunks[0] as Buffer,
+        (async function* () {
+          yield* chunks.slice(1);
+        })(),
+        { source: 'f.csv', format: 'csv', delimiter: 44, columns: null, width: 30, firstLine: 1 },
+      );
+    };
+    const alone = async (text: string) => (await collectRows(batchOf(text))).map((row) => Array.from(row.values));
+    const p = batchOf(table(1));
+    const q = batchOf(table(2));
+    const pRows = p.rows[Symbol.asyncIterator]();
+    const qRows = q.rows[Symbol.asyncIterator]();
+    const inTurn: [number[][], number[][]] = [[], []];
+    for (;;) {
+      const [pNext, qNext] = await Promise.all([pRows.next(), qRows.next()]);
+      if (pNext.done || qNext.done) break;
+      inTurn[0].push(Array.from(pNext.value.values));
+      inTurn[1].push(Array.from(qNext.value.values));
+    }
+    expect(inTurn).toEqual([await alone(table(1)), await alone(table(2))]);
   });
 });
 
