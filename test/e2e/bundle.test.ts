@@ -4,7 +4,8 @@
  * `node -e 0`, BENCHMARKS.md); their computation is in dist/execute.cjs.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/reference.js';
@@ -21,7 +22,7 @@ describe('the CLI bundle', () => {
   });
 });
 
-describe('the WebAssembly softmax', () => {
+describe('the WebAssembly passes', () => {
   it('is in the CLI bundle, and a Node without WebAssembly (--jitless) gets the same output from the JavaScript passes', () => {
     expect(readFileSync(join(ROOT, 'dist', 'kl.cjs'), 'utf8')).toContain('WebAssembly.Module');
     const args = ['bin/kl.js', 'compare', 'fixtures/batch/ref_logits.npy', 'fixtures/batch/new_logits.npy', '--kind', 'logits', '--format', 'csv'];
@@ -32,5 +33,27 @@ describe('the WebAssembly softmax', () => {
     expect(without.status).toBe(0);
     expect(without.stdout.split('\n').length).toBeGreaterThan(3);
     expect(without.stdout).toBe(withWasm.stdout);
+  });
+
+  it('the WebAssembly line scanner: a Node without WebAssembly reads a numeric CSV batch to the same output', () => {
+    expect(readFileSync(join(ROOT, 'dist', 'kl.cjs'), 'utf8')).toContain('scanLine');
+    // %.9g cells, as np.savetxt(fmt='%.9g') writes them: the lines the WebAssembly scanner takes.
+    const dir = mkdtempSync(join(tmpdir(), 'kl-wasm-'));
+    const table = (seed: number) =>
+      Array.from({ length: 50 }, (_, r) => {
+        const row = Array.from({ length: 8 }, (_, c) => ((r * 7 + c * 13 + seed) % 23) + 1);
+        const total = row.reduce((sum, x) => sum + x, 0);
+        return row.map((x) => (x / total).toPrecision(9)).join(',');
+      }).join('\n');
+    writeFileSync(join(dir, 'p.csv'), table(1));
+    writeFileSync(join(dir, 'q.csv'), table(2));
+    const args = ['bin/kl.js', 'compare', join(dir, 'p.csv'), join(dir, 'q.csv'), '--format', 'csv'];
+    const env = { ...process.env, NO_COLOR: '1' };
+    const withWasm = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });
+    const without = spawnSync(process.execPath, ['--jitless', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(withWasm.status).toBe(0);
+    expect(without.stdout.split('\n').length).toBeGreaterThan(50);
+    expect(without.stdout).toBe(withWasm.stdout);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
