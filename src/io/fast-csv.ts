@@ -138,12 +138,14 @@ function scanNumber(bytes: Uint8Array, start: number, end: number, out: Float64A
 }
 
 /**
- * The value of bytes[start, end) when scanNumber read all of it as a numeral that needs the
- * exact conversion: what parseCell gives such a numeral (`Number` of its text; the scanner
- * has already checked what parseCell's pattern checks), or NaN when it overflows, which
- * parseCell reports.
+ * The value of the numeral scanNumber read as the whole of bytes[start, end), given what it
+ * stored: that value, or, for a numeral that needs the exact conversion, what parseCell gives
+ * it (`Number` of its text: the scanner has already checked what parseCell's pattern
+ * checks); NaN when the general parser must decide (not a numeral it read, or an overflow,
+ * which parseCell reports).
  */
-function exactNumeral(bytes: Uint8Array, start: number, end: number): number {
+function numeralValue(bytes: Uint8Array, start: number, end: number, stored: number): number {
+  if (stored === stored || numeralNeedsExactConversion[0] === 0) return stored;
   const value = Number(latin1(bytes, start, end));
   return value === Infinity || value === -Infinity ? Number.NaN : value;
 }
@@ -153,9 +155,7 @@ const single = new Float64Array(1);
 /** bytes[start, end) as a number via the fast path, or NaN when the cell needs the general parser. */
 export function fastNumber(bytes: Uint8Array, start: number, end: number): number {
   const stop = scanNumber(bytes, start, end, single, 0);
-  if (stop !== end) return NaN;
-  const value = single[0] as number;
-  return value === value || numeralNeedsExactConversion[0] === 0 ? value : exactNumeral(bytes, start, end);
+  return stop === end ? numeralValue(bytes, start, end, single[0] as number) : Number.NaN;
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
@@ -281,16 +281,11 @@ function scanLine(buffer: Buffer, lineStart: number, lineEnd: number, values: Fl
     if (column >= width) throw widthError(source, line, width, countFields(buffer, lineStart, lineEnd, delimiter));
     const scanned = scanNumber(buffer, cellStart, lineEnd, values, column);
     let cellEnd = scanned;
-    if (cellEnd !== lineEnd && buffer[cellEnd] !== delimiter) {
-      values[column] = NaN;
-      while (cellEnd < lineEnd && buffer[cellEnd] !== delimiter) cellEnd++;
-    }
-    let value = values[column] as number;
-    if (value !== value && cellEnd === scanned && numeralNeedsExactConversion[0] === 1) {
-      value = exactNumeral(buffer, cellStart, cellEnd);
-      values[column] = value;
-    }
-    if (value !== value) {
+    while (cellEnd < lineEnd && buffer[cellEnd] !== delimiter) cellEnd++;
+    // Bytes after the numeral in its cell: the general parser decides (and reports).
+    const value = cellEnd === scanned ? numeralValue(buffer, cellStart, cellEnd, values[column] as number) : Number.NaN;
+    if (value === value) values[column] = value;
+    else {
       const text = latin1(buffer, cellStart, cellEnd);
       const parsed = parseCell(text.trim());
       if (!parsed.ok) {
