@@ -1,4 +1,3 @@
-/// <reference path="../wat.d.ts" />
 /**
  * The numeric CSV fast path's line scanner in WebAssembly (numerals.wat): a line of plain
  * decimal numerals to its values, bit for bit what fast-csv.ts's scanNumber gives, about a
@@ -7,23 +6,16 @@
  *
  * A scanner per reader at a time (P's and Q's rows are read in turn: each has its own),
  * taken from a pool and given back when the reader is done, each with a memory of its own
- * sized once (never grown: growing detaches the old buffer, which slows every typed-array
- * access of the thread): a buffer of lines is copied in (a 64 KiB chunk, or a chunk and the
- * line it completes), with a newline after it so that no read past a line takes a digit.
+ * (wasm.ts): a buffer of lines is copied in (a 64 KiB chunk, or a chunk and the line it
+ * completes), with a newline after it so that no read past a line takes a digit.
  */
+import { instantiate } from '../wasm.js';
 import binary from './numerals.wat';
 
 interface NumeralExports {
   scanLine(start: number, end: number, width: number, delimiter: number, out: number): number;
 }
 
-let compiled: WebAssembly.Module | undefined;
-function compiledModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(binary);
-  return compiled;
-}
-
-const PAGE = 65536;
 const INPUT_AT = 256;
 /** The most bytes of lines a scanner holds (a longer buffer is read by the JavaScript scanner). */
 const INPUT_BYTES = 8 << 20;
@@ -53,15 +45,9 @@ export class LineScanner {
   static acquire(): LineScanner | null {
     const spare = LineScanner.pool.pop();
     if (spare || LineScanner.unavailable) return spare ?? null;
-    try {
-      const pages = Math.ceil((OUTPUT_AT + MAX_WIDTH * 8) / PAGE);
-      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-      const instance = new WebAssembly.Instance(compiledModule(), { env: { memory } });
-      return new LineScanner(instance.exports as unknown as NumeralExports, memory);
-    } catch {
-      LineScanner.unavailable = true;
-      return null;
-    }
+    const made = instantiate<NumeralExports>(binary, OUTPUT_AT + MAX_WIDTH * 8);
+    if (!made) LineScanner.unavailable = true;
+    return made && new LineScanner(made.exports, made.memory);
   }
 
   /** Gives a scanner back for the next reader. */
