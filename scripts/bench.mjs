@@ -62,14 +62,18 @@ function generator(seed) {
   };
 }
 
+/** JavaScript's exponent ("-6", "+12") as printf writes it: a sign and at least 2 digits. */
+function printfExponent(power) {
+  return `${power.startsWith('-') ? '-' : '+'}${power.replace(/^[+-]/, '').padStart(2, '0')}`;
+}
+
 /** printf's %.9g: 9 significant digits, trailing zeros dropped, 2-digit exponents. */
 function formatG9(value) {
   const exponent = Math.floor(Math.log10(Math.abs(value)));
   if (exponent < -4 || exponent >= 9) {
     const [mantissa, power] = value.toExponential(8).split('e');
     const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
-    const sign = power.startsWith('-') ? '-' : '+';
-    return `${trimmed}e${sign}${power.replace(/^[+-]/, '').padStart(2, '0')}`;
+    return `${trimmed}e${printfExponent(power)}`;
   }
   const fixed = value.toPrecision(9);
   return fixed.includes('.') ? fixed.replace(/\.?0+$/, '') : fixed;
@@ -361,7 +365,7 @@ function writeColumn(path, count, seed) {
   const total = values.reduce((sum, value) => sum + value, 0);
   writeLines(path, '', count, (i) => {
     const [mantissa, power] = (values[i] / total).toExponential(18).split('e');
-    return `${mantissa}e${power.startsWith('-') ? '-' : '+'}${power.replace(/^[+-]/, '').padStart(2, '0')}`;
+    return `${mantissa}e${printfExponent(power)}`;
   });
 }
 
