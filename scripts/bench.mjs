@@ -18,7 +18,10 @@
  *   column   `kl entropy p.csv --format value`, one column of 1,000,000 probabilities in
  *            np.savetxt's default format ('%.18e'), against np.loadtxt + scipy.stats.entropy
  *            (issue 20: ≤ 0.5×)
- *   startup  `kl compare` on two 2-line files against `node -e 0` (issue 20: ≤ 1.1×)
+ *   startup  `kl compare` on two 2-line files against `node -e 0` (issue 20: ≤ 1.1×), and
+ *            the same job done by the least program on kl's libraries (bench/startup-stack.mjs)
+ *   kernel   ns per value of the fused kernel `kl compare` runs, on CSV-like and near-identical
+ *            logit rows, next to the parts a bit-identical kernel must keep (bench/kernel-parts.ts)
  *   memory   peak RSS of `kl compare` on 200,000 and 2,000,000 rows × 50 (json --rows none, and csv):
  *            10× the rows within 1.2× the memory (issue 16)
  *   shards   4 × `--shard I/4 --save-summary` one after another plus `kl merge`, against one
@@ -36,7 +39,20 @@
  * Timing never runs inside `npm test`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -394,18 +410,68 @@ async function startupSection(dir) {
     if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
     return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rssMiB: NaN };
   };
+  const stack = await buildStartupStack(dir, a, b);
   const results = runAlternating(
     [
       { name: 'node -e 0', bytes: 0, run: time(['-e', '0']) },
       { name: 'kl compare a.csv b.csv (2-line files, table)', bytes: 0, run: time([KL, 'compare', a, b]) },
       { name: 'kl forward a.csv b.csv --format value', bytes: 0, run: time([KL, 'forward', a, b, '--format', 'value']) },
+      { name: 'the stack alone: commander + csv-parse + cli-table3 + chalk, one KL (bench/startup-stack.mjs)', bytes: 0, run: time([stack, 'compare', a, b]) },
     ],
     31,
   );
   printTable('3. Start-up', results, [
     `kl compare / node -e 0: ${verdict(results[1].seconds / results[0].seconds, 1.1)}`,
     `kl forward --format value / node -e 0: ${(results[2].seconds / results[0].seconds).toFixed(2)}`,
+    `the stack alone / node -e 0: ${(results[3].seconds / results[0].seconds).toFixed(2)} (kl's floor with these libraries; kl compare / the stack alone: ${(results[1].seconds / results[3].seconds).toFixed(2)})`,
   ]);
+}
+
+/**
+ * bench/startup-stack.mjs bundled like kl (esbuild, CommonJS) and run through a copy of
+ * dist/main.cjs with its own code cache, written by one run as the build writes kl's.
+ * Returns the path to run.
+ */
+async function buildStartupStack(dir, a, b) {
+  const { build } = await import('esbuild');
+  const stackDir = join(dir, 'startup-stack');
+  mkdirSync(stackDir, { recursive: true });
+  await build({
+    entryPoints: [join(PEERS, 'startup-stack.mjs')],
+    outfile: join(stackDir, 'kl.cjs'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minifySyntax: true,
+    minifyWhitespace: true,
+    logLevel: 'warning',
+  });
+  const loader = join(stackDir, 'main.cjs');
+  copyFileSync(join(ROOT, 'dist', 'main.cjs'), loader);
+  rmSync(join(stackDir, 'kl.cache'), { force: true });
+  const warm = spawnSync(process.execPath, [loader, 'compare', a, b], { stdio: 'ignore', env: { ...process.env, KL_WRITE_CODE_CACHE: '1', NO_COLOR: '1' } });
+  if (warm.status !== 0) throw new Error(`the start-up stack's warm-up run failed (exit ${warm.status})`);
+  return loader;
+}
+
+/** bench/kernel-parts.ts, bundled with esbuild and run in a child process: its own table. */
+async function kernelSection(dir) {
+  const { build } = await import('esbuild');
+  const bundle = join(dir, 'kernel-parts.mjs');
+  await build({
+    entryPoints: [join(PEERS, 'kernel-parts.ts')],
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    logLevel: 'warning',
+  });
+  const result = spawnSync(process.execPath, [bundle], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`kernel-parts exited ${result.status}: ${result.stderr}`);
+  console.log('\n## 3c. The fused kernel and the parts of it a bit-identical kernel must keep\n');
+  process.stdout.write(result.stdout);
 }
 
 /** The rows of the memory and shards sections' batches (issue 16: 200,000 and 2,000,000 × 50). */
@@ -568,6 +634,7 @@ const SECTIONS = new Map([
   ['npy', npySection],
   ['column', columnSection],
   ['startup', startupSection],
+  ['kernel', kernelSection],
   ['memory', memorySection],
   ['drift', driftSection],
   ['shards', shardsSection],

@@ -27,14 +27,21 @@ function compiled(binary: Uint8Array): WebAssembly.Module | null {
   return module;
 }
 
-/** An instance of `binary` with a memory of at least `bytes` (at most MAX_MEMORY_BYTES), or null. */
-export function instantiate<Exports>(binary: Uint8Array, bytes: number): { exports: Exports; memory: WebAssembly.Memory } | null {
+/**
+ * An instance of `binary` with a memory of at least `bytes` (at most MAX_MEMORY_BYTES), or
+ * null. `functions` are the JavaScript functions it imports (as "env" "name").
+ */
+export function instantiate<Exports>(
+  binary: Uint8Array,
+  bytes: number,
+  functions: Record<string, (...args: number[]) => number> = {},
+): { exports: Exports; memory: WebAssembly.Memory } | null {
   const module = compiled(binary);
   const pages = Math.ceil(bytes / PAGE);
   if (!module || pages > MAX_MEMORY_BYTES / PAGE) return null;
   try {
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const instance = new WebAssembly.Instance(module, { env: { ...functions, memory } });
     return { exports: instance.exports as unknown as Exports, memory };
   } catch {
     return null;

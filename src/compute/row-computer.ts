@@ -8,7 +8,7 @@ import type { Target } from '../io/targets.js';
 import type { RawBatch, RawRow } from '../io/types.js';
 import { type LogBase, toBase } from '../measures/base.js';
 import { entropyOf, type MeasureName } from '../measures/catalog.js';
-import { type Kind, type PrepareOptions, Scratch } from '../measures/prepare.js';
+import { type Kind, type PrepareOptions, Scratch, SharedSoftmaxWorkspace } from '../measures/prepare.js';
 import { argmax } from '../measures/stats.js';
 import { topkPartition } from '../measures/topk.js';
 import type { RowResult } from '../result.js';
@@ -112,9 +112,11 @@ export class RowComputer {
   readonly measureNames: MeasureName[];
   readonly rankBy: MeasureName;
   private readonly aligner: RowAligner;
-  // Row vectors live only until the row's numbers are taken, so each side reuses buffers.
-  private readonly pScratch = new Scratch();
-  private readonly qScratch = new Scratch();
+  // Row vectors live only until the row's numbers are taken, so each side reuses buffers;
+  // the two sides' softmax outputs share one workspace (the kernel's divergence pass reads both).
+  private readonly workspaces = new SharedSoftmaxWorkspace();
+  private readonly pScratch = new Scratch(this.workspaces, 0);
+  private readonly qScratch = new Scratch(this.workspaces, 1);
 
   constructor(
     private readonly plan: RowPlan,

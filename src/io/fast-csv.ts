@@ -206,7 +206,7 @@ export async function* fastRows(first: Uint8Array, rest: AsyncIterator<Buffer>, 
       let lineStart = 0;
       const length = buffer.length;
       // Lines go to the WebAssembly scanner when this buffer fits its memory.
-      const scanner = wasmScanner !== null && wasmScanner.load(buffer) ? wasmScanner : null;
+      const scanner = wasmScanner?.load(buffer) ? wasmScanner : null;
       for (;;) {
         let lineEnd = buffer.indexOf(NEWLINE, lineStart);
         if (lineEnd < 0) {

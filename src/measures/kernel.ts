@@ -15,6 +15,8 @@
  * functions and to 50-digit references.
  */
 
+import { divergenceInWorkspace, SoftmaxWorkspace } from './softmax-wasm.js';
+
 const LN2 = Math.LN2;
 const SERIES_THRESHOLD = 0.05;
 const MIN_NORMAL = 2.2250738585072014e-308;
@@ -387,6 +389,11 @@ export function divergenceKernel(
   normalized = false,
 ): { divergence: number; pOnly: number; qOnly: number } {
   const haveLogs = logP !== undefined && logQ !== undefined;
+  if (normalized && haveLogs) {
+    // A batch row's softmax outputs: the WebAssembly pass over the workspace's memory.
+    const sums = divergenceInWorkspace(p, q, logP, logQ, reverse);
+    if (sums) return { divergence: finishDivergence(sums.sum, sums.compensation, 0, reverse), pOnly: sums.pOnly, qOnly: sums.qOnly };
+  }
   let g = 0;
   let c_g = 0;
   let diff = 0;
@@ -437,9 +444,12 @@ export function divergenceKernel(
       diff = t_;
     }
   }
-  const difference = finish(diff, c_diff);
-  const divergence = g === Infinity ? Infinity : Math.max(0, finish(g, c_g) + (reverse ? -difference : difference));
-  return { divergence, pOnly, qOnly };
+  return { divergence: finishDivergence(g, c_g, finish(diff, c_diff), reverse), pOnly, qOnly };
+}
+
+/** D from the sum of g's terms and its compensation, and Σ(p − q) (0 for normalised rows). */
+function finishDivergence(g: number, compensation: number, difference: number, reverse: boolean): number {
+  return g === Infinity ? Infinity : Math.max(0, finish(g, compensation) + (reverse ? -difference : difference));
 }
 
 /**
@@ -474,7 +484,8 @@ const ANCHORS: readonly (readonly [number, number])[] = [
 
 /**
  * Runs the kernels over every priming pair, alone and after the anchors, with and without
- * caller logs: pairKernel for all measures and for JS alone, divergenceKernel both ways.
+ * caller logs: pairKernel for all measures and for JS alone, divergenceKernel both ways (and
+ * its route to the WebAssembly pass, with the pairs in a softmax workspace's slots).
  *
  * Why: the optimizing compiler puts a deoptimization exit wherever an operation has never
  * run. On a big batch the first row that reaches a rare branch (a near-equal pair, a zero)
@@ -486,6 +497,8 @@ const ANCHORS: readonly (readonly [number, number])[] = [
 export function primeKernel(): void {
   const all: KernelWants = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
   const jsOnly: KernelWants = { entropy: false, cross: false, kl: false, js: true, totalVariation: false, hellinger: false };
+  // divergenceKernel's route to the WebAssembly pass, which softmax rows of a batch take.
+  const workspace = SoftmaxWorkspace.create(PRIMING_PAIRS.length + ANCHORS.length);
   // Twice: V8 records what a function's operations see only from its eighth call or so,
   // so the first round's first pairs would teach the compiler nothing.
   for (let round = 0; round < 2; round++) {
@@ -504,6 +517,15 @@ export function primeKernel(): void {
           divergenceKernel(p, q, reverse);
           divergenceKernel(p, q, reverse, logP, logQ);
           divergenceKernel(p, q, reverse, logP, logQ, true);
+          if (workspace) {
+            const pSlot = workspace.slotArrays(p.length, 0);
+            const qSlot = workspace.slotArrays(q.length, 1);
+            pSlot.probs.set(p);
+            pSlot.logProbs.set(logP);
+            qSlot.probs.set(q);
+            qSlot.logProbs.set(logQ);
+            divergenceKernel(pSlot.probs, qSlot.probs, reverse, pSlot.logProbs, qSlot.logProbs, true);
+          }
         }
       }
     }

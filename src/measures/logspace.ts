@@ -9,7 +9,7 @@
  * ε·|m|, which matters for logits of magnitude 1e3.
  */
 
-import type { SoftmaxRow, SoftmaxWorkspace } from './softmax-wasm.js';
+import type { SoftmaxRow, SoftmaxSlot, SoftmaxWorkspace } from './softmax-wasm.js';
 
 /**
  * log Σᵢ exp(xᵢ), computed stably.
@@ -116,10 +116,16 @@ export function maximumOfLogs(values: ArrayLike<number>): number {
 
 /**
  * softmaxWithLogs of a batch row whose maximum (maximumOfLogs) is `max`, its element-wise
- * passes in a WebAssembly workspace (softmax-wasm.ts: the same bits, about half the time);
- * null when every value is −Infinity.
+ * passes in a WebAssembly workspace (softmax-wasm.ts: the same bits, about half the time),
+ * in the workspace's `slot`; null when every value is −Infinity.
  */
-export function softmaxInWorkspace(values: Float64Array, temperature: number, workspace: SoftmaxWorkspace, max: number): SoftmaxRow | null {
+export function softmaxInWorkspace(
+  values: Float64Array,
+  temperature: number,
+  workspace: SoftmaxWorkspace,
+  max: number,
+  slot: SoftmaxSlot = 0,
+): SoftmaxRow | null {
   if (max === -Infinity) return null;
-  return workspace.softmax(values, temperature, max);
+  return workspace.softmax(values, temperature, max, slot);
 }

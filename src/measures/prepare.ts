@@ -9,7 +9,7 @@
  * mass is returned so it can be shown.
  */
 import { logSumExp, maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from './logspace.js';
-import { SoftmaxWorkspace } from './softmax-wasm.js';
+import { type SoftmaxSlot, SoftmaxWorkspace } from './softmax-wasm.js';
 import { compensatedSum } from './sum.js';
 
 export const KINDS = ['probs', 'counts', 'logits', 'logprobs', 'topk-logprobs'] as const;
@@ -28,13 +28,33 @@ export function sumsToOneByConstruction(kind: Kind | undefined): boolean {
 export const DEFAULT_SUM_TOLERANCE = 1e-6;
 
 /**
+ * The softmax workspace a row's two sides share (each in its slot of one memory), so that
+ * the kernel's WebAssembly divergence pass can read both; replaced by a wider one when a
+ * wider row comes.
+ */
+export class SharedSoftmaxWorkspace {
+  private workspace: SoftmaxWorkspace | null = null;
+
+  /** A softmax workspace for rows of `width` values (null without WebAssembly). */
+  forWidth(width: number): SoftmaxWorkspace | null {
+    if (!this.workspace || this.workspace.capacity < width) this.workspace = SoftmaxWorkspace.create(width);
+    return this.workspace;
+  }
+}
+
+/**
  * Reusable output buffers for row-by-row work: a batch of 20000 rows would otherwise leave
  * 20000 dead arrays per side for the garbage collector, and that backlog is peak RSS.
- * A buffer handed out is valid until the next `get` of the same slot.
+ * A buffer handed out is valid until the next `get` of the same slot. A side's softmax
+ * goes to its slot of a workspace, shared with the other side's Scratch when given.
  */
 export class Scratch {
   private readonly buffers: Float64Array[] = [];
-  private workspace: SoftmaxWorkspace | null = null;
+
+  constructor(
+    private readonly workspaces = new SharedSoftmaxWorkspace(),
+    readonly side: SoftmaxSlot = 0,
+  ) {}
 
   get(slot: number, length: number): Float64Array {
     const existing = this.buffers[slot];
@@ -46,8 +66,7 @@ export class Scratch {
 
   /** A softmax workspace for rows of `width` values (null without WebAssembly). */
   softmaxWorkspace(width: number): SoftmaxWorkspace | null {
-    if (!this.workspace || this.workspace.capacity < width) this.workspace = SoftmaxWorkspace.create(width);
-    return this.workspace;
+    return this.workspaces.forWidth(width);
   }
 }
 
@@ -214,7 +233,7 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
   }
   const temperature = kind === 'logits' ? options.temperature : 1;
   const softmax: { probs: Float64Array; logProbs: Float64Array; argmax?: number } | null = workspace
-    ? softmaxInWorkspace(values as Float64Array, temperature, workspace, max)
+    ? softmaxInWorkspace(values as Float64Array, temperature, workspace, max, (scratch as Scratch).side)
     : softmaxWithLogs(values, temperature, scratch ? { probs: scratch.get(0, values.length), logProbs: scratch.get(1, values.length) } : undefined);
   if (!softmax) return zeroMass();
   return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass, argmax: softmax.argmax };

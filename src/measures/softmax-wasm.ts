@@ -4,7 +4,9 @@
  * logspace.ts's JavaScript passes give (test/unit/softmax-wasm.test.ts), at about half
  * their cost. Validation and the maximum stay in logspace.ts's JavaScript.
  *
- * Each workspace has a memory of its own (wasm.ts), sized for the widest row it takes.
+ * A workspace has a memory of its own (wasm.ts), sized for the widest row it takes, with a
+ * slot for each side of a row: P's and Q's probabilities and log-probabilities then lie in
+ * one memory, where the same module's divergence pass reads them (divergenceInWorkspace).
  */
 import { instantiate } from '../wasm.js';
 import binary from './softmax.wat';
@@ -12,7 +14,17 @@ import binary from './softmax.wat';
 interface SoftmaxExports {
   shiftAndExponentiate(values: number, n: number, max: number, temperature: number, shifted: number, exps: number): number;
   normalize(shifted: number, exps: number, n: number, sum: number, logSum: number): number;
+  divergence(p: number, q: number, logP: number, logQ: number, n: number, reverse: number, out: number): number;
 }
+
+/** The slots of a workspace: one per side of a row. */
+export type SoftmaxSlot = 0 | 1;
+const SLOTS = 2;
+/** The divergence pass's compensation (f64) and two counts (i32), after the slots. */
+const OUT_BYTES = 16;
+
+/** Which workspace a memory's buffer belongs to: how the kernel finds the pass for its rows. */
+const workspaceOf = new WeakMap<ArrayBuffer, SoftmaxWorkspace>();
 
 /** Bytes for `n` doubles, rounded up to a whole pair (the passes work on two at a time). */
 function pairBytes(n: number): number {
@@ -31,10 +43,14 @@ export class SoftmaxWorkspace {
   private readonly exports: SoftmaxExports;
   private readonly values: Float64Array;
   private readonly valuesAt = 0;
-  private readonly shiftedAt: number;
-  private readonly expsAt: number;
-  private readonly logProbs: Float64Array;
-  private readonly probs: Float64Array;
+  /** Per slot: where its shifted values (then log-probabilities) and exponentials (then probabilities) are. */
+  private readonly shiftedAt: number[] = [];
+  private readonly expsAt: number[] = [];
+  private readonly logProbs: Float64Array[] = [];
+  private readonly probs: Float64Array[] = [];
+  private readonly outAt: number;
+  private readonly out: Float64Array;
+  private readonly outCounts: Int32Array;
 
   private constructor(
     exports: SoftmaxExports,
@@ -44,32 +60,79 @@ export class SoftmaxWorkspace {
   ) {
     this.exports = exports;
     const { buffer } = memory;
-    this.shiftedAt = pairBytes(capacity);
-    this.expsAt = 2 * pairBytes(capacity);
+    const bytes = pairBytes(capacity);
     this.values = new Float64Array(buffer, this.valuesAt, capacity);
-    this.logProbs = new Float64Array(buffer, this.shiftedAt, capacity);
-    this.probs = new Float64Array(buffer, this.expsAt, capacity);
+    for (let slot = 0; slot < SLOTS; slot++) {
+      const shiftedAt = (1 + 2 * slot) * bytes;
+      const expsAt = (2 + 2 * slot) * bytes;
+      this.shiftedAt.push(shiftedAt);
+      this.expsAt.push(expsAt);
+      this.logProbs.push(new Float64Array(buffer, shiftedAt, capacity));
+      this.probs.push(new Float64Array(buffer, expsAt, capacity));
+    }
+    this.outAt = (1 + 2 * SLOTS) * bytes;
+    this.out = new Float64Array(buffer, this.outAt, 1);
+    this.outCounts = new Int32Array(buffer, this.outAt + 8, 2);
+    workspaceOf.set(buffer, this);
   }
 
   /**
    * A workspace for rows of up to `capacity` values, or null without WebAssembly or for rows
-   * too wide for one memory (some 89 million values): the JavaScript passes then run.
+   * too wide for one memory (some 53 million values): the JavaScript passes then run.
    */
   static create(capacity: number): SoftmaxWorkspace | null {
-    const made = capacity === 0 ? null : instantiate<SoftmaxExports>(binary, 3 * pairBytes(capacity));
+    const made = capacity === 0 ? null : instantiate<SoftmaxExports>(binary, (1 + 2 * SLOTS) * pairBytes(capacity) + OUT_BYTES, { log1p: Math.log1p });
     return made && new SoftmaxWorkspace(made.exports, made.memory, capacity);
   }
 
   /**
    * softmax(values / T) of a row of at most `capacity` values whose largest is `max` (finite:
-   * logspace.ts checks): p and log p, valid until the next call.
+   * logspace.ts checks): p and log p in `slot`, valid until that slot's next call.
    */
-  softmax(values: Float64Array, temperature: number, max: number): SoftmaxRow {
+  softmax(values: Float64Array, temperature: number, max: number, slot: SoftmaxSlot = 0): SoftmaxRow {
     const n = values.length;
     this.values.set(values);
-    const sum = this.exports.shiftAndExponentiate(this.valuesAt, n, max, temperature, this.shiftedAt, this.expsAt);
-    const argmax = this.exports.normalize(this.shiftedAt, this.expsAt, n, sum, Math.log(sum));
+    const shiftedAt = this.shiftedAt[slot] as number;
+    const expsAt = this.expsAt[slot] as number;
+    const sum = this.exports.shiftAndExponentiate(this.valuesAt, n, max, temperature, shiftedAt, expsAt);
+    const argmax = this.exports.normalize(shiftedAt, expsAt, n, sum, Math.log(sum));
+    const probs = this.probs[slot] as Float64Array;
+    const logProbs = this.logProbs[slot] as Float64Array;
     const whole = n === this.capacity;
-    return { probs: whole ? this.probs : this.probs.subarray(0, n), logProbs: whole ? this.logProbs : this.logProbs.subarray(0, n), argmax };
+    return { probs: whole ? probs : probs.subarray(0, n), logProbs: whole ? logProbs : logProbs.subarray(0, n), argmax };
   }
+
+  /** A slot's probabilities and log-probabilities for a row of `n` values, to be filled by hand (the kernel's priming, tests). */
+  slotArrays(n: number, slot: SoftmaxSlot): { probs: Float64Array; logProbs: Float64Array } {
+    return { probs: (this.probs[slot] as Float64Array).subarray(0, n), logProbs: (this.logProbs[slot] as Float64Array).subarray(0, n) };
+  }
+
+  /** The divergence pass (softmax.wat) over arrays of this workspace's memory: see divergenceInWorkspace. */
+  divergence(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array, reverse: boolean): DivergenceSums {
+    const sum = this.exports.divergence(p.byteOffset, q.byteOffset, logP.byteOffset, logQ.byteOffset, p.length, reverse ? 1 : 0, this.outAt);
+    return { sum, compensation: this.out[0] as number, pOnly: this.outCounts[0] as number, qOnly: this.outCounts[1] as number };
+  }
+}
+
+/** A divergence's compensated sum of terms, as divergenceKernel keeps it, and the one-sided counts. */
+export interface DivergenceSums {
+  sum: number;
+  compensation: number;
+  pOnly: number;
+  qOnly: number;
+}
+
+/**
+ * D(P‖Q)'s (or D(Q‖P)'s) sums for softmax rows whose probabilities and log-probabilities
+ * are all arrays of one workspace's memory (a batch row's two sides, each in its slot), by
+ * the WebAssembly pass: the same terms by the same operations in the same order as
+ * kernel.ts's loop, so the same bits (test/unit/softmax-wasm.test.ts), with the series of
+ * near-equal pairs on two lanes. Null for any other arrays: the kernel's loop then runs.
+ */
+export function divergenceInWorkspace(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array, reverse: boolean): DivergenceSums | null {
+  const workspace = workspaceOf.get(p.buffer as ArrayBuffer);
+  if (!workspace || q.buffer !== p.buffer || logP.buffer !== p.buffer || logQ.buffer !== p.buffer) return null;
+  const n = p.length;
+  if (q.length !== n || logP.length !== n || logQ.length !== n) return null;
+  return workspace.divergence(p, q, logP, logQ, reverse);
 }

@@ -10,6 +10,8 @@
 (module
   ;; The caller's memory, sized for its rows (softmax-wasm.ts).
   (import "env" "memory" (memory 1))
+  ;; V8's Math.log1p, for the divergence pass's ratios near 1 but too far for the series.
+  (import "env" "log1p" (func $log1p (param f64) (result f64)))
 
   ;; The exponential, written inline in the loop below (a call per pair cost a third of the
   ;; pass): exp(x) for two lanes with x <= 0 (or -infinity), as e_exp.c computes it:
@@ -179,4 +181,168 @@
           (i32.and
             (f64.eq (local.get $second) (local.get $first))
             (i64.lt_s (i64x2.extract_lane 1 (local.get $bestAt)) (i64x2.extract_lane 0 (local.get $bestAt))))))))
+
+  ;; h(r) = (1 + r)·log1p(r) − r by its series, as kernel.ts's hSeries: the same coefficients
+  ;; (the same doubles, written in hexadecimal), the same Horner steps, |r| < 0.05.
+  (func $h (param $r f64) (result f64)
+    (local $poly f64)
+    (local.set $poly (f64.const 0x1.1111111111111p-8))
+    (local.set $poly (f64.sub (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.3813813813814p-8)))
+    (local.set $poly (f64.add (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.6816816816817p-8)))
+    (local.set $poly (f64.sub (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.a41a41a41a41ap-8)))
+    (local.set $poly (f64.add (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.f07c1f07c1f08p-8)))
+    (local.set $poly (f64.sub (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.29e4129e4129ep-7)))
+    (local.set $poly (f64.add (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.6c16c16c16c17p-7)))
+    (local.set $poly (f64.sub (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.c71c71c71c71cp-7)))
+    (local.set $poly (f64.add (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.2492492492492p-6)))
+    (local.set $poly (f64.sub (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.8618618618618p-6)))
+    (local.set $poly (f64.add (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.1111111111111p-5)))
+    (local.set $poly (f64.sub (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.999999999999ap-5)))
+    (local.set $poly (f64.add (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.5555555555555p-4)))
+    (local.set $poly (f64.sub (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1.5555555555555p-3)))
+    (local.set $poly (f64.add (f64.mul (local.get $poly) (local.get $r)) (f64.const 0x1p-1)))
+    (f64.mul (f64.mul (local.get $poly) (local.get $r)) (local.get $r)))
+
+  ;; D(P‖Q)'s sum (D(Q‖P)'s with $reverse) over n categories, as kernel.ts's divergenceKernel
+  ;; computes it for softmax rows (normalised, with log-probabilities): the same terms by the
+  ;; same operations, added to one compensated (Neumaier) sum in index order. Returns the
+  ;; sum; its compensation (f64) and the counts of p > 0 = q and q > 0 = p (i32 each) go to
+  ;; $out. Where both values of a pair are near-equal (|r| < 0.05, every value of a
+  ;; quantised model against its base) their two series run on the two lanes; anything else
+  ;; takes one value at a time, with V8's own Math.log1p (imported) in the band where kernel.ts
+  ;; calls it. Equal values add a series term of exactly 0, which leaves both the sum (never
+  ;; −0: its terms are not negative) and its compensation bit for bit as they were, so the pair
+  ;; path need not skip them as divergenceKernel does.
+  (func (export "divergence")
+    (param $p i32) (param $q i32) (param $logP i32) (param $logQ i32) (param $n i32) (param $reverse i32) (param $out i32)
+    (result f64)
+    (local $i i32) (local $at i32) (local $sum f64) (local $compensation f64) (local $total f64)
+    (local $pOnly i32) (local $qOnly i32) (local $pi f64) (local $qi f64) (local $r f64) (local $ratio f64)
+    (local $logRatio f64) (local $term f64) (local $terms v128) (local $polyv v128) (local $rv v128)
+    (local $pv v128) (local $qv v128) (local $den v128)
+    (block $done
+      (loop $next
+        (local.set $at (i32.shl (local.get $i) (i32.const 3)))
+        (if (i32.lt_u (i32.add (local.get $i) (i32.const 1)) (local.get $n))
+          (then
+            (local.set $pv (v128.load (i32.add (local.get $p) (local.get $at))))
+            (local.set $qv (v128.load (i32.add (local.get $q) (local.get $at))))
+            (local.set $den (select (result v128) (local.get $pv) (local.get $qv) (local.get $reverse)))
+            (local.set $rv
+              (f64x2.div
+                (select (result v128) (f64x2.sub (local.get $qv) (local.get $pv)) (f64x2.sub (local.get $pv) (local.get $qv)) (local.get $reverse))
+                (local.get $den)))
+            (if (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $rv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))
+              (then
+            (local.set $polyv (f64x2.splat (f64.const 0x1.1111111111111p-8)))
+            (local.set $polyv (f64x2.sub (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.3813813813814p-8))))
+            (local.set $polyv (f64x2.add (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.6816816816817p-8))))
+            (local.set $polyv (f64x2.sub (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.a41a41a41a41ap-8))))
+            (local.set $polyv (f64x2.add (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.f07c1f07c1f08p-8))))
+            (local.set $polyv (f64x2.sub (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.29e4129e4129ep-7))))
+            (local.set $polyv (f64x2.add (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.6c16c16c16c17p-7))))
+            (local.set $polyv (f64x2.sub (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.c71c71c71c71cp-7))))
+            (local.set $polyv (f64x2.add (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.2492492492492p-6))))
+            (local.set $polyv (f64x2.sub (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.8618618618618p-6))))
+            (local.set $polyv (f64x2.add (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.1111111111111p-5))))
+            (local.set $polyv (f64x2.sub (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))
+            (local.set $polyv (f64x2.add (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.5555555555555p-4))))
+            (local.set $polyv (f64x2.sub (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1.5555555555555p-3))))
+            (local.set $polyv (f64x2.add (f64x2.mul (local.get $polyv) (local.get $rv)) (f64x2.splat (f64.const 0x1p-1))))
+            (local.set $terms
+              (f64x2.mul (local.get $den) (f64x2.mul (f64x2.mul (local.get $polyv) (local.get $rv)) (local.get $rv))))
+            (local.set $term (f64x2.extract_lane 0 (local.get $terms)))
+            (local.set $total (f64.add (local.get $sum) (local.get $term)))
+            (local.set $compensation
+              (f64.add
+                (local.get $compensation)
+                (select
+                  (f64.add (f64.sub (local.get $sum) (local.get $total)) (local.get $term))
+                  (f64.add (f64.sub (local.get $term) (local.get $total)) (local.get $sum))
+                  (f64.ge (f64.abs (local.get $sum)) (f64.abs (local.get $term))))))
+            (local.set $sum (local.get $total))
+            (local.set $term (f64x2.extract_lane 1 (local.get $terms)))
+            (local.set $total (f64.add (local.get $sum) (local.get $term)))
+            (local.set $compensation
+              (f64.add
+                (local.get $compensation)
+                (select
+                  (f64.add (f64.sub (local.get $sum) (local.get $total)) (local.get $term))
+                  (f64.add (f64.sub (local.get $term) (local.get $total)) (local.get $sum))
+                  (f64.ge (f64.abs (local.get $sum)) (f64.abs (local.get $term))))))
+            (local.set $sum (local.get $total))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $next)))))
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        ;; One value, as divergenceKernel's loop body.
+        (local.set $pi (f64.load (i32.add (local.get $p) (local.get $at))))
+        (local.set $qi (f64.load (i32.add (local.get $q) (local.get $at))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $next (i32.and (f64.eq (local.get $pi) (f64.const 0)) (f64.eq (local.get $qi) (f64.const 0))))
+        (if (f64.eq (local.get $qi) (f64.const 0))
+          (then (local.set $pOnly (i32.add (local.get $pOnly) (i32.const 1))))
+          (else
+            (if (f64.eq (local.get $pi) (f64.const 0))
+              (then (local.set $qOnly (i32.add (local.get $qOnly) (i32.const 1)))))))
+        (br_if $next (f64.eq (local.get $pi) (local.get $qi)))
+        (block $termDone
+          (if (i32.or (f64.eq (local.get $pi) (f64.const 0)) (f64.eq (local.get $qi) (f64.const 0)))
+            (then
+              ;; g(0, q) = q, g(p, 0) = +Infinity (and the other way round for the reverse)
+              (local.set $term
+                (if (result f64) (i32.eq (f64.eq (local.get $pi) (f64.const 0)) (local.get $reverse))
+                  (then (f64.const inf))
+                  (else (select (local.get $qi) (local.get $pi) (f64.eq (local.get $pi) (f64.const 0))))))
+              (br $termDone)))
+          (local.set $r
+            (select
+              (f64.div (f64.sub (local.get $qi) (local.get $pi)) (local.get $pi))
+              (f64.div (f64.sub (local.get $pi) (local.get $qi)) (local.get $qi))
+              (local.get $reverse)))
+          (if (f64.lt (f64.abs (local.get $r)) (f64.const 0x1.999999999999ap-5))
+            (then
+              (local.set $term
+                (f64.mul (select (local.get $pi) (local.get $qi) (local.get $reverse)) (call $h (local.get $r))))
+              (br $termDone)))
+          (local.set $ratio (f64.div (local.get $pi) (local.get $qi)))
+          (if (i32.and (f64.gt (local.get $ratio) (f64.const 0.5)) (f64.lt (local.get $ratio) (f64.const 2)))
+            (then
+              ;; not near enough for the series: log1p, as divergenceKernel
+              (local.set $r (f64.div (f64.sub (local.get $pi) (local.get $qi)) (local.get $qi)))
+              (local.set $logRatio (call $log1p (local.get $r))))
+            (else
+              ;; far from 1: log p − log q, the caller's log-probabilities
+              (local.set $logRatio
+                (f64.sub
+                  (f64.load (i32.add (local.get $logP) (local.get $at)))
+                  (f64.load (i32.add (local.get $logQ) (local.get $at)))))))
+          (local.set $term
+            (if (result f64) (local.get $reverse)
+              (then
+                (f64.add (f64.sub (f64.mul (f64.neg (local.get $qi)) (local.get $logRatio)) (local.get $qi)) (local.get $pi)))
+              (else
+                (if (result f64) (i32.and (f64.gt (local.get $ratio) (f64.const 0.5)) (f64.lt (local.get $ratio) (f64.const 2)))
+                  (then
+                    (f64.mul
+                      (local.get $qi)
+                      (f64.sub (f64.mul (f64.add (f64.const 1) (local.get $r)) (local.get $logRatio)) (local.get $r))))
+                  (else
+                    (f64.add (f64.sub (f64.mul (local.get $pi) (local.get $logRatio)) (local.get $pi)) (local.get $qi))))))))
+        (if (f64.eq (local.get $term) (f64.const inf))
+          (then (local.set $sum (f64.const inf)))
+          (else
+            (local.set $total (f64.add (local.get $sum) (local.get $term)))
+            (local.set $compensation
+              (f64.add
+                (local.get $compensation)
+                (select
+                  (f64.add (f64.sub (local.get $sum) (local.get $total)) (local.get $term))
+                  (f64.add (f64.sub (local.get $term) (local.get $total)) (local.get $sum))
+                  (f64.ge (f64.abs (local.get $sum)) (f64.abs (local.get $term))))))
+            (local.set $sum (local.get $total))))
+        (br $next)))
+    (f64.store (local.get $out) (local.get $compensation))
+    (i32.store (i32.add (local.get $out) (i32.const 8)) (local.get $pOnly))
+    (i32.store (i32.add (local.get $out) (i32.const 12)) (local.get $qOnly))
+    (local.get $sum))
 )

@@ -25,14 +25,17 @@ describe('the CLI bundle', () => {
 describe('the WebAssembly passes', () => {
   it('is in the CLI bundle, and a Node without WebAssembly (--jitless) gets the same output from the JavaScript passes', () => {
     expect(readFileSync(join(ROOT, 'dist', 'kl.cjs'), 'utf8')).toContain('WebAssembly.Module');
-    const args = ['bin/kl.js', 'compare', 'fixtures/batch/ref_logits.npy', 'fixtures/batch/new_logits.npy', '--kind', 'logits', '--format', 'csv'];
-    const env = { ...process.env, NO_COLOR: '1' };
-    const withWasm = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });
-    const without = spawnSync(process.execPath, ['--jitless', ...args], { cwd: ROOT, env, encoding: 'utf8' });
-    expect(withWasm.status).toBe(0);
-    expect(without.status).toBe(0);
-    expect(without.stdout.split('\n').length).toBeGreaterThan(3);
-    expect(without.stdout).toBe(withWasm.stdout);
+    // compare: the softmax passes; forward and reverse: the divergence pass too.
+    for (const command of ['compare', 'forward', 'reverse']) {
+      const args = ['bin/kl.js', command, 'fixtures/batch/ref_logits.npy', 'fixtures/batch/new_logits.npy', '--kind', 'logits', '--format', 'csv'];
+      const env = { ...process.env, NO_COLOR: '1' };
+      const withWasm = spawnSync(process.execPath, args, { cwd: ROOT, env, encoding: 'utf8' });
+      const without = spawnSync(process.execPath, ['--jitless', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(withWasm.status).toBe(0);
+      expect(without.status).toBe(0);
+      expect(without.stdout.split('\n').length).toBeGreaterThan(3);
+      expect(without.stdout).toBe(withWasm.stdout);
+    }
   });
 
   it('the WebAssembly line scanner: a Node without WebAssembly reads a numeric CSV batch to the same output', () => {

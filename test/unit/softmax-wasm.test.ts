@@ -2,13 +2,16 @@
  * The WebAssembly softmax passes (softmax.wat) against the JavaScript ones (logspace.ts):
  * every probability and log-probability bit for bit, on rows whose shifted values take every
  * branch of the exponential (e_exp.c's ranges and their edges, underflow, −Infinity), odd
- * and even widths, temperatures, and through toProbabilities as batch rows use it.
+ * and even widths, temperatures, and through toProbabilities as batch rows use it. And the
+ * divergence pass against kernel.ts's loop: D(P‖Q) and D(Q‖P) bit for bit, with the same
+ * one-sided counts, on rows that take each of its branches.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { divergenceKernel } from '../../src/measures/kernel.js';
 import { maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from '../../src/measures/logspace.js';
-import { Scratch, toProbabilities } from '../../src/measures/prepare.js';
-import { SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
+import { Scratch, SharedSoftmaxWorkspace, toProbabilities } from '../../src/measures/prepare.js';
+import { divergenceInWorkspace, SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
 import { argmax } from '../../src/measures/stats.js';
 
 /** Shifted values at and around every boundary of e_exp.c (relative to a maximum of 0). */
@@ -163,5 +166,97 @@ describe('softmax in WebAssembly', () => {
     expect(SoftmaxWorkspace.create(90_000_000)).toBeNull();
     expect(SoftmaxWorkspace.create(0)).toBeNull();
     expect(SoftmaxWorkspace.create(1)).not.toBeNull();
+  });
+});
+
+/** D both ways by the WebAssembly pass (arrays of the workspace) and by kernel.ts's loop (copies). */
+function bothRoutes(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array) {
+  return [false, true].map((reverse) => {
+    expect(divergenceInWorkspace(p, q, logP, logQ, reverse)).not.toBeNull();
+    const wasm = divergenceKernel(p, q, reverse, logP, logQ, true);
+    const loop = divergenceKernel(p.slice(), q.slice(), reverse, logP.slice(), logQ.slice(), true);
+    return { reverse, wasm, loop };
+  });
+}
+
+describe('the divergence pass in WebAssembly', () => {
+  /** (p, q) pairs that take every branch: zeros, equal values, series, log1p, far, subnormal. */
+  const PAIRS: readonly (readonly [number, number])[] = [
+    [0, 0],
+    [0, 0.1],
+    [0.1, 0],
+    [0.25, 0.25],
+    [0.1, 0.0999],
+    [0.0999, 0.1],
+    [0.09512, 0.1],
+    [0.1, 0.09512],
+    [0.1, 0.13],
+    [0.13, 0.1],
+    [0.05, 0.2],
+    [0.2, 0.05],
+    [0.5, 5e-324],
+    [5e-324, 0.5],
+    [0.6, 0.001],
+    [0.001, 0.3],
+    [1e-300, 1.0000001e-300],
+  ];
+
+  it('gives D(P‖Q) and D(Q‖P) and the one-sided counts bit for bit as kernel.ts, on pairs that take every branch, in any order', () => {
+    const workspace = SoftmaxWorkspace.create(24) as SoftmaxWorkspace;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PAIRS), { minLength: 1, maxLength: 24 }), (pairs) => {
+        const n = pairs.length;
+        const pRow = workspace.slotArrays(n, 0);
+        const qRow = workspace.slotArrays(n, 1);
+        pairs.forEach(([pi, qi], i) => {
+          pRow.probs[i] = pi;
+          qRow.probs[i] = qi;
+          pRow.logProbs[i] = Math.log(pi);
+          qRow.logProbs[i] = Math.log(qi);
+        });
+        return bothRoutes(pRow.probs, qRow.probs, pRow.logProbs, qRow.logProbs).every(
+          ({ wasm, loop }) => Object.is(wasm.divergence, loop.divergence) && wasm.pOnly === loop.pOnly && wasm.qOnly === loop.qOnly,
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('is what batch rows get: softmax rows of both sides in one shared workspace, near-identical, apart or with −Infinity logits', () => {
+    const shared = new SharedSoftmaxWorkspace();
+    const pScratch = new Scratch(shared, 0);
+    const qScratch = new Scratch(shared, 1);
+    const options = { normalize: false, tolerance: 1e-6, temperature: 1 };
+    const logit = fc.oneof(fc.double({ min: -12, max: 12, noNaN: true }), fc.constant(Number.NEGATIVE_INFINITY));
+    // From identical through quantisation-sized (the series on both lanes) to far apart.
+    const noise = fc.oneof(
+      fc.constant(0),
+      fc.double({ min: -1e-3, max: 1e-3, noNaN: true }),
+      fc.double({ min: -0.1, max: 0.1, noNaN: true }),
+      fc.double({ min: -8, max: 8, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(logit, noise, fc.boolean()), { minLength: 1, maxLength: 41 }), (cells) => {
+        const z = Float64Array.from(cells, ([x]) => x);
+        // Q: P's logit moved by the noise; now and then −Infinity where P's is not (q = 0 < p).
+        const w = Float64Array.from(cells, ([x, e, off]) => (off && e > 4 ? Number.NEGATIVE_INFINITY : x + e));
+        const p = toProbabilities(z, 'logits', options, pScratch);
+        const q = toProbabilities(w, 'logits', options, qScratch);
+        if (!p.ok || !q.ok) return true;
+        return bothRoutes(p.probs, q.probs, p.logProbs as Float64Array, q.logProbs as Float64Array).every(
+          ({ wasm, loop }) => Object.is(wasm.divergence, loop.divergence) && wasm.pOnly === loop.pOnly && wasm.qOnly === loop.qOnly,
+        );
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("leaves arrays that are not all in one workspace to kernel.ts's loop", () => {
+    const workspace = SoftmaxWorkspace.create(4) as SoftmaxWorkspace;
+    const row = workspace.softmax(Float64Array.from([0, -1, -2, -3]), 1, 0, 0);
+    const other = Float64Array.from(row.probs);
+    expect(divergenceInWorkspace(row.probs, other, row.logProbs, row.logProbs, false)).toBeNull();
+    expect(divergenceInWorkspace(other, other, other, other, false)).toBeNull();
+    expect(divergenceInWorkspace(row.probs, row.probs, row.logProbs, row.logProbs.subarray(0, 3), false)).toBeNull();
   });
 });
