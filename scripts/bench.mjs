@@ -458,6 +458,7 @@ async function buildStartupStack(dir, a, b) {
 /** bench/kernel-parts.ts, bundled with esbuild and run in a child process: its own table. */
 async function kernelSection(dir) {
   const { build } = await import('esbuild');
+  const { esbuildWat } = await import('./wat.mjs');
   const bundle = join(dir, 'kernel-parts.mjs');
   await build({
     entryPoints: [join(PEERS, 'kernel-parts.ts')],
@@ -466,6 +467,7 @@ async function kernelSection(dir) {
     platform: 'node',
     target: 'node20',
     format: 'esm',
+    plugins: [esbuildWat],
     logLevel: 'warning',
   });
   const result = spawnSync(process.execPath, [bundle], { encoding: 'utf8' });

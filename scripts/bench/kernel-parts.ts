@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- kernel`: nanoseconds per value of the fused kernel that `kl compare`
- * runs, next to the parts of it that no bit-identical rewrite can leave out (issue 20):
+ * runs (kernel.ts's loop; for softmax rows, the WebAssembly fused pass), next to the parts of
+ * the loop that no bit-identical rewrite can leave out (issue 20):
  * - big CSV (independent rows, ratios mostly far from 1): its four logarithms, log p, log q,
  *   log(p/q) and log(2p/(p + q)) (or 2q/(p + q)), each V8's Math.log of the same double;
  * - near-identical logits (the series branch on almost every value): its three series,
@@ -10,6 +11,7 @@
  * Bundled by scripts/bench.mjs with esbuild and run in a child process.
  */
 import { hSeries, pairKernel, phiSeries } from '../../src/measures/kernel.js';
+import { SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
 
 const EVERY_MEASURE = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
 
@@ -95,6 +97,17 @@ const logits = { rows: 40, columns: 32000 };
 const { logP, logQ } = logitRows(logits.rows, logits.columns, 3);
 const probabilitiesP = logP.map((row) => row.map(Math.exp));
 const probabilitiesQ = logQ.map((row) => row.map(Math.exp));
+// The same rows as a batch holds them: each row's two sides in the slots of a workspace.
+const inWorkspaces = probabilitiesP.map((pRow, r) => {
+  const workspace = SoftmaxWorkspace.create(logits.columns) as SoftmaxWorkspace;
+  const pSlot = workspace.slotArrays(logits.columns, 0);
+  const qSlot = workspace.slotArrays(logits.columns, 1);
+  pSlot.probs.set(pRow);
+  pSlot.logProbs.set(logP[r] as Float64Array);
+  qSlot.probs.set(probabilitiesQ[r] as Float64Array);
+  qSlot.logProbs.set(logQ[r] as Float64Array);
+  return { pSlot, qSlot };
+});
 
 const results: [string, number][] = [
   [
@@ -103,7 +116,7 @@ const results: [string, number][] = [
   ],
   ['  its four logarithms alone', nanosecondsPerValue(csv.rows, csv.columns, (r) => fourLogarithms(p[r] as Float64Array, q[r] as Float64Array))],
   [
-    `logit rows (${logits.columns} categories, near-identical): pairKernel from log-probabilities, every measure`,
+    `logit rows (${logits.columns} categories, near-identical): pairKernel's loop from log-probabilities, every measure`,
     nanosecondsPerValue(
       logits.rows,
       logits.columns,
@@ -111,7 +124,14 @@ const results: [string, number][] = [
     ),
   ],
   [
-    '  its three series and their divisions alone',
+    '  the same rows in softmax workspaces: the WebAssembly fused pass (what `kl compare` runs on logits)',
+    nanosecondsPerValue(logits.rows, logits.columns, (r) => {
+      const { pSlot, qSlot } = inWorkspaces[r] as (typeof inWorkspaces)[number];
+      return pairKernel(pSlot.probs, qSlot.probs, EVERY_MEASURE, pSlot.logProbs, qSlot.logProbs, true).klPQ;
+    }),
+  ],
+  [
+    "  the loop's three series and their divisions alone",
     nanosecondsPerValue(logits.rows, logits.columns, (r) => threeSeries(probabilitiesP[r] as Float64Array, probabilitiesQ[r] as Float64Array)),
   ],
 ];

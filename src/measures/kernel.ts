@@ -15,7 +15,7 @@
  * functions and to 50-digit references.
  */
 
-import { divergenceInWorkspace, SoftmaxWorkspace } from './softmax-wasm.js';
+import { divergenceInWorkspace, fusedSumsInWorkspace, SoftmaxWorkspace } from './softmax-wasm.js';
 
 const LN2 = Math.LN2;
 const SERIES_THRESHOLD = 0.05;
@@ -120,6 +120,11 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
   // and smaller operand first and then does its arithmetic in one place, rather than in two
   // branches: an arithmetic operation that has never run deoptimizes the compiled loop when
   // it first does (see primeKernel), and one of the two branches is rare for most sums.
+  if (normalized && logP !== undefined && logQ !== undefined && wantsEverything(wants)) {
+    // A batch row's softmax outputs: the WebAssembly pass over the workspace's memory.
+    const fused = fusedSumsInWorkspace(p, q, logP, logQ);
+    if (fused) return kernelSums(fused.sums, 0, fused.pOnly, fused.qOnly);
+  }
   let c_entropyP = 0;
   let c_entropyQ = 0;
   let c_crossPQ = 0;
@@ -350,24 +355,63 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
       }
     }
   }
+  const sums = FINAL_SUMS;
+  sums[0] = entropyP;
+  sums[1] = entropyQ;
+  sums[2] = crossPQ;
+  sums[3] = crossQP;
+  sums[4] = gPQ;
+  sums[5] = gQP;
+  sums[6] = tv;
+  sums[7] = hel;
+  sums[8] = js;
+  sums[9] = c_entropyP;
+  sums[10] = c_entropyQ;
+  sums[11] = c_crossPQ;
+  sums[12] = c_crossQP;
+  sums[13] = c_gPQ;
+  sums[14] = c_gQP;
+  sums[15] = c_tv;
+  sums[16] = c_hel;
+  sums[17] = c_js;
+  return kernelSums(sums, finish(diff, c_diff), pOnly, qOnly);
+}
+
+/** pairKernel's sums and compensations, in kernelSums' order, handed over without an allocation per row. */
+const FINAL_SUMS = new Float64Array(18);
+
+function wantsEverything(wants: KernelWants): boolean {
+  return wants.entropy && wants.cross && wants.kl && wants.js && wants.totalVariation && wants.hellinger;
+}
+
+/**
+ * The measures' sums from the compensated sums of entropy P, entropy Q, cross P‖Q,
+ * cross Q‖P, g(P,Q), g(Q,P), total variation, Hellinger and JS (then their nine
+ * compensations, in the same order), and Σ(p − q).
+ */
+function kernelSums(sums: Float64Array, difference: number, pOnly: number, qOnly: number): KernelSums {
+  const at = (k: number) => sums[k] as number;
+  const gPQ = at(4);
+  const gQP = at(5);
+  const crossPQ = at(2);
+  const crossQP = at(3);
   // D(P‖Q) = Σ g(p, q) + Σ (p − q). When both sides are normalised by construction (a
   // softmax), Σ (p − q) is 0 and what the computed vectors sum to is only the rounding of
   // their normalisers: adding it would put that error, first order, into a KL of 1e-9.
   // Without it the sum of g, whose terms are never negative, is off only to second order.
   // (Nor is it accumulated then: diff stays 0.)
-  const difference = finish(diff, c_diff);
-  const klPQ = gPQ === Infinity ? Infinity : Math.max(0, finish(gPQ, c_gPQ) + difference);
-  const klQP = gQP === Infinity ? Infinity : Math.max(0, finish(gQP, c_gQP) - difference);
+  const klPQ = gPQ === Infinity ? Infinity : Math.max(0, finish(gPQ, at(13)) + difference);
+  const klQP = gQP === Infinity ? Infinity : Math.max(0, finish(gQP, at(14)) - difference);
   return {
-    entropyP: Math.max(0, finish(entropyP, c_entropyP)),
-    entropyQ: Math.max(0, finish(entropyQ, c_entropyQ)),
-    crossPQ: crossPQ === Infinity ? Infinity : Math.max(0, finish(crossPQ, c_crossPQ)),
-    crossQP: crossQP === Infinity ? Infinity : Math.max(0, finish(crossQP, c_crossQP)),
+    entropyP: Math.max(0, finish(at(0), at(9))),
+    entropyQ: Math.max(0, finish(at(1), at(10))),
+    crossPQ: crossPQ === Infinity ? Infinity : Math.max(0, finish(crossPQ, at(11))),
+    crossQP: crossQP === Infinity ? Infinity : Math.max(0, finish(crossQP, at(12))),
     klPQ,
     klQP,
-    js: Math.min(LN2, Math.max(0, finish(js, c_js))),
-    totalVariation: Math.min(1, 0.5 * finish(tv, c_tv)),
-    hellinger: Math.sqrt(Math.min(1, Math.max(0, 0.5 * finish(hel, c_hel)))),
+    js: Math.min(LN2, Math.max(0, finish(at(8), at(17)))),
+    totalVariation: Math.min(1, 0.5 * finish(at(6), at(15))),
+    hellinger: Math.sqrt(Math.min(1, Math.max(0, 0.5 * finish(at(7), at(16))))),
     pOnly,
     qOnly,
   };
@@ -485,7 +529,7 @@ const ANCHORS: readonly (readonly [number, number])[] = [
 /**
  * Runs the kernels over every priming pair, alone and after the anchors, with and without
  * caller logs: pairKernel for all measures and for JS alone, divergenceKernel both ways (and
- * its route to the WebAssembly pass, with the pairs in a softmax workspace's slots).
+ * both kernels' routes to the WebAssembly passes, with the pairs in a softmax workspace's slots).
  *
  * Why: the optimizing compiler puts a deoptimization exit wherever an operation has never
  * run. On a big batch the first row that reaches a rare branch (a near-equal pair, a zero)
@@ -525,6 +569,7 @@ export function primeKernel(): void {
             qSlot.probs.set(q);
             qSlot.logProbs.set(logQ);
             divergenceKernel(pSlot.probs, qSlot.probs, reverse, pSlot.logProbs, qSlot.logProbs, true);
+            pairKernel(pSlot.probs, qSlot.probs, all, pSlot.logProbs, qSlot.logProbs, true);
           }
         }
       }

@@ -15,13 +15,17 @@ interface SoftmaxExports {
   shiftAndExponentiate(values: number, n: number, max: number, temperature: number, shifted: number, exps: number): number;
   normalize(shifted: number, exps: number, n: number, sum: number, logSum: number): number;
   divergence(p: number, q: number, logP: number, logQ: number, n: number, reverse: number, out: number): number;
+  fusedSums(p: number, q: number, logP: number, logQ: number, n: number, out: number): void;
 }
 
 /** The slots of a workspace: one per side of a row. */
 export type SoftmaxSlot = 0 | 1;
 const SLOTS = 2;
-/** The divergence pass's compensation (f64) and two counts (i32), after the slots. */
-const OUT_BYTES = 16;
+/**
+ * After the slots, what the passes write out: the divergence pass its compensation (f64) and
+ * two counts (i32); the fused pass nine sums and their compensations (f64), then two counts.
+ */
+const OUT_BYTES = 18 * 8 + 8;
 
 /** Which workspace a memory's buffer belongs to: how the kernel finds the pass for its rows. */
 const workspaceOf = new WeakMap<ArrayBuffer, SoftmaxWorkspace>();
@@ -51,6 +55,8 @@ export class SoftmaxWorkspace {
   private readonly outAt: number;
   private readonly out: Float64Array;
   private readonly outCounts: Int32Array;
+  private readonly fusedOut: Float64Array;
+  private readonly fusedCounts: Int32Array;
 
   private constructor(
     exports: SoftmaxExports,
@@ -73,6 +79,8 @@ export class SoftmaxWorkspace {
     this.outAt = (1 + 2 * SLOTS) * bytes;
     this.out = new Float64Array(buffer, this.outAt, 1);
     this.outCounts = new Int32Array(buffer, this.outAt + 8, 2);
+    this.fusedOut = new Float64Array(buffer, this.outAt, 18);
+    this.fusedCounts = new Int32Array(buffer, this.outAt + 18 * 8, 2);
     workspaceOf.set(buffer, this);
   }
 
@@ -81,7 +89,13 @@ export class SoftmaxWorkspace {
    * too wide for one memory (some 53 million values): the JavaScript passes then run.
    */
   static create(capacity: number): SoftmaxWorkspace | null {
-    const made = capacity === 0 ? null : instantiate<SoftmaxExports>(binary, (1 + 2 * SLOTS) * pairBytes(capacity) + OUT_BYTES, { log1p: Math.log1p });
+    const made =
+      capacity === 0
+        ? null
+        : instantiate<SoftmaxExports>(binary, (1 + 2 * SLOTS) * pairBytes(capacity) + OUT_BYTES, {
+            log1p: Math.log1p,
+            log: Math.log,
+          });
     return made && new SoftmaxWorkspace(made.exports, made.memory, capacity);
   }
 
@@ -107,11 +121,29 @@ export class SoftmaxWorkspace {
     return { probs: (this.probs[slot] as Float64Array).subarray(0, n), logProbs: (this.logProbs[slot] as Float64Array).subarray(0, n) };
   }
 
+  /** The fused pass (softmax.wat) over arrays of this workspace's memory: see fusedSumsInWorkspace. */
+  fused(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array): FusedSums {
+    this.exports.fusedSums(p.byteOffset, q.byteOffset, logP.byteOffset, logQ.byteOffset, p.length, this.outAt);
+    return { sums: this.fusedOut, pOnly: this.fusedCounts[0] as number, qOnly: this.fusedCounts[1] as number };
+  }
+
   /** The divergence pass (softmax.wat) over arrays of this workspace's memory: see divergenceInWorkspace. */
   divergence(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array, reverse: boolean): DivergenceSums {
     const sum = this.exports.divergence(p.byteOffset, q.byteOffset, logP.byteOffset, logQ.byteOffset, p.length, reverse ? 1 : 0, this.outAt);
     return { sum, compensation: this.out[0] as number, pOnly: this.outCounts[0] as number, qOnly: this.outCounts[1] as number };
   }
+}
+
+/**
+ * What the fused pass (softmax.wat) leaves for pairKernel's tail: `sums` holds the sums of
+ * entropy P, entropy Q, cross P‖Q, cross Q‖P, g(P,Q), g(Q,P), total variation, Hellinger and
+ * JS, then their compensations, in that order (kernel.ts's tail reads them so); valid until
+ * the next call.
+ */
+export interface FusedSums {
+  sums: Float64Array;
+  pOnly: number;
+  qOnly: number;
 }
 
 /** A divergence's compensated sum of terms, as divergenceKernel keeps it, and the one-sided counts. */
@@ -129,10 +161,25 @@ export interface DivergenceSums {
  * kernel.ts's loop, so the same bits (test/unit/softmax-wasm.test.ts), with the series of
  * near-equal pairs on two lanes. Null for any other arrays: the kernel's loop then runs.
  */
-export function divergenceInWorkspace(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array, reverse: boolean): DivergenceSums | null {
+/** The workspace whose memory holds all four arrays (of one length), or null. */
+function workspaceHolding(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array): SoftmaxWorkspace | null {
   const workspace = workspaceOf.get(p.buffer as ArrayBuffer);
   if (!workspace || q.buffer !== p.buffer || logP.buffer !== p.buffer || logQ.buffer !== p.buffer) return null;
   const n = p.length;
-  if (q.length !== n || logP.length !== n || logQ.length !== n) return null;
-  return workspace.divergence(p, q, logP, logQ, reverse);
+  return q.length === n && logP.length === n && logQ.length === n ? workspace : null;
+}
+
+/**
+ * pairKernel's sums with every measure wanted, for softmax rows whose probabilities and
+ * log-probabilities are all arrays of one workspace's memory, by the WebAssembly pass: the
+ * same terms by the same operations, each sum in the same order, so the same bits
+ * (test/unit/softmax-wasm.test.ts), with the terms of near-equal values on two lanes. Null
+ * for any other arrays: the kernel's loop then runs.
+ */
+export function fusedSumsInWorkspace(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array): FusedSums | null {
+  return workspaceHolding(p, q, logP, logQ)?.fused(p, q, logP, logQ) ?? null;
+}
+
+export function divergenceInWorkspace(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array, reverse: boolean): DivergenceSums | null {
+  return workspaceHolding(p, q, logP, logQ)?.divergence(p, q, logP, logQ, reverse) ?? null;
 }

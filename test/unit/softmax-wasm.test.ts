@@ -3,15 +3,15 @@
  * every probability and log-probability bit for bit, on rows whose shifted values take every
  * branch of the exponential (e_exp.c's ranges and their edges, underflow, −Infinity), odd
  * and even widths, temperatures, and through toProbabilities as batch rows use it. And the
- * divergence pass against kernel.ts's loop: D(P‖Q) and D(Q‖P) bit for bit, with the same
- * one-sided counts, on rows that take each of its branches.
+ * divergence and fused passes against kernel.ts's loops: D(P‖Q) and D(Q‖P), and every
+ * measure's sums, bit for bit, with the same one-sided counts, on rows that take each branch.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divergenceKernel } from '../../src/measures/kernel.js';
+import { divergenceKernel, type KernelSums, pairKernel } from '../../src/measures/kernel.js';
 import { maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from '../../src/measures/logspace.js';
 import { Scratch, SharedSoftmaxWorkspace, toProbabilities } from '../../src/measures/prepare.js';
-import { divergenceInWorkspace, SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
+import { divergenceInWorkspace, fusedSumsInWorkspace, SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
 import { argmax } from '../../src/measures/stats.js';
 
 /** Shifted values at and around every boundary of e_exp.c (relative to a maximum of 0). */
@@ -179,28 +179,47 @@ function bothRoutes(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: 
   });
 }
 
-describe('the divergence pass in WebAssembly', () => {
-  /** (p, q) pairs that take every branch: zeros, equal values, series, log1p, far, subnormal. */
-  const PAIRS: readonly (readonly [number, number])[] = [
-    [0, 0],
-    [0, 0.1],
-    [0.1, 0],
-    [0.25, 0.25],
-    [0.1, 0.0999],
-    [0.0999, 0.1],
-    [0.09512, 0.1],
-    [0.1, 0.09512],
-    [0.1, 0.13],
-    [0.13, 0.1],
-    [0.05, 0.2],
-    [0.2, 0.05],
-    [0.5, 5e-324],
-    [5e-324, 0.5],
-    [0.6, 0.001],
-    [0.001, 0.3],
-    [1e-300, 1.0000001e-300],
-  ];
+/** Every measure's sums by the WebAssembly fused pass (arrays of the workspace) and by kernel.ts's loop (copies). */
+function fusedBothRoutes(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array): { wasm: KernelSums; loop: KernelSums } {
+  const ALL = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
+  expect(fusedSumsInWorkspace(p, q, logP, logQ)).not.toBeNull();
+  const wasm = pairKernel(p, q, ALL, logP, logQ, true);
+  const loop = pairKernel(p.slice(), q.slice(), ALL, logP.slice(), logQ.slice(), true);
+  return { wasm, loop };
+}
 
+const sameSums = ({ wasm, loop }: { wasm: KernelSums; loop: KernelSums }) =>
+  (Object.keys(loop) as (keyof KernelSums)[]).every((key) => Object.is(wasm[key], loop[key]));
+
+/** (p, q) pairs that take every branch: zeros, equal values, series, log1p, far either way, subnormal. */
+const PAIRS: readonly (readonly [number, number])[] = [
+  [0, 0],
+  [0, 0.1],
+  [0.1, 0],
+  [0.25, 0.25],
+  [0.1, 0.0999],
+  [0.0999, 0.1],
+  [0.09512, 0.1],
+  [0.1, 0.09512],
+  [0.1, 0.13],
+  [0.13, 0.1],
+  [0.05, 0.2],
+  [0.2, 0.05],
+  [0.5, 5e-324],
+  [5e-324, 0.5],
+  [0.6, 0.001],
+  [0.001, 0.3],
+  [1e-300, 1.0000001e-300],
+  // Near for one series and not another: |r| < 0.05 ≤ |r′| or the JS ratio alone.
+  [0.1, 0.0952],
+  [0.0952, 0.1],
+  [0.1, 0.0905],
+  [0.0905, 0.1],
+  [0.3, 0.31],
+  [0.31, 0.3],
+];
+
+describe('the divergence pass in WebAssembly', () => {
   it('gives D(P‖Q) and D(Q‖P) and the one-sided counts bit for bit as kernel.ts, on pairs that take every branch, in any order', () => {
     const workspace = SoftmaxWorkspace.create(24) as SoftmaxWorkspace;
     fc.assert(
@@ -258,5 +277,68 @@ describe('the divergence pass in WebAssembly', () => {
     expect(divergenceInWorkspace(row.probs, other, row.logProbs, row.logProbs, false)).toBeNull();
     expect(divergenceInWorkspace(other, other, other, other, false)).toBeNull();
     expect(divergenceInWorkspace(row.probs, row.probs, row.logProbs, row.logProbs.subarray(0, 3), false)).toBeNull();
+  });
+});
+
+describe('the fused pass in WebAssembly (pairKernel, every measure)', () => {
+  it('gives every sum and count bit for bit as kernel.ts, on pairs that take every branch, in any order and runs', () => {
+    const workspace = SoftmaxWorkspace.create(40) as SoftmaxWorkspace;
+    // Runs of near-equal pairs (the two-lane path, and leaving it mid-row) between the rest.
+    const near: readonly (readonly [number, number])[] = [
+      [0.1, 0.0999],
+      [0.0999, 0.1],
+      [0.25, 0.25],
+      [0.2, 0.2001],
+      [1e-300, 1.0000001e-300],
+    ];
+    const pair = fc.oneof(fc.constantFrom(...PAIRS), fc.constantFrom(...near));
+    fc.assert(
+      fc.property(fc.array(pair, { minLength: 1, maxLength: 40 }), (pairs) => {
+        const n = pairs.length;
+        const pRow = workspace.slotArrays(n, 0);
+        const qRow = workspace.slotArrays(n, 1);
+        pairs.forEach(([pi, qi], i) => {
+          pRow.probs[i] = pi;
+          qRow.probs[i] = qi;
+          pRow.logProbs[i] = Math.log(pi);
+          qRow.logProbs[i] = Math.log(qi);
+        });
+        return sameSums(fusedBothRoutes(pRow.probs, qRow.probs, pRow.logProbs, qRow.logProbs));
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('is what batch rows get: softmax rows in one shared workspace, near-identical, apart or with −Infinity logits', () => {
+    const shared = new SharedSoftmaxWorkspace();
+    const pScratch = new Scratch(shared, 0);
+    const qScratch = new Scratch(shared, 1);
+    const options = { normalize: false, tolerance: 1e-6, temperature: 1 };
+    const logit = fc.oneof(fc.double({ min: -12, max: 12, noNaN: true }), fc.constant(Number.NEGATIVE_INFINITY));
+    const noise = fc.oneof(
+      fc.constant(0),
+      fc.double({ min: -1e-3, max: 1e-3, noNaN: true }),
+      fc.double({ min: -0.1, max: 0.1, noNaN: true }),
+      fc.double({ min: -8, max: 8, noNaN: true }),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(logit, noise, fc.boolean()), { minLength: 1, maxLength: 41 }), (cells) => {
+        const z = Float64Array.from(cells, ([x]) => x);
+        const w = Float64Array.from(cells, ([x, e, off]) => (off && e > 4 ? Number.NEGATIVE_INFINITY : x + e));
+        const p = toProbabilities(z, 'logits', options, pScratch);
+        const q = toProbabilities(w, 'logits', options, qScratch);
+        if (!p.ok || !q.ok) return true;
+        return sameSums(fusedBothRoutes(p.probs, q.probs, p.logProbs as Float64Array, q.logProbs as Float64Array));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("leaves arrays outside a workspace to kernel.ts's loop", () => {
+    const workspace = SoftmaxWorkspace.create(4) as SoftmaxWorkspace;
+    const row = workspace.softmax(Float64Array.from([0, -1, -2, -3]), 1, 0, 0);
+    const other = Float64Array.from(row.probs);
+    expect(fusedSumsInWorkspace(row.probs, other, row.logProbs, row.logProbs)).toBeNull();
+    expect(fusedSumsInWorkspace(other, other, other, other)).toBeNull();
   });
 });
