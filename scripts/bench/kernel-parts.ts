@@ -10,7 +10,7 @@
  * difference to the kernel is what everything else in it costs. One thread; medians of 7.
  * Bundled by scripts/bench.mjs with esbuild and run in a child process.
  */
-import { hSeries, pairKernel, phiSeries } from '../../src/measures/kernel.js';
+import { hSeries, pairKernel, pairSums, phiSeries } from '../../src/measures/kernel.js';
 import { SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
 
 const EVERY_MEASURE = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
@@ -127,7 +127,7 @@ const results: [string, number][] = [
     '  the same rows in softmax workspaces: the WebAssembly fused pass (what `kl compare` runs on logits)',
     nanosecondsPerValue(logits.rows, logits.columns, (r) => {
       const { pSlot, qSlot } = inWorkspaces[r] as (typeof inWorkspaces)[number];
-      return pairKernel(pSlot.probs, qSlot.probs, EVERY_MEASURE, pSlot.logProbs, qSlot.logProbs, true).klPQ;
+      return pairSums(pSlot.probs, qSlot.probs, EVERY_MEASURE, pSlot.logProbs, qSlot.logProbs, true).klPQ;
     }),
   ],
   [

@@ -7,7 +7,7 @@
  * Names are part of the JSON schema; their order is the display order.
  */
 import { type LogBase, toBase } from './base.js';
-import { divergenceKernel, type KernelSums, type KernelWants, pairKernel } from './kernel.js';
+import { divergenceSums, type KernelSums, type KernelWants, pairSums } from './kernel.js';
 
 export interface MeasureSpec {
   /** For people: "forward KL". */
@@ -166,7 +166,7 @@ function oneDirectionSums(
   logs: { p: Float64Array; q: Float64Array } | undefined,
   normalized: boolean,
 ): KernelSums {
-  const { divergence, pOnly, qOnly } = divergenceKernel(p, q, reverse, logs?.p, logs?.q, normalized);
+  const { divergence, pOnly, qOnly } = divergenceSums(p, q, reverse, logs?.p, logs?.q, normalized);
   return {
     entropyP: 0,
     entropyQ: 0,
@@ -199,7 +199,7 @@ export function measurePair(
   const route = kernelRoute(names);
   const sums = route.oneDirection
     ? oneDirectionSums(p, q, route.oneDirection === 'reverse', logs, normalized)
-    : pairKernel(p, q, route.wants, logs?.p, logs?.q, normalized);
+    : pairSums(p, q, route.wants, logs?.p, logs?.q, normalized);
   const measures: Measures = {};
   for (const name of names) measures[name] = MEASURES[name].value(sums, base);
   return { measures, pOnly: sums.pOnly, qOnly: sums.qOnly };

@@ -109,6 +109,38 @@ export interface KernelSums {
 }
 
 /**
+ * The measures' sums for a pair: by the WebAssembly fused pass when the pair is a batch row's
+ * softmax outputs (normalised, with log-probabilities, all four arrays in one workspace's
+ * memory) and every measure is wanted, else by pairKernel's loop; the same bits either way.
+ * The route is chosen here, outside the loops: code the optimizing compiler builds for a
+ * loop that also holds the route would embed the priming's workspace, and be thrown away
+ * when that workspace is collected (then the loop runs interpreted until a recompile).
+ */
+export function pairSums(p: Float64Array, q: Float64Array, wants: KernelWants, logP?: Float64Array, logQ?: Float64Array, normalized = false): KernelSums {
+  if (normalized && logP !== undefined && logQ !== undefined && wantsEverything(wants)) {
+    const fused = fusedSumsInWorkspace(p, q, logP, logQ);
+    if (fused) return kernelSums(fused.sums, 0, fused.pOnly, fused.qOnly);
+  }
+  return pairKernel(p, q, wants, logP, logQ, normalized);
+}
+
+/** D(P‖Q) (or D(Q‖P)) for a pair, routed as pairSums: the WebAssembly divergence pass or divergenceKernel's loop. */
+export function divergenceSums(
+  p: Float64Array,
+  q: Float64Array,
+  reverse: boolean,
+  logP?: Float64Array,
+  logQ?: Float64Array,
+  normalized = false,
+): { divergence: number; pOnly: number; qOnly: number } {
+  if (normalized && logP !== undefined && logQ !== undefined) {
+    const sums = divergenceInWorkspace(p, q, logP, logQ, reverse);
+    if (sums) return { divergence: finishDivergence(sums.sum, sums.compensation, 0, reverse), pOnly: sums.pOnly, qOnly: sums.qOnly };
+  }
+  return divergenceKernel(p, q, reverse, logP, logQ, normalized);
+}
+
+/**
  * `logP`/`logQ`, when given, are log pᵢ and log qᵢ as the caller already has them (from a
  * log-softmax): they replace the logarithms the kernel would otherwise take, and
  * log pᵢ − log qᵢ stands in for log(pᵢ/qᵢ) where the ratio is far from 1 (≥ 2 or ≤ ½, so
@@ -120,11 +152,6 @@ export function pairKernel(p: Float64Array, q: Float64Array, wants: KernelWants,
   // and smaller operand first and then does its arithmetic in one place, rather than in two
   // branches: an arithmetic operation that has never run deoptimizes the compiled loop when
   // it first does (see primeKernel), and one of the two branches is rare for most sums.
-  if (normalized && logP !== undefined && logQ !== undefined && wantsEverything(wants)) {
-    // A batch row's softmax outputs: the WebAssembly pass over the workspace's memory.
-    const fused = fusedSumsInWorkspace(p, q, logP, logQ);
-    if (fused) return kernelSums(fused.sums, 0, fused.pOnly, fused.qOnly);
-  }
   let c_entropyP = 0;
   let c_entropyQ = 0;
   let c_crossPQ = 0;
@@ -390,28 +417,27 @@ function wantsEverything(wants: KernelWants): boolean {
  * compensations, in the same order), and Σ(p − q).
  */
 function kernelSums(sums: Float64Array, difference: number, pOnly: number, qOnly: number): KernelSums {
-  const at = (k: number) => sums[k] as number;
-  const gPQ = at(4);
-  const gQP = at(5);
-  const crossPQ = at(2);
-  const crossQP = at(3);
+  const gPQ = sums[4] as number;
+  const gQP = sums[5] as number;
+  const crossPQ = sums[2] as number;
+  const crossQP = sums[3] as number;
   // D(P‖Q) = Σ g(p, q) + Σ (p − q). When both sides are normalised by construction (a
   // softmax), Σ (p − q) is 0 and what the computed vectors sum to is only the rounding of
   // their normalisers: adding it would put that error, first order, into a KL of 1e-9.
   // Without it the sum of g, whose terms are never negative, is off only to second order.
   // (Nor is it accumulated then: diff stays 0.)
-  const klPQ = gPQ === Infinity ? Infinity : Math.max(0, finish(gPQ, at(13)) + difference);
-  const klQP = gQP === Infinity ? Infinity : Math.max(0, finish(gQP, at(14)) - difference);
+  const klPQ = gPQ === Infinity ? Infinity : Math.max(0, finish(gPQ, sums[13] as number) + difference);
+  const klQP = gQP === Infinity ? Infinity : Math.max(0, finish(gQP, sums[14] as number) - difference);
   return {
-    entropyP: Math.max(0, finish(at(0), at(9))),
-    entropyQ: Math.max(0, finish(at(1), at(10))),
-    crossPQ: crossPQ === Infinity ? Infinity : Math.max(0, finish(crossPQ, at(11))),
-    crossQP: crossQP === Infinity ? Infinity : Math.max(0, finish(crossQP, at(12))),
+    entropyP: Math.max(0, finish(sums[0] as number, sums[9] as number)),
+    entropyQ: Math.max(0, finish(sums[1] as number, sums[10] as number)),
+    crossPQ: crossPQ === Infinity ? Infinity : Math.max(0, finish(crossPQ, sums[11] as number)),
+    crossQP: crossQP === Infinity ? Infinity : Math.max(0, finish(crossQP, sums[12] as number)),
     klPQ,
     klQP,
-    js: Math.min(LN2, Math.max(0, finish(at(8), at(17)))),
-    totalVariation: Math.min(1, 0.5 * finish(at(6), at(15))),
-    hellinger: Math.sqrt(Math.min(1, Math.max(0, 0.5 * finish(at(7), at(16))))),
+    js: Math.min(LN2, Math.max(0, finish(sums[8] as number, sums[17] as number))),
+    totalVariation: Math.min(1, 0.5 * finish(sums[6] as number, sums[15] as number)),
+    hellinger: Math.sqrt(Math.min(1, Math.max(0, 0.5 * finish(sums[7] as number, sums[16] as number)))),
     pOnly,
     qOnly,
   };
@@ -433,11 +459,6 @@ export function divergenceKernel(
   normalized = false,
 ): { divergence: number; pOnly: number; qOnly: number } {
   const haveLogs = logP !== undefined && logQ !== undefined;
-  if (normalized && haveLogs) {
-    // A batch row's softmax outputs: the WebAssembly pass over the workspace's memory.
-    const sums = divergenceInWorkspace(p, q, logP, logQ, reverse);
-    if (sums) return { divergence: finishDivergence(sums.sum, sums.compensation, 0, reverse), pOnly: sums.pOnly, qOnly: sums.qOnly };
-  }
   let g = 0;
   let c_g = 0;
   let diff = 0;
@@ -528,8 +549,9 @@ const ANCHORS: readonly (readonly [number, number])[] = [
 
 /**
  * Runs the kernels over every priming pair, alone and after the anchors, with and without
- * caller logs: pairKernel for all measures and for JS alone, divergenceKernel both ways (and
- * both kernels' routes to the WebAssembly passes, with the pairs in a softmax workspace's slots).
+ * caller logs: pairKernel for all measures and for JS alone, divergenceKernel both ways, and
+ * pairSums and divergenceSums on their routes to the WebAssembly passes (the pairs in a
+ * softmax workspace's slots) and to the loops.
  *
  * Why: the optimizing compiler puts a deoptimization exit wherever an operation has never
  * run. On a big batch the first row that reaches a rare branch (a near-equal pair, a zero)
@@ -552,15 +574,16 @@ export function primeKernel(): void {
         const q = Float64Array.from(pairs, ([, qi]) => qi);
         const logP = p.map(Math.log);
         const logQ = q.map(Math.log);
+        // Through the routes, which take the loops for arrays outside a workspace.
         for (const wants of [all, jsOnly]) {
-          pairKernel(p, q, wants);
-          pairKernel(p, q, wants, logP, logQ);
-          pairKernel(p, q, wants, logP, logQ, true);
+          pairSums(p, q, wants);
+          pairSums(p, q, wants, logP, logQ);
+          pairSums(p, q, wants, logP, logQ, true);
         }
         for (const reverse of [false, true]) {
-          divergenceKernel(p, q, reverse);
-          divergenceKernel(p, q, reverse, logP, logQ);
-          divergenceKernel(p, q, reverse, logP, logQ, true);
+          divergenceSums(p, q, reverse);
+          divergenceSums(p, q, reverse, logP, logQ);
+          divergenceSums(p, q, reverse, logP, logQ, true);
           if (workspace) {
             const pSlot = workspace.slotArrays(p.length, 0);
             const qSlot = workspace.slotArrays(q.length, 1);
@@ -568,8 +591,8 @@ export function primeKernel(): void {
             pSlot.logProbs.set(logP);
             qSlot.probs.set(q);
             qSlot.logProbs.set(logQ);
-            divergenceKernel(pSlot.probs, qSlot.probs, reverse, pSlot.logProbs, qSlot.logProbs, true);
-            pairKernel(pSlot.probs, qSlot.probs, all, pSlot.logProbs, qSlot.logProbs, true);
+            divergenceSums(pSlot.probs, qSlot.probs, reverse, pSlot.logProbs, qSlot.logProbs, true);
+            pairSums(pSlot.probs, qSlot.probs, all, pSlot.logProbs, qSlot.logProbs, true);
           }
         }
       }

@@ -1,7 +1,8 @@
 /**
- * Priming must reach every branch of the fused kernel: a branch first taken after the
- * optimizing compiler has compiled the kernel discards the compiled code mid-batch (see
- * primeKernel). Block coverage from V8 says which parts ran.
+ * Priming must reach every branch of the kernels and of their routes (pairSums,
+ * divergenceSums): a branch first taken after the optimizing compiler has compiled the
+ * kernel discards the compiled code mid-batch (see primeKernel). Block coverage from V8
+ * says which parts ran.
  */
 import { Session } from 'node:inspector/promises';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ describe('primeKernel', () => {
       primeKernel();
       const coverage = (await session.post('Profiler.takePreciseCoverage')) as Coverage;
       await session.post('Profiler.stopPreciseCoverage');
-      for (const name of ['pairKernel', 'divergenceKernel']) {
+      for (const name of ['pairKernel', 'divergenceKernel', 'pairSums', 'divergenceSums']) {
         const kernel = coverage.result.flatMap((script) => script.functions).filter((fn) => fn.functionName === name);
         expect(kernel).toHaveLength(1);
         expect(kernel[0]!.ranges[0]!.count).toBeGreaterThan(100);
