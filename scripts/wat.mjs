@@ -1,7 +1,8 @@
 /**
  * WebAssembly text (the .wat files under src/) to its binary, for the two tool chains that read src/:
  * esbuild (scripts/build.mjs) and Vite (vitest.config.ts). A `.wat` import becomes a module
- * whose default export is the binary as a Uint8Array; the binary is never a file of the repo.
+ * whose default export returns the binary as a Uint8Array (the same one on every call); the
+ * binary is never a file of the repo.
  */
 import { readFileSync } from 'node:fs';
 import wabt from 'wabt';
@@ -22,13 +23,16 @@ export async function watModule(path) {
   try {
     parsed.validate();
     const { buffer } = parsed.toBinary({});
-    return `export default Uint8Array.from(atob(${JSON.stringify(Buffer.from(buffer).toString('base64'))}), (c) => c.charCodeAt(0));`;
+    // Decoded on first use, not when the bundle loads: every run would pay for it, and most
+    // never instantiate the module.
+    const base64 = JSON.stringify(Buffer.from(buffer).toString('base64'));
+    return `let binary; export default () => (binary ??= Uint8Array.from(atob(${base64}), (c) => c.charCodeAt(0)));`;
   } finally {
     parsed.destroy();
   }
 }
 
-/** esbuild: `import bytes from './x.wat'`. */
+/** esbuild: `import binary from './x.wat'`, then `binary()` for the bytes. */
 export const esbuildWat = {
   name: 'wat',
   setup(build) {

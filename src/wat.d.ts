@@ -1,6 +1,9 @@
-/** A WebAssembly text file, imported as its binary (scripts/wat.mjs compiles it for esbuild and Vite). */
+/**
+ * A WebAssembly text file, imported as a function that returns its binary, decoded on the first
+ * call and the same array on every call (scripts/wat.mjs compiles it for esbuild and Vite).
+ */
 declare module '*.wat' {
-  const binary: Uint8Array;
+  const binary: () => Uint8Array;
   export default binary;
 }
 

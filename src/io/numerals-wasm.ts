@@ -45,7 +45,7 @@ export class LineScanner {
   static acquire(): LineScanner | null {
     const spare = LineScanner.pool.pop();
     if (spare || LineScanner.unavailable) return spare ?? null;
-    const made = instantiate<NumeralExports>(binary, OUTPUT_AT + MAX_WIDTH * 8);
+    const made = instantiate<NumeralExports>(binary(), OUTPUT_AT + MAX_WIDTH * 8);
     if (!made) LineScanner.unavailable = true;
     return made && new LineScanner(made.exports, made.memory);
   }

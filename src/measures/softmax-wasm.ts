@@ -92,7 +92,7 @@ export class SoftmaxWorkspace {
     const made =
       capacity === 0
         ? null
-        : instantiate<SoftmaxExports>(binary, (1 + 2 * SLOTS) * pairBytes(capacity) + OUT_BYTES, {
+        : instantiate<SoftmaxExports>(binary(), (1 + 2 * SLOTS) * pairBytes(capacity) + OUT_BYTES, {
             log1p: Math.log1p,
             log: Math.log,
           });
