@@ -56,6 +56,7 @@ import {
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generator } from './bench/xorshift.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROBE = fileURLToPath(new URL('./bench/rss-probe.cjs', import.meta.url));
@@ -64,19 +65,6 @@ const KL = join(ROOT, 'bin', 'kl.js');
 
 /** KL_BENCH_DATA=DIR keeps the generated data there and reuses it (while tuning). */
 const keepData = process.env.KL_BENCH_DATA;
-
-/** Deterministic xorshift32 in [0, 1), so every run benches the same bytes. */
-function generator(seed) {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
 
 /** JavaScript's exponent ("-6", "+12") as printf writes it: a sign and at least 2 digits. */
 function printfExponent(power) {

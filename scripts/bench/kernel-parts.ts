@@ -12,21 +12,10 @@
  */
 import { hSeries, pairKernel, pairSums, phiSeries } from '../../src/measures/kernel.js';
 import { SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
+// @ts-expect-error: a JavaScript module of the bench, without declarations
+import { generator } from './xorshift.mjs';
 
 const EVERY_MEASURE = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
-
-/** Deterministic xorshift32 in [0, 1), as scripts/bench.mjs. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state / 4294967296;
-  };
-}
 
 /** Rows as the bench's CSV files hold them: uniform + 1e-3, normalised. */
 function csvRows(rows: number, columns: number, seed: number): Float64Array[] {
@@ -98,16 +87,14 @@ const { logP, logQ } = logitRows(logits.rows, logits.columns, 3);
 const probabilitiesP = logP.map((row) => row.map(Math.exp));
 const probabilitiesQ = logQ.map((row) => row.map(Math.exp));
 // The same rows as a batch holds them: each row's two sides in the slots of a workspace.
-const inWorkspaces = probabilitiesP.map((pRow, r) => {
-  const workspace = SoftmaxWorkspace.create(logits.columns) as SoftmaxWorkspace;
-  const pSlot = workspace.slotArrays(logits.columns, 0);
-  const qSlot = workspace.slotArrays(logits.columns, 1);
-  pSlot.probs.set(pRow);
-  pSlot.logProbs.set(logP[r] as Float64Array);
-  qSlot.probs.set(probabilitiesQ[r] as Float64Array);
-  qSlot.logProbs.set(logQ[r] as Float64Array);
-  return { pSlot, qSlot };
-});
+const inWorkspaces = probabilitiesP.map((pRow, r) =>
+  (SoftmaxWorkspace.create(logits.columns) as SoftmaxWorkspace).holding(
+    pRow,
+    probabilitiesQ[r] as Float64Array,
+    logP[r] as Float64Array,
+    logQ[r] as Float64Array,
+  ),
+);
 
 const results: [string, number][] = [
   [
@@ -126,8 +113,8 @@ const results: [string, number][] = [
   [
     '  the same rows in softmax workspaces: the WebAssembly fused pass (what `kl compare` runs on logits)',
     nanosecondsPerValue(logits.rows, logits.columns, (r) => {
-      const { pSlot, qSlot } = inWorkspaces[r] as (typeof inWorkspaces)[number];
-      return pairSums(pSlot.probs, qSlot.probs, EVERY_MEASURE, pSlot.logProbs, qSlot.logProbs, true).klPQ;
+      const held = inWorkspaces[r] as (typeof inWorkspaces)[number];
+      return pairSums(held.p, held.q, EVERY_MEASURE, held.logP, held.logQ, true).klPQ;
     }),
   ],
   [

@@ -522,7 +522,7 @@ function finishDivergence(g: number, compensation: number, difference: number, r
  * both, equal values, ratios near 1 (series and log1p, either way round), far from 1,
  * overflowing and subnormal.
  */
-const PRIMING_PAIRS: readonly (readonly [number, number])[] = [
+export const PRIMING_PAIRS: readonly (readonly [number, number])[] = [
   [0, 0],
   [0, 0.1],
   [0.1, 0],
@@ -542,7 +542,7 @@ const PRIMING_PAIRS: readonly (readonly [number, number])[] = [
   [5e-324, 0.5],
 ];
 /** Two pairs with large terms in every sum, so a pair after them adds a smaller term. */
-const ANCHORS: readonly (readonly [number, number])[] = [
+export const ANCHORS: readonly (readonly [number, number])[] = [
   [0.6, 0.001],
   [0.001, 0.3],
 ];
@@ -585,14 +585,9 @@ export function primeKernel(): void {
           divergenceSums(p, q, reverse, logP, logQ);
           divergenceSums(p, q, reverse, logP, logQ, true);
           if (workspace) {
-            const pSlot = workspace.slotArrays(p.length, 0);
-            const qSlot = workspace.slotArrays(q.length, 1);
-            pSlot.probs.set(p);
-            pSlot.logProbs.set(logP);
-            qSlot.probs.set(q);
-            qSlot.logProbs.set(logQ);
-            divergenceSums(pSlot.probs, qSlot.probs, reverse, pSlot.logProbs, qSlot.logProbs, true);
-            pairSums(pSlot.probs, qSlot.probs, all, pSlot.logProbs, qSlot.logProbs, true);
+            const held = workspace.holding(p, q, logP, logQ);
+            divergenceSums(held.p, held.q, reverse, held.logP, held.logQ, true);
+            pairSums(held.p, held.q, all, held.logP, held.logQ, true);
           }
         }
       }

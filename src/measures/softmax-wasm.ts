@@ -116,9 +116,23 @@ export class SoftmaxWorkspace {
     return { probs: whole ? probs : probs.subarray(0, n), logProbs: whole ? logProbs : logProbs.subarray(0, n), argmax };
   }
 
-  /** A slot's probabilities and log-probabilities for a row of `n` values, to be filled by hand (the kernel's priming, tests). */
-  slotArrays(n: number, slot: SoftmaxSlot): { probs: Float64Array; logProbs: Float64Array } {
-    return { probs: (this.probs[slot] as Float64Array).subarray(0, n), logProbs: (this.logProbs[slot] as Float64Array).subarray(0, n) };
+  /**
+   * A pair copied into the two slots, as a batch row's softmax outputs would stand there: its
+   * arrays in this workspace's memory (the kernel's priming, tests, the bench).
+   */
+  holding(
+    p: Float64Array,
+    q: Float64Array,
+    logP: Float64Array,
+    logQ: Float64Array,
+  ): { p: Float64Array; q: Float64Array; logP: Float64Array; logQ: Float64Array } {
+    const n = p.length;
+    const copy = (values: Float64Array, into: Float64Array | undefined) => {
+      const view = (into as Float64Array).subarray(0, n);
+      view.set(values);
+      return view;
+    };
+    return { p: copy(p, this.probs[0]), q: copy(q, this.probs[1]), logP: copy(logP, this.logProbs[0]), logQ: copy(logQ, this.logProbs[1]) };
   }
 
   /** The fused pass (softmax.wat) over arrays of this workspace's memory: see fusedSumsInWorkspace. */

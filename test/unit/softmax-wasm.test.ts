@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { divergenceKernel, divergenceSums, type KernelSums, pairKernel, pairSums } from '../../src/measures/kernel.js';
+import { ANCHORS, divergenceKernel, divergenceSums, type KernelSums, PRIMING_PAIRS, pairKernel, pairSums } from '../../src/measures/kernel.js';
 import { maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from '../../src/measures/logspace.js';
 import { Scratch, SharedSoftmaxWorkspace, toProbabilities } from '../../src/measures/prepare.js';
 import { divergenceInWorkspace, fusedSumsInWorkspace, SoftmaxWorkspace } from '../../src/measures/softmax-wasm.js';
@@ -169,6 +169,43 @@ describe('softmax in WebAssembly', () => {
   });
 });
 
+/**
+ * Checks `holds` on pairs of softmax rows as a batch computes them (each side in its slot of
+ * one shared workspace): from identical through quantisation-sized differences (the series on
+ * both lanes) to far apart, and now and then a −Infinity logit on Q's side alone (q = 0 < p).
+ */
+function assertOnSoftmaxRowPairs(holds: (p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array) => boolean): void {
+  const shared = new SharedSoftmaxWorkspace();
+  const pScratch = new Scratch(shared, 0);
+  const qScratch = new Scratch(shared, 1);
+  const options = { normalize: false, tolerance: 1e-6, temperature: 1 };
+  const logit = fc.oneof(fc.double({ min: -12, max: 12, noNaN: true }), fc.constant(Number.NEGATIVE_INFINITY));
+  const noise = fc.oneof(
+    fc.constant(0),
+    fc.double({ min: -1e-3, max: 1e-3, noNaN: true }),
+    fc.double({ min: -0.1, max: 0.1, noNaN: true }),
+    fc.double({ min: -8, max: 8, noNaN: true }),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(logit, noise, fc.boolean()), { minLength: 1, maxLength: 41 }), (cells) => {
+      const z = Float64Array.from(cells, ([x]) => x);
+      const w = Float64Array.from(cells, ([x, e, off]) => (off && e > 4 ? Number.NEGATIVE_INFINITY : x + e));
+      const p = toProbabilities(z, 'logits', options, pScratch);
+      const q = toProbabilities(w, 'logits', options, qScratch);
+      if (!p.ok || !q.ok) return true;
+      return holds(p.probs, q.probs, p.logProbs as Float64Array, q.logProbs as Float64Array);
+    }),
+    { numRuns: 3000 },
+  );
+}
+
+/** (p, q) pairs and their logarithms in the two slots of `workspace`, as any values can stand there. */
+function inSlots(workspace: SoftmaxWorkspace, pairs: readonly (readonly [number, number])[]) {
+  const p = Float64Array.from(pairs, ([pi]) => pi);
+  const q = Float64Array.from(pairs, ([, qi]) => qi);
+  return workspace.holding(p, q, p.map(Math.log), q.map(Math.log));
+}
+
 /** D both ways by the WebAssembly pass (arrays of the workspace) and by kernel.ts's loop (copies). */
 function bothRoutes(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array) {
   return [false, true].map((reverse) => {
@@ -191,24 +228,10 @@ function fusedBothRoutes(p: Float64Array, q: Float64Array, logP: Float64Array, l
 const sameSums = ({ wasm, loop }: { wasm: KernelSums; loop: KernelSums }) =>
   (Object.keys(loop) as (keyof KernelSums)[]).every((key) => Object.is(wasm[key], loop[key]));
 
-/** (p, q) pairs that take every branch: zeros, equal values, series, log1p, far either way, subnormal. */
+/** (p, q) pairs that take every branch: the kernel's priming pairs (zeros, equal values, series, log1p, far either way, subnormal) and more. */
 const PAIRS: readonly (readonly [number, number])[] = [
-  [0, 0],
-  [0, 0.1],
-  [0.1, 0],
-  [0.25, 0.25],
-  [0.1, 0.0999],
-  [0.0999, 0.1],
-  [0.09512, 0.1],
-  [0.1, 0.09512],
-  [0.1, 0.13],
-  [0.13, 0.1],
-  [0.05, 0.2],
-  [0.2, 0.05],
-  [0.5, 5e-324],
-  [5e-324, 0.5],
-  [0.6, 0.001],
-  [0.001, 0.3],
+  ...PRIMING_PAIRS,
+  ...ANCHORS,
   [1e-300, 1.0000001e-300],
   // Near for one series and not another: |r| < 0.05 ≤ |r′| or the JS ratio alone.
   [0.1, 0.0952],
@@ -224,16 +247,8 @@ describe('the divergence pass in WebAssembly', () => {
     const workspace = SoftmaxWorkspace.create(24) as SoftmaxWorkspace;
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...PAIRS), { minLength: 1, maxLength: 24 }), (pairs) => {
-        const n = pairs.length;
-        const pRow = workspace.slotArrays(n, 0);
-        const qRow = workspace.slotArrays(n, 1);
-        pairs.forEach(([pi, qi], i) => {
-          pRow.probs[i] = pi;
-          qRow.probs[i] = qi;
-          pRow.logProbs[i] = Math.log(pi);
-          qRow.logProbs[i] = Math.log(qi);
-        });
-        return bothRoutes(pRow.probs, qRow.probs, pRow.logProbs, qRow.logProbs).every(
+        const { p, q, logP, logQ } = inSlots(workspace, pairs);
+        return bothRoutes(p, q, logP, logQ).every(
           ({ wasm, loop }) => Object.is(wasm.divergence, loop.divergence) && wasm.pOnly === loop.pOnly && wasm.qOnly === loop.qOnly,
         );
       }),
@@ -242,31 +257,10 @@ describe('the divergence pass in WebAssembly', () => {
   });
 
   it('is what batch rows get: softmax rows of both sides in one shared workspace, near-identical, apart or with −Infinity logits', () => {
-    const shared = new SharedSoftmaxWorkspace();
-    const pScratch = new Scratch(shared, 0);
-    const qScratch = new Scratch(shared, 1);
-    const options = { normalize: false, tolerance: 1e-6, temperature: 1 };
-    const logit = fc.oneof(fc.double({ min: -12, max: 12, noNaN: true }), fc.constant(Number.NEGATIVE_INFINITY));
-    // From identical through quantisation-sized (the series on both lanes) to far apart.
-    const noise = fc.oneof(
-      fc.constant(0),
-      fc.double({ min: -1e-3, max: 1e-3, noNaN: true }),
-      fc.double({ min: -0.1, max: 0.1, noNaN: true }),
-      fc.double({ min: -8, max: 8, noNaN: true }),
-    );
-    fc.assert(
-      fc.property(fc.array(fc.tuple(logit, noise, fc.boolean()), { minLength: 1, maxLength: 41 }), (cells) => {
-        const z = Float64Array.from(cells, ([x]) => x);
-        // Q: P's logit moved by the noise; now and then −Infinity where P's is not (q = 0 < p).
-        const w = Float64Array.from(cells, ([x, e, off]) => (off && e > 4 ? Number.NEGATIVE_INFINITY : x + e));
-        const p = toProbabilities(z, 'logits', options, pScratch);
-        const q = toProbabilities(w, 'logits', options, qScratch);
-        if (!p.ok || !q.ok) return true;
-        return bothRoutes(p.probs, q.probs, p.logProbs as Float64Array, q.logProbs as Float64Array).every(
-          ({ wasm, loop }) => Object.is(wasm.divergence, loop.divergence) && wasm.pOnly === loop.pOnly && wasm.qOnly === loop.qOnly,
-        );
-      }),
-      { numRuns: 3000 },
+    assertOnSoftmaxRowPairs((p, q, logP, logQ) =>
+      bothRoutes(p, q, logP, logQ).every(
+        ({ wasm, loop }) => Object.is(wasm.divergence, loop.divergence) && wasm.pOnly === loop.pOnly && wasm.qOnly === loop.qOnly,
+      ),
     );
   });
 
@@ -294,44 +288,15 @@ describe('the fused pass in WebAssembly (pairKernel, every measure)', () => {
     const pair = fc.oneof(fc.constantFrom(...PAIRS), fc.constantFrom(...near));
     fc.assert(
       fc.property(fc.array(pair, { minLength: 1, maxLength: 40 }), (pairs) => {
-        const n = pairs.length;
-        const pRow = workspace.slotArrays(n, 0);
-        const qRow = workspace.slotArrays(n, 1);
-        pairs.forEach(([pi, qi], i) => {
-          pRow.probs[i] = pi;
-          qRow.probs[i] = qi;
-          pRow.logProbs[i] = Math.log(pi);
-          qRow.logProbs[i] = Math.log(qi);
-        });
-        return sameSums(fusedBothRoutes(pRow.probs, qRow.probs, pRow.logProbs, qRow.logProbs));
+        const { p, q, logP, logQ } = inSlots(workspace, pairs);
+        return sameSums(fusedBothRoutes(p, q, logP, logQ));
       }),
       { numRuns: 4000 },
     );
   });
 
   it('is what batch rows get: softmax rows in one shared workspace, near-identical, apart or with −Infinity logits', () => {
-    const shared = new SharedSoftmaxWorkspace();
-    const pScratch = new Scratch(shared, 0);
-    const qScratch = new Scratch(shared, 1);
-    const options = { normalize: false, tolerance: 1e-6, temperature: 1 };
-    const logit = fc.oneof(fc.double({ min: -12, max: 12, noNaN: true }), fc.constant(Number.NEGATIVE_INFINITY));
-    const noise = fc.oneof(
-      fc.constant(0),
-      fc.double({ min: -1e-3, max: 1e-3, noNaN: true }),
-      fc.double({ min: -0.1, max: 0.1, noNaN: true }),
-      fc.double({ min: -8, max: 8, noNaN: true }),
-    );
-    fc.assert(
-      fc.property(fc.array(fc.tuple(logit, noise, fc.boolean()), { minLength: 1, maxLength: 41 }), (cells) => {
-        const z = Float64Array.from(cells, ([x]) => x);
-        const w = Float64Array.from(cells, ([x, e, off]) => (off && e > 4 ? Number.NEGATIVE_INFINITY : x + e));
-        const p = toProbabilities(z, 'logits', options, pScratch);
-        const q = toProbabilities(w, 'logits', options, qScratch);
-        if (!p.ok || !q.ok) return true;
-        return sameSums(fusedBothRoutes(p.probs, q.probs, p.logProbs as Float64Array, q.logProbs as Float64Array));
-      }),
-      { numRuns: 3000 },
-    );
+    assertOnSoftmaxRowPairs((p, q, logP, logQ) => sameSums(fusedBothRoutes(p, q, logP, logQ)));
   });
 
   it("leaves arrays outside a workspace to kernel.ts's loop", () => {
