@@ -115,17 +115,11 @@ export function maximumOfLogs(values: ArrayLike<number>): number {
 }
 
 /**
- * softmaxWithLogs of a batch row whose maximum (maximumOfLogs) is `max`, its element-wise
- * passes in a WebAssembly workspace (softmax-wasm.ts: the same bits, about half the time),
- * in the workspace's `slot`; null when every value is −Infinity.
+ * softmaxWithLogs of the batch row a WebAssembly workspace has taken (`workspace.load`, which
+ * returned its maximum, `max`): its element-wise passes in the workspace (softmax-wasm.ts: the
+ * same bits, about half the time), in the workspace's `slot`; null when every value is −Infinity.
  */
-export function softmaxInWorkspace(
-  values: Float64Array,
-  temperature: number,
-  workspace: SoftmaxWorkspace,
-  max: number,
-  slot: SoftmaxSlot = 0,
-): SoftmaxRow | null {
+export function softmaxInWorkspace(workspace: SoftmaxWorkspace, temperature: number, max: number, slot: SoftmaxSlot = 0): SoftmaxRow | null {
   if (max === -Infinity) return null;
-  return workspace.softmax(values, temperature, max, slot);
+  return workspace.softmax(temperature, max, slot);
 }

@@ -8,7 +8,7 @@
  * (compensated) sum so that every later identity holds to rounding; the original
  * mass is returned so it can be shown.
  */
-import { logSumExp, maximumOfLogs, softmaxInWorkspace, softmaxWithLogs } from './logspace.js';
+import { logSumExp, softmaxInWorkspace, softmaxWithLogs } from './logspace.js';
 import { type SoftmaxSlot, SoftmaxWorkspace } from './softmax-wasm.js';
 import { compensatedSum } from './sum.js';
 
@@ -217,9 +217,10 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
     return { ok: true, probs: divided.probs, mass: divided.mass };
   }
 
-  // Batch rows: the validation and the softmax's maximum in one pass (maximumOfLogs).
+  // Batch rows: the row goes to the WebAssembly workspace, whose first pass is the validation
+  // and the softmax's maximum (maximumOfLogs).
   const workspace = scratch && values instanceof Float64Array ? scratch.softmaxWorkspace(values.length) : null;
-  const max = workspace ? maximumOfLogs(values) : 0;
+  const max = workspace ? workspace.load(values as Float64Array) : 0;
   const invalid = max !== max || !workspace ? firstInvalidLog(values) : null;
   if (invalid) return invalid;
   let mass: number | null = null;
@@ -233,7 +234,7 @@ export function toProbabilities(values: ArrayLike<number>, kind: Kind, options: 
   }
   const temperature = kind === 'logits' ? options.temperature : 1;
   const softmax: { probs: Float64Array; logProbs: Float64Array; argmax?: number } | null = workspace
-    ? softmaxInWorkspace(values as Float64Array, temperature, workspace, max, (scratch as Scratch).side)
+    ? softmaxInWorkspace(workspace, temperature, max, (scratch as Scratch).side)
     : softmaxWithLogs(values, temperature, scratch ? { probs: scratch.get(0, values.length), logProbs: scratch.get(1, values.length) } : undefined);
   if (!softmax) return zeroMass();
   return { ok: true, probs: softmax.probs, logProbs: softmax.logProbs, mass, argmax: softmax.argmax };

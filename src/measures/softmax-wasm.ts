@@ -2,16 +2,19 @@
  * The softmax of batch rows with its two element-wise passes in WebAssembly (softmax.wat):
  * the exponential and the normalisation on two lanes at a time, bit for bit what
  * logspace.ts's JavaScript passes give (test/unit/softmax-wasm.test.ts), at about half
- * their cost. Validation and the maximum stay in logspace.ts's JavaScript.
+ * their cost; the validation and the maximum (maximumOfLogs) on two lanes too, on the row's copy
+ * in the workspace.
  *
  * A workspace has a memory of its own (wasm.ts), sized for the widest row it takes, with a
  * slot for each side of a row: P's and Q's probabilities and log-probabilities then lie in
  * one memory, where the same module's divergence pass reads them (divergenceInWorkspace).
  */
 import { instantiate } from '../wasm.js';
+import { maximumOfLogs } from './logspace.js';
 import binary from './softmax.wat';
 
 interface SoftmaxExports {
+  maximumOfLogs(values: number, n: number): number;
   shiftAndExponentiate(values: number, n: number, max: number, temperature: number, shifted: number, exps: number): number;
   normalize(shifted: number, exps: number, n: number, sum: number, logSum: number): number;
   divergence(p: number, q: number, logP: number, logQ: number, n: number, reverse: number, out: number): number;
@@ -52,6 +55,8 @@ export class SoftmaxWorkspace {
   private readonly expsAt: number[] = [];
   private readonly logProbs: Float64Array[] = [];
   private readonly probs: Float64Array[] = [];
+  /** How many values the last `load` took. */
+  private loaded = 0;
   private readonly outAt: number;
   private readonly out: Float64Array;
   private readonly outCounts: Int32Array;
@@ -100,12 +105,24 @@ export class SoftmaxWorkspace {
   }
 
   /**
-   * softmax(values / T) of a row of at most `capacity` values whose largest is `max` (finite:
+   * Takes a row of at most `capacity` values for the next `softmax`, and returns logspace.ts's
+   * maximumOfLogs of it (the largest value, or NaN when one is NaN or +Infinity), found by the
+   * WebAssembly pass on the copy, bit for bit the JavaScript loop's result.
+   */
+  load(values: Float64Array): number {
+    this.values.set(values);
+    this.loaded = values.length;
+    const max = this.exports.maximumOfLogs(this.valuesAt, values.length);
+    // +Infinity: +0 and −0 were the two lanes' largest, and the first of them is the maximum.
+    return max === Infinity ? maximumOfLogs(values) : max;
+  }
+
+  /**
+   * softmax(values / T) of the row `load` took, whose largest value is `max` (finite:
    * logspace.ts checks): p and log p in `slot`, valid until that slot's next call.
    */
-  softmax(values: Float64Array, temperature: number, max: number, slot: SoftmaxSlot = 0): SoftmaxRow {
-    const n = values.length;
-    this.values.set(values);
+  softmax(temperature: number, max: number, slot: SoftmaxSlot = 0): SoftmaxRow {
+    const n = this.loaded;
     const shiftedAt = this.shiftedAt[slot] as number;
     const expsAt = this.expsAt[slot] as number;
     const sum = this.exports.shiftAndExponentiate(this.valuesAt, n, max, temperature, shiftedAt, expsAt);

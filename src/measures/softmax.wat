@@ -15,6 +15,43 @@
   ;; V8's Math.log, for the fused pass's Jensen–Shannon terms of ratios far from 1.
   (import "env" "log" (func $log (param f64) (result f64)))
 
+;; logspace.ts's maximumOfLogs of values[0 .. n): the largest, or NaN when one is NaN or
+  ;; +Infinity (-Infinity when n = 0 or all are -Infinity), two lanes at a time. A lane keeps
+  ;; its first largest (max < v ? v : max, as the JavaScript loop), so the two lanes' results
+  ;; can differ only when they are equal: +0 in one and -0 in the other, where which came first
+  ;; decides; then it returns +Infinity (never a maximum: +Infinity is refused) and the caller
+  ;; asks the JavaScript loop.
+  (func (export "maximumOfLogs") (param $values i32) (param $n i32) (result f64)
+    (local $i i32) (local $v v128) (local $max v128) (local $bad v128) (local $last f64) (local $first f64) (local $second f64)
+    (local.set $max (f64x2.splat (f64.const -inf)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (i32.add (local.get $i) (i32.const 1)) (local.get $n)))
+        (local.set $v (v128.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $bad
+          (v128.or
+            (local.get $bad)
+            (v128.or (f64x2.ne (local.get $v) (local.get $v)) (f64x2.eq (local.get $v) (f64x2.splat (f64.const inf))))))
+        (local.set $max (f64x2.pmax (local.get $max) (local.get $v)))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $next)))
+    (if (v128.any_true (local.get $bad)) (then (return (f64.const nan))))
+    (local.set $first (f64x2.extract_lane 0 (local.get $max)))
+    (local.set $second (f64x2.extract_lane 1 (local.get $max)))
+    (if (i32.and
+          (f64.eq (local.get $first) (local.get $second))
+          (i64.ne (i64.reinterpret_f64 (local.get $first)) (i64.reinterpret_f64 (local.get $second))))
+      (then (return (f64.const inf))))
+    (local.set $first (select (local.get $second) (local.get $first) (f64.lt (local.get $first) (local.get $second))))
+    ;; an odd n's last value
+    (if (i32.lt_u (local.get $i) (local.get $n))
+      (then
+        (local.set $last (f64.load (i32.add (local.get $values) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (i32.or (f64.ne (local.get $last) (local.get $last)) (f64.eq (local.get $last) (f64.const inf)))
+          (then (return (f64.const nan))))
+        (local.set $first (select (local.get $last) (local.get $first) (f64.lt (local.get $first) (local.get $last))))))
+    (local.get $first))
+
   ;; The exponential, written inline in the loop below (a call per pair cost a third of the
   ;; pass): exp(x) for two lanes with x <= 0 (or -infinity), as e_exp.c computes it:
   ;;   x = k·ln2 + r with k = trunc(x/ln2 - 0.5) (k = -1 for -1.5·ln2 < x <= -0.5·ln2, and
@@ -400,11 +437,12 @@
             (local.set $totv (f64x2.add (local.get $pv) (local.get $qv)))
             (local.set $rjv (f64x2.div (local.get $dv) (local.get $totv)))
             (local.set $near
-              (i32.and
-                (i32.and
-                  (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $rv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))
-                  (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $rrv)) (f64x2.splat (f64.const 0x1.999999999999ap-5)))))
-                (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $rjv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))))
+              (i64x2.all_true
+                (v128.and
+                  (v128.and
+                    (f64x2.lt (f64x2.abs (local.get $rv)) (f64x2.splat (f64.const 0x1.999999999999ap-5)))
+                    (f64x2.lt (f64x2.abs (local.get $rrv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))
+                  (f64x2.lt (f64x2.abs (local.get $rjv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))))
             (if (local.get $near)
               (then
                 ;; A run of near-equal pairs: the sums two to a vector ((entropy P, entropy Q),
@@ -478,104 +516,104 @@
                   ;; value i: its terms, two sums to a vector, each sum in index order
                   (local.set $vv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $entP) (local.get $entQ)))
                   (local.set $tv2 (f64x2.add (local.get $SA) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SA)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SA)))
                   (local.set $CA
                     (f64x2.add
                       (local.get $CA)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SA) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SA) (local.get $kv)))))
+                        (f64x2.sub (local.get $SA) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SA (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $crPQ) (local.get $crQP)))
                   (local.set $tv2 (f64x2.add (local.get $SB) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SB)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SB)))
                   (local.set $CB
                     (f64x2.add
                       (local.get $CB)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SB) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SB) (local.get $kv)))))
+                        (f64x2.sub (local.get $SB) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SB (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $gpq) (local.get $gqp)))
                   (local.set $tv2 (f64x2.add (local.get $SC) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SC)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SC)))
                   (local.set $CC
                     (f64x2.add
                       (local.get $CC)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SC) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SC) (local.get $kv)))))
+                        (f64x2.sub (local.get $SC) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SC (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $tvv) (local.get $helv)))
                   (local.set $tv2 (f64x2.add (local.get $SD) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SD)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SD)))
                   (local.set $CD
                     (f64x2.add
                       (local.get $CD)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SD) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SD) (local.get $kv)))))
+                        (f64x2.sub (local.get $SD) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SD (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $jsv) (local.get $zero)))
                   (local.set $tv2 (f64x2.add (local.get $SE) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SE)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SE)))
                   (local.set $CE
                     (f64x2.add
                       (local.get $CE)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SE) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SE) (local.get $kv)))))
+                        (f64x2.sub (local.get $SE) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SE (local.get $tv2))
                   ;; value i + 1: its terms, two sums to a vector, each sum in index order
                   (local.set $vv (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $entP) (local.get $entQ)))
                   (local.set $tv2 (f64x2.add (local.get $SA) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SA)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SA)))
                   (local.set $CA
                     (f64x2.add
                       (local.get $CA)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SA) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SA) (local.get $kv)))))
+                        (f64x2.sub (local.get $SA) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SA (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $crPQ) (local.get $crQP)))
                   (local.set $tv2 (f64x2.add (local.get $SB) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SB)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SB)))
                   (local.set $CB
                     (f64x2.add
                       (local.get $CB)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SB) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SB) (local.get $kv)))))
+                        (f64x2.sub (local.get $SB) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SB (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $gpq) (local.get $gqp)))
                   (local.set $tv2 (f64x2.add (local.get $SC) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SC)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SC)))
                   (local.set $CC
                     (f64x2.add
                       (local.get $CC)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SC) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SC) (local.get $kv)))))
+                        (f64x2.sub (local.get $SC) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SC (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $tvv) (local.get $helv)))
                   (local.set $tv2 (f64x2.add (local.get $SD) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SD)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SD)))
                   (local.set $CD
                     (f64x2.add
                       (local.get $CD)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SD) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SD) (local.get $kv)))))
+                        (f64x2.sub (local.get $SD) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SD (local.get $tv2))
                   (local.set $vv (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $jsv) (local.get $zero)))
                   (local.set $tv2 (f64x2.add (local.get $SE) (local.get $vv)))
-                  (local.set $kv (f64x2.ge (f64x2.abs (local.get $SE)) (f64x2.abs (local.get $vv))))
+                  (local.set $kv (f64x2.sub (local.get $tv2) (local.get $SE)))
                   (local.set $CE
                     (f64x2.add
                       (local.get $CE)
                       (f64x2.add
-                        (f64x2.sub (v128.bitselect (local.get $SE) (local.get $vv) (local.get $kv)) (local.get $tv2))
-                        (v128.bitselect (local.get $vv) (local.get $SE) (local.get $kv)))))
+                        (f64x2.sub (local.get $SE) (f64x2.sub (local.get $tv2) (local.get $kv)))
+                        (f64x2.sub (local.get $vv) (local.get $kv)))))
                   (local.set $SE (local.get $tv2))
                   (local.set $i (i32.add (local.get $i) (i32.const 2)))
                   (local.set $at (i32.shl (local.get $i) (i32.const 3)))
@@ -589,11 +627,12 @@
                       (local.set $totv (f64x2.add (local.get $pv) (local.get $qv)))
                       (local.set $rjv (f64x2.div (local.get $dv) (local.get $totv)))
                       (local.set $near
-                        (i32.and
-                          (i32.and
-                            (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $rv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))
-                            (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $rrv)) (f64x2.splat (f64.const 0x1.999999999999ap-5)))))
-                          (i64x2.all_true (f64x2.lt (f64x2.abs (local.get $rjv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))))
+                        (i64x2.all_true
+                          (v128.and
+                            (v128.and
+                              (f64x2.lt (f64x2.abs (local.get $rv)) (f64x2.splat (f64.const 0x1.999999999999ap-5)))
+                              (f64x2.lt (f64x2.abs (local.get $rrv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))
+                            (f64x2.lt (f64x2.abs (local.get $rjv)) (f64x2.splat (f64.const 0x1.999999999999ap-5))))))
                       (br_if $run (local.get $near)))))
                 (local.set $entropyP (f64x2.extract_lane 0 (local.get $SA)))
                 (local.set $c_entropyP (f64x2.extract_lane 0 (local.get $CA)))

@@ -71,7 +71,7 @@ describe('softmax in WebAssembly', () => {
       for (const width of [row.length, row.length - 1]) {
         const values = row.subarray(0, width);
         const js = softmaxWithLogs(values, 1);
-        const wasm = softmaxInWorkspace(values, 1, workspace as SoftmaxWorkspace, maximumOfLogs(values));
+        const wasm = softmaxInWorkspace(workspace as SoftmaxWorkspace, 1, (workspace as SoftmaxWorkspace).load(values));
         expectSameBits(wasm?.probs as Float64Array, js?.probs as Float64Array);
         expectSameBits(wasm?.logProbs as Float64Array, js?.logProbs as Float64Array);
       }
@@ -88,7 +88,7 @@ describe('softmax in WebAssembly', () => {
         (shifts, offset, temperature) => {
           const values = Float64Array.from([0, ...shifts].slice(0, 64), (x) => x + offset);
           const js = softmaxWithLogs(values, temperature);
-          const wasm = softmaxInWorkspace(values, temperature, workspace, maximumOfLogs(values));
+          const wasm = softmaxInWorkspace(workspace, temperature, workspace.load(values));
           if (js === null) return wasm === null;
           return (
             wasm !== null &&
@@ -150,15 +150,44 @@ describe('softmax in WebAssembly', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: -3, max: 0 }), { minLength: 1, maxLength: 16 }), (integers) => {
         const values = Float64Array.from(integers);
-        const row = softmaxInWorkspace(values, 1, workspace, maximumOfLogs(values));
+        const row = softmaxInWorkspace(workspace, 1, workspace.load(values));
         return row !== null && row.argmax === argmax(row.probs);
       }),
       { numRuns: 3000 },
     );
     for (const integers of rows) {
       const values = Float64Array.from(integers);
-      const row = softmaxInWorkspace(values, 1, workspace, maximumOfLogs(values));
+      const row = softmaxInWorkspace(workspace, 1, workspace.load(values));
       expect(row?.argmax).toBe(argmax(softmaxWithLogs(values)?.probs as Float64Array));
+    }
+  });
+
+  it('finds the maximum and refuses NaN and +Infinity as maximumOfLogs does, bit for bit, whichever lane holds what', () => {
+    const workspace = SoftmaxWorkspace.create(24) as SoftmaxWorkspace;
+    const value = fc.oneof(
+      fc.double({ min: -5, max: 5, noNaN: true }),
+      fc.constantFrom(0, -0, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, Number.NaN, 5e-324, -5e-324),
+    );
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 0, maxLength: 24 }), (values) => {
+        const row = Float64Array.from(values);
+        return Object.is(workspace.load(row), maximumOfLogs(row));
+      }),
+      { numRuns: 5000 },
+    );
+    // ±0 as the largest in either lane and either order: the first one is the maximum.
+    for (const row of [
+      [-0, 0],
+      [0, -0],
+      [-1, -0, 0],
+      [-1, 0, -0],
+      [-0, -1, 0],
+      [0, -1, -0],
+      [-0, 0, -1, 0],
+      [-1, 0, -0, -1],
+      [-Infinity, -0],
+    ]) {
+      expect(Object.is(workspace.load(Float64Array.from(row)), maximumOfLogs(row))).toBe(true);
     }
   });
 
@@ -266,7 +295,7 @@ describe('the divergence pass in WebAssembly', () => {
 
   it("leaves arrays that are not all in one workspace to kernel.ts's loop", () => {
     const workspace = SoftmaxWorkspace.create(4) as SoftmaxWorkspace;
-    const row = workspace.softmax(Float64Array.from([0, -1, -2, -3]), 1, 0, 0);
+    const row = workspace.softmax(1, workspace.load(Float64Array.from([0, -1, -2, -3])), 0);
     const other = Float64Array.from(row.probs);
     expect(divergenceInWorkspace(row.probs, other, row.logProbs, row.logProbs, false)).toBeNull();
     expect(divergenceInWorkspace(other, other, other, other, false)).toBeNull();
@@ -301,7 +330,7 @@ describe('the fused pass in WebAssembly (pairKernel, every measure)', () => {
 
   it("leaves arrays outside a workspace to kernel.ts's loop", () => {
     const workspace = SoftmaxWorkspace.create(4) as SoftmaxWorkspace;
-    const row = workspace.softmax(Float64Array.from([0, -1, -2, -3]), 1, 0, 0);
+    const row = workspace.softmax(1, workspace.load(Float64Array.from([0, -1, -2, -3])), 0);
     const other = Float64Array.from(row.probs);
     expect(fusedSumsInWorkspace(row.probs, other, row.logProbs, row.logProbs)).toBeNull();
     expect(fusedSumsInWorkspace(other, other, other, other)).toBeNull();
