@@ -101,8 +101,9 @@ export function softmaxWithLogs(
 
 /**
  * The largest of log-domain values, or NaN when one of them is NaN or +Infinity (which no
- * log kind accepts; −Infinity, log 0, is fine): the validation and softmaxInWorkspace's
- * maximum in one pass over a batch row.
+ * log kind accepts; −Infinity, log 0, is fine): the validation and the softmax's maximum
+ * in one pass. Batch rows get it from SoftmaxWorkspace.load's two-lane pass, bit for bit this
+ * loop (which settles the pass's ±0 ties).
  */
 export function maximumOfLogs(values: ArrayLike<number>): number {
   let max = -Infinity;
