@@ -563,7 +563,7 @@ export const ANCHORS: readonly (readonly [number, number])[] = [
 export function primeKernel(): void {
   const all: KernelWants = { entropy: true, cross: true, kl: true, js: true, totalVariation: true, hellinger: true };
   const jsOnly: KernelWants = { entropy: false, cross: false, kl: false, js: true, totalVariation: false, hellinger: false };
-  // divergenceKernel's route to the WebAssembly pass, which softmax rows of a batch take.
+  // The routes to the WebAssembly passes, which a batch's softmax rows take.
   const workspace = SoftmaxWorkspace.create(PRIMING_PAIRS.length + ANCHORS.length);
   // Twice: V8 records what a function's operations see only from its eighth call or so,
   // so the first round's first pairs would teach the compiler nothing.
@@ -575,20 +575,18 @@ export function primeKernel(): void {
         const logP = p.map(Math.log);
         const logQ = q.map(Math.log);
         // Through the routes, which take the loops for arrays outside a workspace.
+        const held = workspace?.holding(p, q, logP, logQ);
         for (const wants of [all, jsOnly]) {
           pairSums(p, q, wants);
           pairSums(p, q, wants, logP, logQ);
           pairSums(p, q, wants, logP, logQ, true);
         }
+        if (held) pairSums(held.p, held.q, all, held.logP, held.logQ, true);
         for (const reverse of [false, true]) {
           divergenceSums(p, q, reverse);
           divergenceSums(p, q, reverse, logP, logQ);
           divergenceSums(p, q, reverse, logP, logQ, true);
-          if (workspace) {
-            const held = workspace.holding(p, q, logP, logQ);
-            divergenceSums(held.p, held.q, reverse, held.logP, held.logQ, true);
-            pairSums(held.p, held.q, all, held.logP, held.logQ, true);
-          }
+          if (held) divergenceSums(held.p, held.q, reverse, held.logP, held.logQ, true);
         }
       }
     }

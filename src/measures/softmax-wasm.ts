@@ -25,10 +25,11 @@ interface SoftmaxExports {
 export type SoftmaxSlot = 0 | 1;
 const SLOTS = 2;
 /**
- * After the slots, what the passes write out: the divergence pass its compensation (f64) and
- * two counts (i32); the fused pass nine sums and their compensations (f64), then two counts.
+ * After the slots, what the passes write out: up to eighteen doubles (the fused pass's nine
+ * sums and their compensations; the divergence pass's compensation), then two counts (i32).
  */
-const OUT_BYTES = 18 * 8 + 8;
+const OUT_VALUES = 18;
+const OUT_BYTES = OUT_VALUES * 8 + 2 * 4;
 
 /** Which workspace a memory's buffer belongs to: how the kernel finds the pass for its rows. */
 const workspaceOf = new WeakMap<ArrayBuffer, SoftmaxWorkspace>();
@@ -58,10 +59,8 @@ export class SoftmaxWorkspace {
   /** How many values the last `load` took. */
   private loaded = 0;
   private readonly outAt: number;
-  private readonly out: Float64Array;
+  private readonly outValues: Float64Array;
   private readonly outCounts: Int32Array;
-  private readonly fusedOut: Float64Array;
-  private readonly fusedCounts: Int32Array;
 
   private constructor(
     exports: SoftmaxExports,
@@ -82,10 +81,8 @@ export class SoftmaxWorkspace {
       this.probs.push(new Float64Array(buffer, expsAt, capacity));
     }
     this.outAt = (1 + 2 * SLOTS) * bytes;
-    this.out = new Float64Array(buffer, this.outAt, 1);
-    this.outCounts = new Int32Array(buffer, this.outAt + 8, 2);
-    this.fusedOut = new Float64Array(buffer, this.outAt, 18);
-    this.fusedCounts = new Int32Array(buffer, this.outAt + 18 * 8, 2);
+    this.outValues = new Float64Array(buffer, this.outAt, OUT_VALUES);
+    this.outCounts = new Int32Array(buffer, this.outAt + OUT_VALUES * 8, 2);
     workspaceOf.set(buffer, this);
   }
 
@@ -155,13 +152,13 @@ export class SoftmaxWorkspace {
   /** The fused pass (softmax.wat) over arrays of this workspace's memory: see fusedSumsInWorkspace. */
   fused(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array): FusedSums {
     this.exports.fusedSums(p.byteOffset, q.byteOffset, logP.byteOffset, logQ.byteOffset, p.length, this.outAt);
-    return { sums: this.fusedOut, pOnly: this.fusedCounts[0] as number, qOnly: this.fusedCounts[1] as number };
+    return { sums: this.outValues, pOnly: this.outCounts[0] as number, qOnly: this.outCounts[1] as number };
   }
 
   /** The divergence pass (softmax.wat) over arrays of this workspace's memory: see divergenceInWorkspace. */
   divergence(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array, reverse: boolean): DivergenceSums {
     const sum = this.exports.divergence(p.byteOffset, q.byteOffset, logP.byteOffset, logQ.byteOffset, p.length, reverse ? 1 : 0, this.outAt);
-    return { sum, compensation: this.out[0] as number, pOnly: this.outCounts[0] as number, qOnly: this.outCounts[1] as number };
+    return { sum, compensation: this.outValues[0] as number, pOnly: this.outCounts[0] as number, qOnly: this.outCounts[1] as number };
   }
 }
 
@@ -185,13 +182,6 @@ export interface DivergenceSums {
   qOnly: number;
 }
 
-/**
- * D(P‖Q)'s (or D(Q‖P)'s) sums for softmax rows whose probabilities and log-probabilities
- * are all arrays of one workspace's memory (a batch row's two sides, each in its slot), by
- * the WebAssembly pass: the same terms by the same operations in the same order as
- * kernel.ts's loop, so the same bits (test/unit/softmax-wasm.test.ts), with the series of
- * near-equal pairs on two lanes. Null for any other arrays: the kernel's loop then runs.
- */
 /** The workspace whose memory holds all four arrays (of one length), or null. */
 function workspaceHolding(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array): SoftmaxWorkspace | null {
   const workspace = workspaceOf.get(p.buffer as ArrayBuffer);
@@ -211,6 +201,13 @@ export function fusedSumsInWorkspace(p: Float64Array, q: Float64Array, logP: Flo
   return workspaceHolding(p, q, logP, logQ)?.fused(p, q, logP, logQ) ?? null;
 }
 
+/**
+ * D(P‖Q)'s (or D(Q‖P)'s) sums for softmax rows whose probabilities and log-probabilities
+ * are all arrays of one workspace's memory (a batch row's two sides, each in its slot), by
+ * the WebAssembly pass: the same terms by the same operations in the same order as
+ * kernel.ts's loop, so the same bits (test/unit/softmax-wasm.test.ts), with the series of
+ * near-equal pairs on two lanes. Null for any other arrays: the kernel's loop then runs.
+ */
 export function divergenceInWorkspace(p: Float64Array, q: Float64Array, logP: Float64Array, logQ: Float64Array, reverse: boolean): DivergenceSums | null {
   return workspaceHolding(p, q, logP, logQ)?.divergence(p, q, logP, logQ, reverse) ?? null;
 }

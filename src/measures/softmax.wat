@@ -245,8 +245,8 @@
   ;; D(P‖Q)'s sum (D(Q‖P)'s with $reverse) over n categories, as kernel.ts's divergenceKernel
   ;; computes it for softmax rows (normalised, with log-probabilities): the same terms by the
   ;; same operations, added to one compensated (Neumaier) sum in index order. Returns the
-  ;; sum; its compensation (f64) and the counts of p > 0 = q and q > 0 = p (i32 each) go to
-  ;; $out. Where both values of a pair are near-equal (|r| < 0.05, every value of a
+  ;; sum; its compensation (f64) goes to $out, and the counts of p > 0 = q and q > 0 = p (i32
+  ;; each) to $out + 144, where the fused pass puts its counts. Where both values of a pair are near-equal (|r| < 0.05, every value of a
   ;; quantised model against its base) their two series run on the two lanes; anything else
   ;; takes one value at a time, with V8's own Math.log1p (imported) in the band where kernel.ts
   ;; calls it. Equal values add a series term of exactly 0, which leaves both the sum (never
@@ -381,8 +381,9 @@
             (local.set $sum (local.get $total))))
         (br $next)))
     (f64.store (local.get $out) (local.get $compensation))
-    (i32.store (i32.add (local.get $out) (i32.const 8)) (local.get $pOnly))
-    (i32.store (i32.add (local.get $out) (i32.const 12)) (local.get $qOnly))
+    ;; the counts where the fused pass puts its own, after its eighteen doubles
+    (i32.store offset=144 (local.get $out) (local.get $pOnly))
+    (i32.store offset=148 (local.get $out) (local.get $qOnly))
     (local.get $sum))
 
   ;; φ(r) = h(r) + h(−r) by its series, as kernel.ts's phiSeries (the same doubles, the same steps).
